@@ -1,0 +1,54 @@
+// Name: a DNS domain name held in uncompressed wire form, with strict limits (RFC 1035:
+// labels of 1..63 octets, 255 octets in all). Comparison is ASCII case-insensitive.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qdyn/result.hpp"
+
+namespace qdyn::dns {
+
+class Name {
+public:
+    static constexpr std::size_t kMaxWireLength = 255;
+    static constexpr std::size_t kMaxLabelLength = 63;
+
+    Name();  // the root "."
+
+    // Presentation form: "home.dyn.example.test" or with a trailing dot; "." or "" is the root.
+    // Accepts RFC 1035 escapes (\. \\ \DDD). Rejects empty labels and over-long names.
+    static Result<Name> parse(std::string_view text);
+    // From uncompressed wire form (length-prefixed labels ending in 0), validated.
+    static Result<Name> fromWire(std::string_view wire);
+
+    // Presentation form with a trailing dot ("." for the root); unusual octets escaped.
+    [[nodiscard]] std::string toString() const;
+    // Uncompressed wire form, including the final zero octet.
+    [[nodiscard]] const std::string& wire() const noexcept { return m_wire; }
+    [[nodiscard]] std::size_t labelCount() const noexcept;
+    [[nodiscard]] bool isRoot() const noexcept { return m_wire.size() == 1; }
+    [[nodiscard]] std::vector<std::string_view> labels() const;
+
+    // The name with its first label removed; the root's parent is the root.
+    [[nodiscard]] Name parent() const;
+    // True when this name equals `zone` or lies below it (case-insensitive).
+    [[nodiscard]] bool isSubdomainOf(const Name& zone) const noexcept;
+    // Lower-cased copy, used as a map key.
+    [[nodiscard]] Name lowercased() const;
+
+    friend bool operator==(const Name& a, const Name& b) noexcept;
+
+private:
+    explicit Name(std::string wire) : m_wire(std::move(wire)) {}
+    std::string m_wire;
+};
+
+// Hash consistent with the case-insensitive operator==.
+struct NameHash {
+    std::size_t operator()(const Name& name) const noexcept;
+};
+
+}  // namespace qdyn::dns

@@ -1,0 +1,49 @@
+// qdyn-server as a library: owns the zone, the update service and every listener, runs them on
+// its own threads. The executable and the tests both drive this class.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "qdyn/dns/name.hpp"
+#include "qdyn/ip_address.hpp"
+#include "qdyn/result.hpp"
+#include "qdyn_server/config.hpp"
+
+namespace qdyn::server {
+
+struct BoundListener {
+    std::string kind;  // "dns-udp", "http"
+    IpAddress address;
+    std::uint16_t port = 0;
+};
+
+class Server {
+public:
+    explicit Server(Config config);
+    ~Server();  // stops and joins
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds every listener (port 0 picks a free port) and starts serving on background threads.
+    Result<void> start();
+    // Stops listening, finishes in-flight work, joins the threads. Idempotent.
+    void stop();
+
+    // Valid after a successful start(): every listener with its actual port.
+    [[nodiscard]] const std::vector<BoundListener>& listeners() const;
+    // First bound port of a kind, 0 if none.
+    [[nodiscard]] std::uint16_t port(const std::string& kind) const;
+
+    // The addresses currently published for a host (empty when it has none): for tests and
+    // for the status output, read from the live zone.
+    [[nodiscard]] std::vector<IpAddress> addressesOf(const dns::Name& host) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace qdyn::server
