@@ -1,0 +1,275 @@
+// Profile file parsing and validation (toml++).
+#include "qdyn/config/profile.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#if !defined(_WIN32)
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
+#include "qdyn/protocols/registry.hpp"
+
+namespace qdyn::config {
+
+namespace {
+
+constexpr std::array kProfileKeys{
+    std::string_view{"protocol"}, std::string_view{"server"}, std::string_view{"path"},
+    std::string_view{"hosts"}, std::string_view{"username"}, std::string_view{"password"},
+    std::string_view{"password_file"}, std::string_view{"password_env"}, std::string_view{"ipv6"},
+    std::string_view{"timeout"}, std::string_view{"tls_verify"},
+};
+
+std::string where(const std::string& source, const toml::source_region& region) {
+    return source + ":" + std::to_string(region.begin.line);
+}
+
+// Reads a secret file: the first line, without its line ending (systemd credentials and
+// container secrets usually end in a newline that is not part of the password).
+Result<Secret> readSecretFile(const std::filesystem::path& path, const std::string& origin) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return makeError(origin + ": cannot read password_file " + path.string());
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) return makeError(origin + ": password_file " + path.string() + " is empty");
+    return Secret(std::move(line));
+}
+
+struct Context {
+    const std::string& source;
+    const std::filesystem::path& baseDir;
+};
+
+Result<std::string> requireString(const toml::table& table, std::string_view key, const std::string& origin,
+                                  const Context& context) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return makeError(origin + ": missing \"" + std::string(key) + "\"");
+    const auto* value = node->as_string();
+    if (value == nullptr || value->get().empty()) {
+        return makeError(where(context.source, node->source()) + ": \"" + std::string(key) +
+                         "\" must be a non-empty string");
+    }
+    return value->get();
+}
+
+Result<std::string> optionalString(const toml::table& table, std::string_view key, const Context& context) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::string();
+    const auto* value = node->as_string();
+    if (value == nullptr) {
+        return makeError(where(context.source, node->source()) + ": \"" + std::string(key) + "\" must be a string");
+    }
+    return value->get();
+}
+
+Result<Secret> readPassword(const toml::table& table, const std::string& origin, const Context& context) {
+    int sources = 0;
+    for (const char* key : {"password", "password_file", "password_env"}) sources += table.contains(key) ? 1 : 0;
+    if (sources > 1) return makeError(origin + ": give only one of password, password_file, password_env");
+    if (auto inline_ = optionalString(table, "password", context); !inline_) {
+        return inline_.error();
+    } else if (!inline_->empty()) {
+        return Secret(std::move(*inline_));
+    }
+    auto file = optionalString(table, "password_file", context);
+    if (!file) return file.error();
+    if (!file->empty()) {
+        std::filesystem::path path(*file);
+        if (path.is_relative() && !context.baseDir.empty()) path = context.baseDir / path;
+        return readSecretFile(path, origin);
+    }
+    auto env = optionalString(table, "password_env", context);
+    if (!env) return env.error();
+    if (!env->empty()) {
+        const char* value = std::getenv(env->c_str());
+        if (value == nullptr || *value == '\0') {
+            return makeError(origin + ": password_env names " + *env + ", which is not set");
+        }
+        return Secret(std::string(value));
+    }
+    return Secret();
+}
+
+Result<Profile> parseProfile(const std::string& name, const toml::table& table, const Context& context) {
+    Profile profile;
+    profile.name = name;
+    profile.origin = where(context.source, table.source());
+    const std::string& origin = profile.origin;
+
+    for (const auto& [key, node] : table) {
+        bool known = false;
+        for (auto candidate : kProfileKeys) known = known || key.str() == candidate;
+        if (!known) {
+            return makeError(where(context.source, key.source()) + ": unknown key \"" + std::string(key.str()) +
+                             "\" in profile " + name);
+        }
+    }
+
+    auto protocol = requireString(table, "protocol", origin, context);
+    if (!protocol) return protocol.error();
+    profile.protocol = std::move(*protocol);
+    if (findProtocol(profile.protocol) == nullptr) {
+        std::string known;
+        for (const auto& entry : protocolRegistry()) known += (known.empty() ? "" : ", ") + std::string(entry.name);
+        return makeError(where(context.source, table.get("protocol")->source()) + ": unknown protocol \"" +
+                         profile.protocol + "\" (known: " + known + ")");
+    }
+
+    auto server = requireString(table, "server", origin, context);
+    if (!server) return server.error();
+    profile.server = std::move(*server);
+    if (profile.server.find("://") == std::string::npos) {
+        profile.server = "https://" + profile.server;
+    } else if (profile.server.rfind("http://", 0) != 0 && profile.server.rfind("https://", 0) != 0) {
+        return makeError(where(context.source, table.get("server")->source()) +
+                         ": server must be an http:// or https:// URL or a bare host name");
+    }
+
+    auto path = optionalString(table, "path", context);
+    if (!path) return path.error();
+    profile.path = std::move(*path);
+
+    const toml::node* hosts = table.get("hosts");
+    if (hosts == nullptr) return makeError(origin + ": missing \"hosts\"");
+    const auto* hostArray = hosts->as_array();
+    if (hostArray == nullptr || hostArray->empty()) {
+        return makeError(where(context.source, hosts->source()) + ": \"hosts\" must be a non-empty array of names");
+    }
+    for (const auto& element : *hostArray) {
+        const auto* host = element.as_string();
+        if (host == nullptr || host->get().empty() || host->get().size() > 253 ||
+            host->get().find_first_of(" \t\r\n,/?#&") != std::string::npos) {
+            return makeError(where(context.source, element.source()) + ": every host must be a domain name");
+        }
+        profile.hosts.push_back(host->get());
+    }
+
+    auto username = optionalString(table, "username", context);
+    if (!username) return username.error();
+    profile.username = std::move(*username);
+    auto password = readPassword(table, origin, context);
+    if (!password) return password.error();
+    profile.password = std::move(*password);
+    profile.inlinePassword = table.contains("password");
+
+    auto ipv6 = optionalString(table, "ipv6", context);
+    if (!ipv6) return ipv6.error();
+    profile.ipv6Convention = std::move(*ipv6);
+
+    if (const toml::node* timeout = table.get("timeout")) {
+        const auto* seconds = timeout->as_integer();
+        if (seconds == nullptr || seconds->get() < 1 || seconds->get() > 300) {
+            return makeError(where(context.source, timeout->source()) + ": timeout must be 1 to 300 seconds");
+        }
+        profile.timeout = std::chrono::seconds(seconds->get());
+    }
+    if (const toml::node* verify = table.get("tls_verify")) {
+        const auto* flag = verify->as_boolean();
+        if (flag == nullptr) return makeError(where(context.source, verify->source()) + ": tls_verify must be true or false");
+        profile.verifyTls = flag->get();
+    }
+    // Let the protocol check its own options now, so a bad profile fails at load, not at 3 a.m.
+    if (auto client = makeProtocol(profile); !client) return client.error();
+    return profile;
+}
+
+}  // namespace
+
+const Profile* ProfileSet::find(std::string_view name) const {
+    for (const auto& profile : profiles) {
+        if (profile.name == name) return &profile;
+    }
+    return nullptr;
+}
+
+Result<ProfileSet> parseProfiles(std::string_view text, const std::string& sourceName,
+                                 const std::filesystem::path& baseDir) {
+    toml::table root;
+    try {
+        root = toml::parse(text, sourceName);
+    } catch (const toml::parse_error& error) {
+        return makeError(where(sourceName, error.source()) + ": " + std::string(error.description()));
+    }
+    const Context context{sourceName, baseDir};
+    ProfileSet set;
+    for (const auto& [key, node] : root) {
+        if (key.str() != "profile") {
+            return makeError(where(sourceName, key.source()) + ": unknown top-level key \"" + std::string(key.str()) +
+                             "\" (profiles go in [profile.NAME] tables)");
+        }
+    }
+    const toml::node* profiles = root.get("profile");
+    if (profiles == nullptr || profiles->as_table() == nullptr || profiles->as_table()->empty()) {
+        return makeError(sourceName + ": no profiles; add a [profile.NAME] table");
+    }
+    for (const auto& [name, node] : *profiles->as_table()) {
+        const auto* table = node.as_table();
+        if (table == nullptr) {
+            return makeError(where(sourceName, node.source()) + ": profile." + std::string(name.str()) + " must be a table");
+        }
+        auto profile = parseProfile(std::string(name.str()), *table, context);
+        if (!profile) return profile.error();
+        set.profiles.push_back(std::move(*profile));
+    }
+    return set;
+}
+
+Result<ProfileSet> loadProfiles(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return makeError("cannot open profile file " + path.string() +
+                         " (create it, or name another with --config)");
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    if (text.size() > 1024 * 1024) return makeError(path.string() + ": larger than 1 MiB; is this a profile file?");
+    auto set = parseProfiles(text, path.string(), path.parent_path());
+    if (!set) return set;
+    set->path = path;
+#if !defined(_WIN32)
+    const bool holdsInlineSecret = std::any_of(set->profiles.begin(), set->profiles.end(),
+                                               [](const Profile& profile) { return profile.inlinePassword; });
+    struct stat info {};
+    if (holdsInlineSecret && ::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+        return makeError(path.string() + " holds a password but other users can read it (mode " + mode +
+                         "); fix it with: chmod 600 " + path.string() +
+                         " (or move the password to password_file or password_env)");
+    }
+#endif
+    return set;
+}
+
+std::filesystem::path defaultProfilePath() {
+    if (const char* explicitPath = std::getenv("QDYN_CONFIG"); explicitPath != nullptr && *explicitPath != '\0') {
+        return explicitPath;
+    }
+#if !defined(_WIN32)
+    if (::geteuid() == 0) return "/etc/qdyn/profiles.toml";
+#endif
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
+        return std::filesystem::path(xdg) / "qdyn" / "profiles.toml";
+    }
+#if defined(_WIN32)
+    if (const char* appData = std::getenv("APPDATA"); appData != nullptr && *appData != '\0') {
+        return std::filesystem::path(appData) / "qdyn" / "profiles.toml";
+    }
+#endif
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+        return std::filesystem::path(home) / ".config" / "qdyn" / "profiles.toml";
+    }
+    return "profiles.toml";
+}
+
+}  // namespace qdyn::config

@@ -1,0 +1,54 @@
+// Profiles: one per provider account, read from a TOML file such as
+//   [profile.home]
+//   protocol = "dyndns2"
+//   server   = "https://members.dyndns.org"
+//   hosts    = ["home.example.net"]
+//   username = "alice"
+//   password_file = "/run/credentials/qdyn.service/home"
+// Errors name the file and the line. A file holding an inline password must be private.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qdyn/result.hpp"
+#include "qdyn/secret.hpp"
+
+namespace qdyn::config {
+
+struct Profile {
+    std::string name;
+    std::string protocol;              // a name from the protocol registry
+    std::string server;                // a URL ("http://127.0.0.1:8245"); a bare host means https://host
+    std::string path;                  // protocol-specific request path; empty: the protocol's default
+    std::vector<std::string> hosts;
+    std::string username;
+    Secret password;                   // from password, password_file or password_env
+    std::string ipv6Convention;        // dyndns2 only: comma | myipv6 | separate
+    std::chrono::seconds timeout{15};
+    bool verifyTls = true;
+    std::string origin;                // "profiles.toml:12", for messages
+    bool inlinePassword = false;       // the password sits in the file itself
+};
+
+struct ProfileSet {
+    std::filesystem::path path;
+    std::vector<Profile> profiles;
+
+    [[nodiscard]] const Profile* find(std::string_view name) const;
+};
+
+// Reads and validates a profile file, refusing one that holds an inline secret while other
+// users can read it.
+Result<ProfileSet> loadProfiles(const std::filesystem::path& path);
+// The same from text; sourceName prefixes every message, baseDir anchors relative password_file paths.
+Result<ProfileSet> parseProfiles(std::string_view text, const std::string& sourceName,
+                                 const std::filesystem::path& baseDir = {});
+
+// $QDYN_CONFIG, else /etc/qdyn/profiles.toml for root, else $XDG_CONFIG_HOME (or ~/.config)/qdyn/profiles.toml.
+std::filesystem::path defaultProfilePath();
+
+}  // namespace qdyn::config

@@ -1,0 +1,26 @@
+// The protocol registry: one explicit list of every update protocol qdyn speaks, and the
+// factory that turns a profile into a ready client. Explicit, because static
+// self-registration is silently dropped by static libraries.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "qdyn/config/profile.hpp"
+#include "qdyn/protocols/protocol.hpp"
+#include "qdyn/result.hpp"
+
+namespace qdyn {
+
+struct ProtocolEntry {
+    std::string_view name;
+    std::string_view summary;
+    Result<std::unique_ptr<UpdateProtocol>> (*make)(const config::Profile& profile);
+};
+
+std::span<const ProtocolEntry> protocolRegistry();
+const ProtocolEntry* findProtocol(std::string_view name);
+Result<std::unique_ptr<UpdateProtocol>> makeProtocol(const config::Profile& profile);
+
+}  // namespace qdyn
