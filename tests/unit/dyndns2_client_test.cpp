@@ -1,6 +1,7 @@
 // dyndns2 client: URL building per IPv6 convention and the reply classifier, code by code.
 #include <gtest/gtest.h>
 
+#include "closed_port.hpp"
 #include "qdyn/protocols/dyndns2.hpp"
 
 namespace qdyn::dyndns2 {
@@ -47,7 +48,7 @@ TEST(Dyndns2ClassifierTest, MapsEveryCode) {
     };
     for (const auto& [code, expected] : table) {
         EXPECT_EQ(classifyCode(code), expected) << code;
-        const auto outcomes = classifyReply({"h.example.test"}, 200, std::string(code) + "\n", kV4, std::nullopt);
+        const auto outcomes = classifyReply({"h.example.test"}, 200, std::string(code) + "\n", {kV4, std::nullopt});
         ASSERT_EQ(outcomes.size(), 1U);
         EXPECT_EQ(outcomes[0].outcome, expected) << code;
         EXPECT_EQ(outcomes[0].code, code);
@@ -58,15 +59,14 @@ TEST(Dyndns2ClassifierTest, MapsEveryCode) {
 TEST(Dyndns2ClassifierTest, ComparesTheFirstTokenExactly) {
     // Substrings and case variants are not codes: never "good" because the body contains it.
     for (const char* body : {"goodness", "GOOD 1.2.3.4", "<html>good</html>", "nochange", "not good", "badauth2"}) {
-        const auto outcomes = classifyReply({"h"}, 200, body, kV4, std::nullopt);
+        const auto outcomes = classifyReply({"h"}, 200, body, {kV4, std::nullopt});
         EXPECT_EQ(outcomes[0].outcome, OutcomeClass::RetryLater) << body;
     }
     EXPECT_EQ(classifyCode("Good"), std::nullopt);
 }
 
 TEST(Dyndns2ClassifierTest, OneLinePerHostInOrder) {
-    const auto outcomes = classifyReply({"a", "b", "c"}, 200, "good 203.0.113.7\r\nnohost\nnochg 203.0.113.7\n", kV4,
-                                        std::nullopt);
+    const auto outcomes = classifyReply({"a", "b", "c"}, 200, "good 203.0.113.7\r\nnohost\nnochg 203.0.113.7\n", {kV4, std::nullopt});
     ASSERT_EQ(outcomes.size(), 3U);
     EXPECT_EQ(outcomes[0].host, "a");
     EXPECT_EQ(outcomes[0].outcome, OutcomeClass::Updated);
@@ -77,45 +77,51 @@ TEST(Dyndns2ClassifierTest, OneLinePerHostInOrder) {
 }
 
 TEST(Dyndns2ClassifierTest, OneLineAppliesToAllHosts) {
-    const auto outcomes = classifyReply({"a", "b"}, 200, "nochg 203.0.113.7\n", kV4, std::nullopt);
+    const auto outcomes = classifyReply({"a", "b"}, 200, "nochg 203.0.113.7\n", {kV4, std::nullopt});
     ASSERT_EQ(outcomes.size(), 2U);
     EXPECT_EQ(outcomes[1].outcome, OutcomeClass::Unchanged);
 }
 
 TEST(Dyndns2ClassifierTest, AccountWideCodeAppliesToAllHosts) {
-    const auto outcomes = classifyReply({"a", "b"}, 200, "badauth\nbadauth\n", kV4, std::nullopt);
+    const auto outcomes = classifyReply({"a", "b"}, 200, "badauth\nbadauth\n", {kV4, std::nullopt});
     EXPECT_EQ(outcomes[0].outcome, OutcomeClass::AuthFailed);
     EXPECT_EQ(outcomes[1].outcome, OutcomeClass::AuthFailed);
-    const auto numhost = classifyReply({"a", "b", "c"}, 200, "numhost\n\n", kV4, std::nullopt);
+    const auto numhost = classifyReply({"a", "b", "c"}, 200, "numhost\n\n", {kV4, std::nullopt});
     EXPECT_EQ(numhost[2].outcome, OutcomeClass::Abuse);
 }
 
 TEST(Dyndns2ClassifierTest, MissingLinesAreRetriedNotGuessed) {
-    const auto outcomes = classifyReply({"a", "b", "c"}, 200, "good 203.0.113.7\nnochg 203.0.113.7\n", kV4, std::nullopt);
+    const auto outcomes = classifyReply({"a", "b", "c"}, 200, "good 203.0.113.7\nnochg 203.0.113.7\n", {kV4, std::nullopt});
     EXPECT_EQ(outcomes[2].outcome, OutcomeClass::RetryLater);
 }
 
 TEST(Dyndns2ClassifierTest, ReadsTheBodyWhateverTheStatus) {
-    EXPECT_EQ(classifyReply({"a"}, 500, "911\n", kV4, std::nullopt)[0].outcome, OutcomeClass::RetryLater);
-    EXPECT_EQ(classifyReply({"a"}, 401, "badauth", kV4, std::nullopt)[0].outcome, OutcomeClass::AuthFailed);
-    EXPECT_EQ(classifyReply({"a"}, 200, "good 203.0.113.7", kV4, std::nullopt)[0].outcome, OutcomeClass::Updated);
+    EXPECT_EQ(classifyReply({"a"}, 500, "911\n", {kV4, std::nullopt})[0].outcome, OutcomeClass::RetryLater);
+    EXPECT_EQ(classifyReply({"a"}, 401, "badauth", {kV4, std::nullopt})[0].outcome, OutcomeClass::AuthFailed);
+    EXPECT_EQ(classifyReply({"a"}, 200, "good 203.0.113.7", {kV4, std::nullopt})[0].outcome, OutcomeClass::Updated);
 }
 
 TEST(Dyndns2ClassifierTest, FallsBackOnStatusForUnknownBodies) {
-    EXPECT_EQ(classifyReply({"a"}, 401, "", kV4, std::nullopt)[0].outcome, OutcomeClass::AuthFailed);
-    EXPECT_EQ(classifyReply({"a"}, 403, "Forbidden", kV4, std::nullopt)[0].outcome, OutcomeClass::HostRejected);
-    EXPECT_EQ(classifyReply({"a"}, 503, "", kV4, std::nullopt)[0].outcome, OutcomeClass::RetryLater);
-    EXPECT_EQ(classifyReply({"a"}, 200, "", kV4, std::nullopt)[0].outcome, OutcomeClass::RetryLater);
+    EXPECT_EQ(classifyReply({"a"}, 401, "", {kV4, std::nullopt})[0].outcome, OutcomeClass::AuthFailed);
+    EXPECT_EQ(classifyReply({"a"}, 403, "Forbidden", {kV4, std::nullopt})[0].outcome, OutcomeClass::HostRejected);
+    EXPECT_EQ(classifyReply({"a"}, 503, "", {kV4, std::nullopt})[0].outcome, OutcomeClass::RetryLater);
+    EXPECT_EQ(classifyReply({"a"}, 200, "", {kV4, std::nullopt})[0].outcome, OutcomeClass::RetryLater);
 }
 
 TEST(Dyndns2ClassifierTest, GoodLoopbackMeansBadAgentUnlessAsked) {
-    EXPECT_EQ(classifyReply({"a"}, 200, "good 127.0.0.1", kV4, std::nullopt)[0].outcome, OutcomeClass::Abuse);
-    EXPECT_EQ(classifyReply({"a"}, 200, "good 127.0.0.1", IpAddress::parse("127.0.0.1"), std::nullopt)[0].outcome,
+    EXPECT_EQ(classifyReply({"a"}, 200, "good 127.0.0.1", {kV4, std::nullopt})[0].outcome, OutcomeClass::Abuse);
+    EXPECT_EQ(classifyReply({"a"}, 200, "good 127.0.0.1", {IpAddress::parse("127.0.0.1"), std::nullopt})[0].outcome,
               OutcomeClass::Updated);
+    // No address asked for: the server took the connecting one, which is 127.0.0.1 only when
+    // the server is on this machine.
+    EXPECT_EQ(classifyReply({"a"}, 200, "good 127.0.0.1", {std::nullopt, std::nullopt, true})[0].outcome,
+              OutcomeClass::Updated);
+    EXPECT_EQ(classifyReply({"a"}, 200, "good 127.0.0.1", {std::nullopt, std::nullopt, false})[0].outcome,
+              OutcomeClass::Abuse);
 }
 
 TEST(Dyndns2ClassifierTest, ParsesBothFamiliesInTheReply) {
-    const auto outcomes = classifyReply({"a"}, 200, "good 203.0.113.7,2001:db8::7", kV4, kV6);
+    const auto outcomes = classifyReply({"a"}, 200, "good 203.0.113.7,2001:db8::7", {kV4, kV6});
     ASSERT_EQ(outcomes[0].addresses.size(), 2U);
     EXPECT_EQ(outcomes[0].addresses[1], *kV6);
 }
@@ -139,8 +145,9 @@ TEST(Dyndns2ClientTest, DescribesChunksOfTwentyAndSplitsFamilies) {
 }
 
 TEST(Dyndns2ClientTest, NetworkFailureIsRetryLaterForEveryHost) {
+    const test::ClosedPort closed;
     Settings settings = settingsFor(Ipv6Convention::CommaInMyip);
-    settings.baseUrl = "http://127.0.0.1:1";  // nothing listens on port 1
+    settings.baseUrl = "http://127.0.0.1:" + std::to_string(closed.port());
     settings.timeout = std::chrono::milliseconds(2000);
     Client client(std::move(settings));
     UpdateRequest request;

@@ -76,8 +76,7 @@ std::vector<IpAddress> parseAddresses(std::string_view text) {
     return out;
 }
 
-HostOutcome classifyLine(const std::string& host, std::string_view line, long httpStatus,
-                         const std::optional<IpAddress>& requestedIpv4, const std::optional<IpAddress>& requestedIpv6) {
+HostOutcome classifyLine(const std::string& host, std::string_view line, long httpStatus, const ReplyContext& context) {
     HostOutcome result;
     result.host = host;
     const std::size_t space = line.find(' ');
@@ -89,16 +88,17 @@ HostOutcome classifyLine(const std::string& host, std::string_view line, long ht
         result.detail = std::string(known->meaning);
         if (result.outcome == OutcomeClass::Updated || result.outcome == OutcomeClass::Unchanged) {
             result.addresses = parseAddresses(rest);
-            // DynDNS answers "good 127.0.0.1" to a client it refuses; unless that was asked for,
-            // it means badagent.
-            const auto loopback = IpAddress::parse("127.0.0.1");
-            const bool askedLoopback = requestedIpv4 && *requestedIpv4 == *loopback;
-            if (code == "good" && result.addresses.size() == 1 && result.addresses[0] == *loopback && !askedLoopback) {
+            // DynDNS answers "good 127.0.0.1" to a client it refuses. It is a real answer only
+            // when 127.0.0.1 was asked for, or when no address was given and the server itself
+            // is on loopback (so it saw us as 127.0.0.1).
+            const IpAddress loopback = IpAddress::fromV4({127, 0, 0, 1});
+            const bool plausible = context.requestedIpv4 ? *context.requestedIpv4 == loopback
+                                                         : context.serverOnLoopback;
+            if (code == "good" && result.addresses.size() == 1 && result.addresses[0] == loopback && !plausible) {
                 result.outcome = OutcomeClass::Abuse;
                 result.detail = "the server answered good 127.0.0.1: it refuses this client (badagent)";
             }
         }
-        static_cast<void>(requestedIpv6);
         return result;
     }
     // An unknown word: fall back on the HTTP status, never on a substring of the body.
@@ -175,8 +175,7 @@ std::optional<OutcomeClass> classifyCode(std::string_view code) {
 }
 
 std::vector<HostOutcome> classifyReply(const std::vector<std::string>& hosts, long httpStatus, std::string_view body,
-                                       const std::optional<IpAddress>& requestedIpv4,
-                                       const std::optional<IpAddress>& requestedIpv6) {
+                                       const ReplyContext& context) {
     const std::vector<std::string_view> lines = splitLines(body);
     std::vector<HostOutcome> outcomes;
     outcomes.reserve(hosts.size());
@@ -197,7 +196,7 @@ std::vector<HostOutcome> classifyReply(const std::vector<std::string>& hosts, lo
             outcomes.push_back(std::move(missing));
             continue;
         }
-        outcomes.push_back(classifyLine(hosts[i], line, httpStatus, requestedIpv4, requestedIpv6));
+        outcomes.push_back(classifyLine(hosts[i], line, httpStatus, context));
     }
     return outcomes;
 }
@@ -234,7 +233,8 @@ std::vector<HostOutcome> Client::send(const std::vector<std::string>& hosts, con
         }
         return outcomes;
     }
-    return classifyReply(hosts, response->status, response->body, ipv4, ipv6);
+    const bool loopback = response->peerAddress && response->peerAddress->scope() == AddressScope::Loopback;
+    return classifyReply(hosts, response->status, response->body, ReplyContext{ipv4, ipv6, loopback});
 }
 
 std::vector<Client::Planned> Client::plan(const UpdateRequest& request) const {

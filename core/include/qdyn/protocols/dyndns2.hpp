@@ -44,11 +44,17 @@ std::string buildUrl(const Settings& settings, const std::vector<std::string>& h
 // The class of one reply code ("good", "nochg", "badauth", ...), nullopt for an unknown word.
 std::optional<OutcomeClass> classifyCode(std::string_view code);
 
+// What the client asked for, which some replies are judged against.
+struct ReplyContext {
+    std::optional<IpAddress> requestedIpv4;
+    std::optional<IpAddress> requestedIpv6;
+    bool serverOnLoopback = false;  // the connection went to 127/8 or ::1
+};
+
 // Sorts a whole reply into one outcome per host, in request order. The body is read whatever
 // the HTTP status; only the first token of each line is compared, exactly.
 std::vector<HostOutcome> classifyReply(const std::vector<std::string>& hosts, long httpStatus,
-                                       std::string_view body, const std::optional<IpAddress>& requestedIpv4,
-                                       const std::optional<IpAddress>& requestedIpv6);
+                                       std::string_view body, const ReplyContext& context);
 
 class Client final : public UpdateProtocol {
 public:

@@ -1,0 +1,134 @@
+// The qdyn binary itself, run as a child process against an in-process qdyn-server: output,
+// exit codes, the state that skips unchanged updates, and the refusal of unsafe profiles.
+#include <gtest/gtest.h>
+
+#include "closed_port.hpp"
+#include "process.hpp"
+#include "server_fixture.hpp"
+#include "temp_dir.hpp"
+
+namespace qdyn::test {
+namespace {
+
+class CliBinaryTest : public ServerFixture {
+protected:
+    std::filesystem::path writeProfile(const std::string& user, const std::string& password,
+                                       const std::string& hosts = R"(["home.dyn.example.test"])",
+                                       unsigned mode = 0600) {
+        return m_dir.write("profiles.toml",
+                           "[profile.home]\nprotocol = \"dyndns2\"\nserver = \"" + httpBase() + "\"\nhosts = " + hosts +
+                               "\nusername = \"" + user + "\"\npassword = \"" + password + "\"\n",
+                           mode);
+    }
+    ProcessResult qdyn(std::vector<std::string> args) {
+        args.insert(args.begin(), QDYN_CLI_PATH);
+        return runProcess(args, {{"QDYN_STATE_DIR", (m_dir.path() / "state").string()}});
+    }
+
+    TempDir m_dir;
+};
+
+TEST_F(CliBinaryTest, PrintsVersionAndHelp) {
+    const auto version = qdyn({"--version"});
+    EXPECT_EQ(version.exitCode, 0);
+    EXPECT_EQ(version.out.rfind("qdyn ", 0), 0U) << version.out;
+    const auto help = qdyn({"--help"});
+    EXPECT_EQ(help.exitCode, 0);
+    EXPECT_NE(help.out.find("update"), std::string::npos);
+    EXPECT_NE(help.out.find("Exit codes"), std::string::npos);
+    const auto updateHelp = qdyn({"update", "--help"});
+    EXPECT_EQ(updateHelp.exitCode, 0);
+    for (const char* option : {"--config", "--profile", "--address", "--force", "--dry-run"}) {
+        EXPECT_NE(updateHelp.out.find(option), std::string::npos) << option;
+    }
+}
+
+TEST_F(CliBinaryTest, UnknownCommandIsAUsageError) {
+    const auto result = qdyn({"frobnicate"});
+    EXPECT_EQ(result.exitCode, 2) << result.err;
+    EXPECT_NE(result.err.find("--help"), std::string::npos);
+}
+
+TEST_F(CliBinaryTest, UpdatesThenSkipsWhenUnchangedUnlessForced) {
+    const auto profile = writeProfile("alice", "s3cret");
+    const auto first = qdyn({"update", "--config", profile.string(), "--address", "203.0.113.9"});
+    EXPECT_EQ(first.exitCode, 0) << first.out << first.err;
+    EXPECT_NE(first.out.find("[home] home.dyn.example.test: updated (good 203.0.113.9)"), std::string::npos)
+        << first.out;
+    EXPECT_EQ(lookup("home.dyn.example.test").at(0).toString(), "203.0.113.9");
+
+    const auto second = qdyn({"update", "--config", profile.string(), "--address", "203.0.113.9"});
+    EXPECT_EQ(second.exitCode, 0);
+    EXPECT_NE(second.out.find("unchanged (nothing sent)"), std::string::npos) << second.out;
+
+    const auto forced = qdyn({"update", "-c", profile.string(), "-a", "203.0.113.9", "--force"});
+    EXPECT_EQ(forced.exitCode, 0);
+    EXPECT_NE(forced.out.find("unchanged (nochg 203.0.113.9)"), std::string::npos) << forced.out;
+
+    const auto quiet = qdyn({"update", "-c", profile.string(), "-a", "203.0.113.10", "--quiet"});
+    EXPECT_EQ(quiet.exitCode, 0);
+    EXPECT_TRUE(quiet.out.empty()) << quiet.out;
+    EXPECT_EQ(lookup("home.dyn.example.test").at(0).toString(), "203.0.113.10");
+}
+
+TEST_F(CliBinaryTest, WrongPasswordExitsWithAuthFailedAndLeavesTheRecord) {
+    const auto good = writeProfile("alice", "s3cret");
+    ASSERT_EQ(qdyn({"update", "-c", good.string(), "-a", "203.0.113.9"}).exitCode, 0);
+    const auto bad = writeProfile("alice", "not-the-password");
+    const auto result = qdyn({"update", "-c", bad.string(), "-a", "198.51.100.1"});
+    EXPECT_EQ(result.exitCode, 4) << result.out << result.err;
+    EXPECT_NE(result.err.find("auth-failed (badauth)"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("not-the-password"), std::string::npos) << "the password must never be printed";
+    EXPECT_EQ(lookup("home.dyn.example.test").at(0).toString(), "203.0.113.9");
+}
+
+TEST_F(CliBinaryTest, RejectedHostExitsWithHostRejected) {
+    const auto profile = writeProfile("bob", "hunter2", R"(["home.dyn.example.test"])");
+    const auto result = qdyn({"update", "-c", profile.string(), "-a", "198.51.100.1"});
+    EXPECT_EQ(result.exitCode, 5) << result.out << result.err;
+    EXPECT_NE(result.err.find("host-rejected (nohost)"), std::string::npos) << result.err;
+}
+
+TEST_F(CliBinaryTest, DryRunSendsNothingAndHidesThePassword) {
+    const auto profile = writeProfile("alice", "s3cret");
+    const auto result = qdyn({"update", "-c", profile.string(), "-a", "203.0.113.9", "--dry-run"});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_NE(result.out.find("would send: GET " + httpBase() + "/nic/update?hostname=home.dyn.example.test"
+                              "&myip=203.0.113.9 (Basic auth as alice)"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(result.out.find("s3cret"), std::string::npos);
+    EXPECT_TRUE(lookup("home.dyn.example.test").empty());
+}
+
+TEST_F(CliBinaryTest, RefusesAProfileOthersCanRead) {
+    const auto profile = writeProfile("alice", "s3cret", R"(["home.dyn.example.test"])", 0644);
+    const auto result = qdyn({"update", "-c", profile.string(), "-a", "203.0.113.9"});
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.err.find("chmod 600"), std::string::npos) << result.err;
+    EXPECT_TRUE(lookup("home.dyn.example.test").empty());
+}
+
+TEST_F(CliBinaryTest, BadAddressAndUnknownProfileAreUsageErrors) {
+    const auto profile = writeProfile("alice", "s3cret");
+    const auto badAddress = qdyn({"update", "-c", profile.string(), "-a", "203.0.113.999"});
+    EXPECT_EQ(badAddress.exitCode, 2);
+    EXPECT_NE(badAddress.err.find("not an IPv4 or IPv6 address"), std::string::npos) << badAddress.err;
+    const auto unknown = qdyn({"update", "-c", profile.string(), "-p", "office"});
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_NE(unknown.err.find("no profile \"office\""), std::string::npos) << unknown.err;
+}
+
+TEST_F(CliBinaryTest, UnreachableServerExitsWithRetryLater) {
+    const ClosedPort closed;
+    const auto profile = m_dir.write("down.toml",
+                                     "[profile.down]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:" +
+                                         std::to_string(closed.port()) + "\"\n"
+                                     "hosts = [\"home.dyn.example.test\"]\nusername = \"alice\"\npassword = \"x\"\n");
+    const auto result = qdyn({"update", "-c", profile.string(), "-a", "203.0.113.9"});
+    EXPECT_EQ(result.exitCode, 3) << result.out << result.err;
+    EXPECT_NE(result.err.find("retry-later (network)"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace qdyn::test
