@@ -31,5 +31,13 @@ for preset in dev release asan fuzz; do
   grep -q "\"name\": \"$preset\"" "$ROOT/CMakePresets.json" || fail "CMakePresets.json lacks preset $preset"
 done
 
+# Layering (ARCHITECTURE.md): core/ includes nothing from Qt, CLI11 or the front ends, and
+# neither does its CMake target link them.
+layer_hits="$(grep -rnE '#include *[<"](Q[A-Za-z]+|Qt[A-Za-z]*/|CLI/|qdyn_server/|app\.hpp|tray_icon)' "$ROOT/core" || true)"
+[[ -z "$layer_hits" ]] || fail "core/ includes Qt, CLI11 or front-end headers: $layer_hits"
+if grep -qE 'Qt6?::|CLI11::|qdyn_server_lib|qdyn_cli_lib' "$ROOT/core/CMakeLists.txt"; then
+  fail "core/CMakeLists.txt links Qt, CLI11 or a front end"
+fi
+
 if [[ $failures -gt 0 ]]; then echo "$failures packaging check(s) failed"; exit 1; fi
 echo "packaging checks passed"
