@@ -1,0 +1,269 @@
+// The dyndns2 server handler, the router in front of it, and the query/Basic-auth parsing,
+// all without sockets.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "qdyn_server/dyndns2_handler.hpp"
+#include "qdyn_server/http_fields.hpp"
+#include "qdyn_server/http_router.hpp"
+#include "qdyn_server/update_service.hpp"
+#include "qdyn_server/zone.hpp"
+
+namespace {
+
+using qdyn::IpAddress;
+using namespace qdyn::server;
+namespace dns = qdyn::dns;
+
+dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
+IpAddress ip(std::string_view text) { return IpAddress::parse(text).value(); }
+
+// "alice:s3cret" and friends, base64-encoded by hand so the test does not share the decoder.
+constexpr const char* kAlice = "Basic YWxpY2U6czNjcmV0";         // alice:s3cret
+constexpr const char* kAliceWrong = "Basic YWxpY2U6d3Jvbmc=";    // alice:wrong
+constexpr const char* kMallory = "Basic bWFsbG9yeTpzM2NyZXQ=";   // mallory:s3cret
+constexpr const char* kBob = "Basic Ym9iOnB3";                   // bob:pw
+
+Config demoConfig() {
+    Config config;
+    config.zone.origin = name("dyn.example.test");
+    config.zone.nameserver = name("ns1.example.test");
+    config.zone.email = "hostmaster@example.test";
+    config.accounts = {
+        Account{"alice", "s3cret", {name("home.dyn.example.test"), name("office.dyn.example.test")}},
+        Account{"bob", "pw", {name("bob.dyn.example.test")}},
+    };
+    return config;
+}
+
+class Dyndns2HandlerTest : public ::testing::Test {
+protected:
+    Dyndns2HandlerTest()
+        : m_config(demoConfig()),
+          m_zone(buildInitialSnapshot(m_config.zone, m_config.accounts, 1000).value()),
+          m_updates(m_zone, [] { return 1000U; }),
+          m_handler(m_config, m_updates) {}
+
+    HttpReply get(const std::string& target, const std::string& auth = kAlice, const std::string& agent = "test/1.0",
+                  const std::string& peer = "192.0.2.10") {
+        HttpRequestInfo request;
+        request.target = target;
+        request.authorization = auth;
+        request.userAgent = agent;
+        request.peer = ip(peer);
+        return m_handler.handle(request);
+    }
+
+    [[nodiscard]] HostAddresses addressesOf(std::string_view host) const {
+        const auto* entry = m_zone.snapshot()->find(name(host));
+        return entry != nullptr ? *entry : HostAddresses{};
+    }
+
+    Config m_config;
+    Zone m_zone;
+    UpdateService m_updates;
+    Dyndns2Handler m_handler;
+};
+
+bool hasChallenge(const HttpReply& reply) {
+    for (const auto& [key, value] : reply.headers) {
+        if (key == "WWW-Authenticate" && value == "Basic realm=\"qdyn\"") return true;
+    }
+    return false;
+}
+
+TEST_F(Dyndns2HandlerTest, GoodThenNochg) {
+    const auto first = get("/nic/update?hostname=home.dyn.example.test&myip=203.0.113.7");
+    EXPECT_EQ(first.status, 200U);
+    EXPECT_EQ(first.contentType, "text/plain; charset=utf-8");
+    EXPECT_EQ(first.body, "good 203.0.113.7\n");
+    EXPECT_EQ(addressesOf("home.dyn.example.test").v4, ip("203.0.113.7"));
+    EXPECT_FALSE(addressesOf("home.dyn.example.test").v6);  // peer is IPv4: no AAAA invented
+
+    const auto second = get("/nic/update?hostname=home.dyn.example.test&myip=203.0.113.7");
+    EXPECT_EQ(second.body, "nochg 203.0.113.7\n");
+    EXPECT_EQ(second.logSummary.find("s3cret"), std::string::npos);
+}
+
+TEST_F(Dyndns2HandlerTest, MissingOrMalformedAuthorizationIsChallenged) {
+    for (const auto* auth : {"", "Bearer abc", "Basic", "Basic !!!!", "Basic YWxpY2U=" /* no colon */}) {
+        SCOPED_TRACE(auth);
+        const auto reply = get("/nic/update?hostname=home.dyn.example.test", auth);
+        EXPECT_EQ(reply.status, 401U);
+        EXPECT_EQ(reply.body, "badauth\n");
+        EXPECT_TRUE(hasChallenge(reply));
+    }
+}
+
+TEST_F(Dyndns2HandlerTest, WrongPasswordOrUnknownUserIsBadauth) {
+    for (const auto* auth : {kAliceWrong, kMallory}) {
+        const auto reply = get("/nic/update?hostname=home.dyn.example.test&myip=203.0.113.7", auth);
+        EXPECT_EQ(reply.status, 401U);
+        EXPECT_EQ(reply.body, "badauth\n");
+        EXPECT_EQ(reply.logSummary.find("s3cret"), std::string::npos);
+    }
+    EXPECT_FALSE(addressesOf("home.dyn.example.test").v4);
+}
+
+TEST_F(Dyndns2HandlerTest, AuthSchemeIsCaseInsensitive) {
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&myip=203.0.113.7", "basic YWxpY2U6czNjcmV0").body,
+              "good 203.0.113.7\n");
+}
+
+TEST_F(Dyndns2HandlerTest, NoUserAgentIsBadagent) {
+    const auto reply = get("/nic/update?hostname=home.dyn.example.test&myip=203.0.113.7", kAlice, "");
+    EXPECT_EQ(reply.body, "badagent\n");
+    EXPECT_FALSE(addressesOf("home.dyn.example.test").v4);
+}
+
+TEST_F(Dyndns2HandlerTest, HostnameMustBeAnFqdn) {
+    EXPECT_EQ(get("/nic/update?myip=203.0.113.7").body, "notfqdn\n");
+    EXPECT_EQ(get("/nic/update?hostname=&myip=203.0.113.7").body, "notfqdn\n");
+    EXPECT_EQ(get("/nic/update?hostname=home&myip=203.0.113.7").body, "notfqdn\n");
+    EXPECT_EQ(get("/nic/update?hostname=bad..name.test&myip=203.0.113.7").body, "notfqdn\n");
+    EXPECT_EQ(get("/nic/update").body, "notfqdn\n");
+}
+
+TEST_F(Dyndns2HandlerTest, OneLinePerHostInRequestOrder) {
+    const auto reply = get("/nic/update?hostname=office.dyn.example.test,bob.dyn.example.test,home,"
+                           "nothere.dyn.example.test,home.dyn.example.test,other.test&myip=203.0.113.7");
+    EXPECT_EQ(reply.status, 200U);
+    EXPECT_EQ(reply.body,
+              "good 203.0.113.7\n"
+              "nohost\n"      // bob's host: not granted to alice
+              "notfqdn\n"     // "home" is not fully qualified
+              "nohost\n"      // not in the zone's names
+              "good 203.0.113.7\n"
+              "nohost\n");    // outside the zone
+    EXPECT_FALSE(addressesOf("bob.dyn.example.test").v4);
+}
+
+TEST_F(Dyndns2HandlerTest, MoreThanTwentyHostsIsNumhost) {
+    std::string hosts;
+    for (int i = 0; i < 21; ++i) hosts += (i ? "," : "") + std::string("home.dyn.example.test");
+    EXPECT_EQ(get("/nic/update?hostname=" + hosts + "&myip=203.0.113.7").body, "numhost\n");
+    EXPECT_FALSE(addressesOf("home.dyn.example.test").v4);
+    hosts.resize(hosts.size() - std::string(",home.dyn.example.test").size());
+    const auto twenty = get("/nic/update?hostname=" + hosts + "&myip=203.0.113.7");
+    EXPECT_EQ(twenty.body.substr(0, 17), "good 203.0.113.7\n");
+}
+
+TEST_F(Dyndns2HandlerTest, SystemMustBeDyndns) {
+    EXPECT_EQ(get("/nic/update?system=dyndns&hostname=home.dyn.example.test&myip=203.0.113.7").body,
+              "good 203.0.113.7\n");
+    EXPECT_EQ(get("/nic/update?system=statdns&hostname=home.dyn.example.test&myip=203.0.113.8").body, "badsys\n");
+    EXPECT_EQ(addressesOf("home.dyn.example.test").v4, ip("203.0.113.7"));
+}
+
+TEST_F(Dyndns2HandlerTest, MyipCommaFormSetsBothFamilies) {
+    const auto reply = get("/nic/update?hostname=home.dyn.example.test&myip=203.0.113.7,2001:db8::7");
+    EXPECT_EQ(reply.body, "good 203.0.113.7,2001:db8::7\n");
+    EXPECT_EQ(addressesOf("home.dyn.example.test").v4, ip("203.0.113.7"));
+    EXPECT_EQ(addressesOf("home.dyn.example.test").v6, ip("2001:db8::7"));
+}
+
+TEST_F(Dyndns2HandlerTest, PercentEncodedValuesAreDecoded) {
+    const auto reply =
+        get("/nic/update?hostname=home%2Edyn.example.test%2Coffice.dyn.example.test&myip=2001%3Adb8%3A%3A9");
+    // Peer is IPv4, so A comes from the peer; AAAA from the decoded myip.
+    EXPECT_EQ(reply.body, "good 192.0.2.10,2001:db8::9\ngood 192.0.2.10,2001:db8::9\n");
+    EXPECT_EQ(addressesOf("office.dyn.example.test").v6, ip("2001:db8::9"));
+}
+
+TEST_F(Dyndns2HandlerTest, AddressSourcesFollowDesecOrder) {
+    // myipv4 / ipv6 parameters (Dynu, deSEC style).
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&myipv4=198.51.100.1&myipv6=2001:db8::1").body,
+              "good 198.51.100.1,2001:db8::1\n");
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&ip=198.51.100.2&ipv6=2001:db8::2").body,
+              "good 198.51.100.2,2001:db8::2\n");
+    // myip wins over myipv4 for IPv4; myipv6 wins over myip for IPv6.
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&myipv4=198.51.100.3&myip=198.51.100.4,2001:db8::4"
+                  "&myipv6=2001:db8::5")
+                  .body,
+              "good 198.51.100.4,2001:db8::5\n");
+}
+
+TEST_F(Dyndns2HandlerTest, MissingOrInvalidAddressFallsBackToThePeer) {
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test").body, "good 192.0.2.10\n");
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&myip=not-an-ip", kAlice, "t", "192.0.2.11").body,
+              "good 192.0.2.11\n");
+    // An IPv6 peer without any address given updates AAAA only; A stays.
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test", kAlice, "t", "2001:db8::99").body,
+              "good 2001:db8::99\n");
+    EXPECT_EQ(addressesOf("home.dyn.example.test").v4, ip("192.0.2.11"));
+    EXPECT_EQ(addressesOf("home.dyn.example.test").v6, ip("2001:db8::99"));
+}
+
+TEST_F(Dyndns2HandlerTest, EachAccountUpdatesItsOwnHosts) {
+    EXPECT_EQ(get("/nic/update?hostname=bob.dyn.example.test&myip=198.51.100.77", kBob).body, "good 198.51.100.77\n");
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&myip=198.51.100.77", kBob).body, "nohost\n");
+}
+
+TEST(HttpRouter, RoutesByExactPathAndMethod) {
+    HttpRouter router;
+    router.add("/nic/update", {"GET"}, [](const HttpRequestInfo&) {
+        HttpReply reply;
+        reply.body = "routed\n";
+        return reply;
+    });
+    HttpRequestInfo request;
+    request.target = "/nic/update?hostname=x";
+    EXPECT_EQ(router.dispatch(request).body, "routed\n");
+
+    request.method = "POST";
+    const auto notAllowed = router.dispatch(request);
+    EXPECT_EQ(notAllowed.status, 405U);
+    ASSERT_EQ(notAllowed.headers.size(), 1U);
+    EXPECT_EQ(notAllowed.headers[0].first, "Allow");
+    EXPECT_EQ(notAllowed.headers[0].second, "GET");
+
+    request.method = "GET";
+    for (const auto* target : {"/", "/nic/update/", "/nic/updatex", "/NIC/UPDATE", "/nic"}) {
+        request.target = target;
+        EXPECT_EQ(router.dispatch(request).status, 404U) << target;
+    }
+}
+
+TEST(HttpFields, PercentDecodingKeepsRawValues) {
+    EXPECT_EQ(percentDecode("a%2Cb"), "a,b");
+    EXPECT_EQ(percentDecode("a%2cb"), "a,b");
+    EXPECT_EQ(percentDecode("100%"), "100%");
+    EXPECT_EQ(percentDecode("%zz%4"), "%zz%4");
+    EXPECT_EQ(percentDecode("a+b"), "a+b");
+    EXPECT_EQ(percentDecode("%00").size(), 1U);
+}
+
+TEST(HttpFields, QueryParsing) {
+    const auto params = parseQuery("a=1&&b=%32&c&a=3&=x");
+    ASSERT_EQ(params.size(), 5U);
+    EXPECT_EQ(findParam(params, "a"), "1");  // the first occurrence wins
+    EXPECT_EQ(findParam(params, "b"), "2");
+    EXPECT_EQ(findParam(params, "c"), "");
+    EXPECT_FALSE(findParam(params, "d"));
+    EXPECT_EQ(splitTarget("/p?q=1").first, "/p");
+    EXPECT_EQ(splitTarget("/p?q=1").second, "q=1");
+    EXPECT_EQ(splitTarget("/p").second, "");
+}
+
+TEST(HttpFields, BasicAuthIsStrict) {
+    auto alice = parseBasicAuth("Basic YWxpY2U6czNjcmV0");
+    ASSERT_TRUE(alice);
+    EXPECT_EQ(alice->user, "alice");
+    EXPECT_EQ(alice->password, "s3cret");
+    auto colon = parseBasicAuth("Basic dTpwOnE=");  // u:p:q -> the password keeps its colon
+    ASSERT_TRUE(colon);
+    EXPECT_EQ(colon->user, "u");
+    EXPECT_EQ(colon->password, "p:q");
+    auto empty = parseBasicAuth("BASIC Og==");  // ":"
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(empty->user, "");
+    EXPECT_FALSE(parseBasicAuth("Basic YWxpY2U6czNjcmV0=="));  // bad padding
+    EXPECT_FALSE(parseBasicAuth("Basic YWxp Y2U6"));
+    EXPECT_FALSE(parseBasicAuth("Basic=YWxpY2U6czNjcmV0"));
+    EXPECT_FALSE(parseBasicAuth("Basic Y=Fs"));
+    EXPECT_FALSE(parseBasicAuth("Basic YWxpY2U6czNjcmV0_"));
+    EXPECT_FALSE(parseBasicAuth("Digest YWxpY2U6czNjcmV0"));
+}
+
+}  // namespace

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <variant>
@@ -16,6 +18,15 @@ struct Error {
 
 inline Error makeError(std::string message) { return Error{std::move(message)}; }
 
+namespace detail {
+// Reading the value of a failed Result is a programming error: stop with the reason instead of
+// running on with garbage, in every build type.
+[[noreturn]] inline void valueOfFailedResult(const std::string& message) {
+    std::fprintf(stderr, "qdyn: value() of a failed Result: %s\n", message.c_str());
+    std::abort();
+}
+}  // namespace detail
+
 template <typename T>
 class [[nodiscard]] Result {
 public:
@@ -25,9 +36,9 @@ public:
     [[nodiscard]] bool ok() const noexcept { return m_value.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
 
-    T& value() & { assert(ok()); return std::get<0>(m_value); }
-    const T& value() const& { assert(ok()); return std::get<0>(m_value); }
-    T&& value() && { assert(ok()); return std::get<0>(std::move(m_value)); }
+    T& value() & { check(); return std::get<0>(m_value); }
+    const T& value() const& { check(); return std::get<0>(m_value); }
+    T&& value() && { check(); return std::get<0>(std::move(m_value)); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
@@ -37,6 +48,9 @@ public:
     [[nodiscard]] const std::string& message() const { return error().message; }
 
 private:
+    void check() const {
+        if (!ok()) detail::valueOfFailedResult(std::get<1>(m_value).message);
+    }
     std::variant<T, Error> m_value;
 };
 

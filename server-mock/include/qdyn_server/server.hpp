@@ -20,6 +20,9 @@ struct BoundListener {
     std::uint16_t port = 0;
 };
 
+// "127.0.0.1:53", "[::1]:5353": how listeners are printed (the tests parse this form).
+std::string formatEndpoint(const IpAddress& address, std::uint16_t port);
+
 class Server {
 public:
     explicit Server(Config config);

@@ -1,0 +1,190 @@
+// Authoritative answers from one zone snapshot: positive answers, NXDOMAIN/NODATA with the SOA,
+// REFUSED outside the zone, EDNS(0) and UDP truncation. No state, no locks, no sockets.
+#include "qdyn_server/dns_responder.hpp"
+
+#include <algorithm>
+
+#include "qdyn/dns/message.hpp"
+
+namespace qdyn::server {
+
+namespace {
+
+constexpr std::size_t kHeaderSize = 12;
+constexpr std::uint16_t kTypeIxfr = 251;
+constexpr std::uint16_t kTypeAxfr = 252;
+constexpr std::uint16_t kTypeMailB = 253;
+constexpr std::uint16_t kTypeMailA = 254;
+// RFC 6891: BADVERS is extended RCODE 16; its upper eight bits (1) travel in the OPT TTL.
+constexpr std::uint32_t kBadVersOptTtl = 1U << 24U;
+
+// A reply carrying only a header: for queries too broken to decode. Built from the raw bytes
+// because the codec refused them; the id, opcode and RD bit are echoed so the client can match.
+std::vector<std::uint8_t> headerOnlyReply(std::span<const std::uint8_t> query, dns::Rcode rcode) {
+    std::vector<std::uint8_t> reply(kHeaderSize, 0);
+    reply[0] = query[0];
+    reply[1] = query[1];
+    // QR set; opcode (bits 3..6) and RD (bit 0) copied.
+    reply[2] = static_cast<std::uint8_t>(0x80U | (query[2] & 0x79U));
+    reply[3] = static_cast<std::uint8_t>(rcode);
+    return reply;
+}
+
+dns::Message replyTo(const dns::Message& query, dns::Rcode rcode) {
+    dns::Message reply;
+    reply.header.id = query.header.id;
+    reply.header.qr = true;
+    reply.header.opcode = query.header.opcode;
+    reply.header.rd = query.header.rd;
+    reply.header.cd = query.header.cd;
+    reply.header.rcode = rcode;
+    reply.questions = query.questions;
+    return reply;
+}
+
+dns::ResourceRecord addressRecord(const dns::Name& owner, const IpAddress& address, std::uint32_t ttl) {
+    if (address.isV4()) return {owner, dns::rrtype::A, dns::rrclass::IN, ttl, dns::AData{address.v4Bytes()}};
+    return {owner, dns::rrtype::AAAA, dns::rrclass::IN, ttl, dns::AaaaData{address.v6Bytes()}};
+}
+
+dns::ResourceRecord soaRecord(const ZoneSnapshot& zone, std::uint32_t ttl) {
+    return {zone.origin, dns::rrtype::SOA, dns::rrclass::IN, ttl, zone.soa};
+}
+
+dns::ResourceRecord nsRecord(const ZoneSnapshot& zone, const dns::Name& owner) {
+    return {owner, dns::rrtype::NS, dns::rrclass::IN, zone.apexTtl, dns::NameData{zone.nameserver}};
+}
+
+// RFC 2308 section 3: a negative answer is cached for min(SOA TTL, SOA MINIMUM).
+void addNegativeSoa(dns::Message& reply, const ZoneSnapshot& zone) {
+    reply.authority.push_back(soaRecord(zone, std::min(zone.apexTtl, zone.soa.minimum)));
+}
+
+bool wants(std::uint16_t qtype, std::uint16_t type) { return qtype == type || qtype == dns::rrtype::ANY; }
+
+void addGlue(dns::Message& reply, const ZoneSnapshot& zone) {
+    for (const auto& address : zone.nameserverGlue) {
+        reply.additional.push_back(addressRecord(zone.nameserver, address, zone.apexTtl));
+    }
+}
+
+// Fills the answer for a question already known to be inside the zone.
+void answerInZone(dns::Message& reply, const dns::Question& question, const ZoneSnapshot& zone) {
+    const auto qtype = question.type;
+    reply.header.aa = true;
+    if (question.name == zone.origin) {
+        if (wants(qtype, dns::rrtype::SOA)) reply.answers.push_back(soaRecord(zone, zone.apexTtl));
+        if (wants(qtype, dns::rrtype::NS)) {
+            reply.answers.push_back(nsRecord(zone, question.name));
+            addGlue(reply, zone);
+        }
+        if (reply.answers.empty()) addNegativeSoa(reply, zone);
+        return;
+    }
+    const HostAddresses* host = zone.find(question.name);
+    if (host == nullptr) {
+        reply.header.rcode = dns::Rcode::NxDomain;
+        addNegativeSoa(reply, zone);
+        return;
+    }
+    // The name server's own name answers with its glue (possibly several per family).
+    std::vector<IpAddress> addresses;
+    if (question.name == zone.nameserver) {
+        addresses = zone.nameserverGlue;
+    } else {
+        if (host->v4) addresses.push_back(*host->v4);
+        if (host->v6) addresses.push_back(*host->v6);
+    }
+    const std::uint32_t ttl = question.name == zone.nameserver ? zone.apexTtl : zone.hostTtl;
+    for (const auto& address : addresses) {
+        if (wants(qtype, address.isV4() ? dns::rrtype::A : dns::rrtype::AAAA)) {
+            // The owner is the name as asked, so the case the client used comes back.
+            reply.answers.push_back(addressRecord(question.name, address, ttl));
+        }
+    }
+    if (reply.answers.empty()) addNegativeSoa(reply, zone);
+}
+
+std::size_t udpLimit(const dns::ResourceRecord* opt) {
+    if (opt == nullptr) return kClassicUdpLimit;
+    // RFC 6891 6.2.5: values below 512 are treated as 512.
+    return std::clamp<std::size_t>(opt->klass, kClassicUdpLimit, kMaxUdpPayload);
+}
+
+std::vector<std::uint8_t> finish(dns::Message& reply, const dns::ResourceRecord* queryOpt, DnsTransport transport) {
+    if (queryOpt != nullptr) {
+        // Our OPT: 1232 octets, version 0, no DO (qdyn-server does not sign), no options yet.
+        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0, dns::RawData{}});
+    }
+    auto wire = dns::encodeMessage(reply);
+    const std::size_t limit = transport == DnsTransport::Udp ? udpLimit(queryOpt) : 65535;
+    if (wire.size() <= limit) return wire;
+    // Too big: keep the question (and OPT) so the client can retry over TCP, drop the rest.
+    reply.header.tc = true;
+    reply.answers.clear();
+    reply.authority.clear();
+    std::erase_if(reply.additional, [](const dns::ResourceRecord& rr) { return rr.type != dns::rrtype::OPT; });
+    return dns::encodeMessage(reply);
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const ZoneSnapshot& zone,
+                                  DnsTransport transport) {
+    if (query.size() < kHeaderSize) return {};
+    // A response must never be answered (it would let two servers loop forever).
+    if ((query[2] & 0x80U) != 0) return {};
+    const auto opcode = static_cast<std::uint8_t>((query[2] >> 3U) & 0x0FU);
+
+    auto decoded = dns::decodeMessage(query);
+    if (opcode != static_cast<std::uint8_t>(dns::Opcode::Query)) {
+        if (!decoded) return headerOnlyReply(query, dns::Rcode::NotImp);
+        auto reply = replyTo(*decoded, dns::Rcode::NotImp);
+        return dns::encodeMessage(reply);
+    }
+    if (!decoded) return headerOnlyReply(query, dns::Rcode::FormErr);
+    const dns::Message& message = *decoded;
+
+    const dns::ResourceRecord* opt = nullptr;
+    for (const auto& rr : message.additional) {
+        if (rr.type != dns::rrtype::OPT) continue;
+        if (opt != nullptr || !rr.name.isRoot()) {  // RFC 6891 6.1.1: one OPT, owned by the root
+            auto reply = replyTo(message, dns::Rcode::FormErr);
+            reply.questions.clear();
+            return dns::encodeMessage(reply);
+        }
+        opt = &rr;
+    }
+
+    if (message.questions.size() != 1) {
+        auto reply = replyTo(message, dns::Rcode::FormErr);
+        reply.questions.clear();
+        return finish(reply, opt, transport);
+    }
+    if (opt != nullptr && ((opt->ttl >> 16U) & 0xFFU) != 0) {
+        // Only EDNS version 0 exists; BADVERS tells the client to fall back (RFC 6891 6.1.3).
+        auto reply = replyTo(message, dns::Rcode::NoError);
+        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, kBadVersOptTtl, dns::RawData{}});
+        return dns::encodeMessage(reply);
+    }
+
+    const dns::Question& question = message.questions.front();
+    auto reply = replyTo(message, dns::Rcode::NoError);
+    if (question.type == dns::rrtype::OPT || question.type == dns::rrtype::TSIG) {
+        reply.header.rcode = dns::Rcode::FormErr;
+    } else if (question.type == kTypeMailA || question.type == kTypeMailB) {
+        reply.header.rcode = dns::Rcode::NotImp;
+    } else if (question.klass != dns::rrclass::IN && question.klass != dns::rrclass::ANY) {
+        reply.header.rcode = dns::Rcode::Refused;
+    } else if (!question.name.isSubdomainOf(zone.origin)) {
+        reply.header.rcode = dns::Rcode::Refused;
+    } else if (question.type == kTypeAxfr || question.type == kTypeIxfr) {
+        // Zone transfers are not offered (yet); secondaries arrive with NOTIFY support.
+        reply.header.rcode = dns::Rcode::Refused;
+    } else {
+        answerInZone(reply, question, zone);
+    }
+    return finish(reply, opt, transport);
+}
+
+}  // namespace qdyn::server

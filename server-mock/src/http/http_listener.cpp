@@ -1,0 +1,231 @@
+// Beast sessions: read one request (within the header/body limits and the idle timeout), route
+// it, write the reply, repeat while keep-alive holds. Everything runs on the server's single
+// io thread, so sessions and the listener share state without locks; a second io thread would
+// need a strand per session.
+#include "http/http_listener.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <string>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+
+#include "log.hpp"
+#include "net/asio_address.hpp"
+#include "qdyn/version.hpp"
+#include "qdyn_server/server.hpp"
+
+namespace qdyn::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+// Beast's parser errors other than "the peer closed": the request itself was malformed.
+bool isSyntaxError(const beast::error_code& error) {
+    const auto& parserCategory = http::make_error_code(http::error::bad_method).category();
+    return error.category() == parserCategory && error != http::error::end_of_stream &&
+           error != http::error::partial_message && error != http::error::need_more;
+}
+
+}  // namespace
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+public:
+    HttpSession(tcp::socket socket, const HttpRouter& router, const HttpLimits& limits)
+        : m_stream(std::move(socket)), m_router(router), m_limits(limits) {
+        boost::system::error_code error;
+        const auto remote = m_stream.socket().remote_endpoint(error);
+        if (!error) {
+            m_peer = toIpAddress(remote.address());
+            m_peerText = formatEndpoint(m_peer, remote.port());
+        }
+    }
+
+    void start() { read(); }
+
+    void stop() {
+        m_stopping = true;
+        if (m_writing) {
+            m_stream.expires_after(m_limits.stopGrace);
+        } else {
+            m_stream.cancel();
+        }
+    }
+
+private:
+    void read() {
+        m_parser.emplace();
+        m_parser->header_limit(m_limits.maxHeaderBytes);
+        m_parser->body_limit(m_limits.maxBodyBytes);
+        m_stream.expires_after(m_limits.idleTimeout);
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = shared_from_this()](const beast::error_code& error, std::size_t) { self->onRead(error); });
+    }
+
+    void onRead(const beast::error_code& error) {
+        if (error) {
+            // The request was refused for its size or syntax: say why, then close. Timeouts,
+            // resets, stop() and a clean close between requests just end the connection.
+            if (error == http::error::header_limit) return replyAndClose(431, "request header too large\n");
+            if (error == http::error::body_limit) return replyAndClose(413, "request body too large\n");
+            if (isSyntaxError(error)) {
+                return replyAndClose(400, "bad request\n");
+            }
+            return close();
+        }
+        const auto& request = m_parser->get();
+        HttpRequestInfo info;
+        info.method = std::string(request.method_string());
+        info.target = std::string(request.target());
+        info.authorization = std::string(request[http::field::authorization]);
+        info.userAgent = std::string(request[http::field::user_agent]);
+        info.peer = m_peer;
+
+        HttpReply reply;
+        try {
+            reply = m_router.dispatch(info);
+        } catch (const std::exception& e) {
+            reply = HttpReply{};
+            reply.status = 500;
+            reply.body = "911\n";
+            reply.logSummary = std::string("handler failed: ") + e.what();
+        }
+        const auto path = std::string(info.target.substr(0, info.target.find('?')));
+        logLine("http " + m_peerText + " \"" + info.method + " " + path + "\" " + std::to_string(reply.status) + " " +
+                reply.logSummary);
+        write(reply, request.version(), request.keep_alive() && !m_stopping);
+    }
+
+    void replyAndClose(unsigned status, std::string body) {
+        logLine("http " + m_peerText + " rejected: " + std::to_string(status) + " " +
+                body.substr(0, body.size() - 1));
+        HttpReply reply;
+        reply.status = status;
+        reply.body = std::move(body);
+        write(reply, 11, false);
+    }
+
+    void write(const HttpReply& reply, unsigned version, bool keepAlive) {
+        m_response = {};
+        m_response.version(version);
+        m_response.result(reply.status);
+        m_response.set(http::field::server, std::string("qdyn-server/") + kVersion);
+        m_response.set(http::field::content_type, reply.contentType);
+        m_response.set(http::field::cache_control, "no-store");
+        for (const auto& [name, value] : reply.headers) m_response.set(name, value);
+        m_response.body() = reply.body;
+        m_response.keep_alive(keepAlive);
+        m_response.prepare_payload();
+        m_writing = true;
+        m_stream.expires_after(m_stopping ? m_limits.stopGrace : m_limits.idleTimeout);
+        http::async_write(m_stream, m_response,
+                          [self = shared_from_this()](const beast::error_code& error, std::size_t) {
+                              self->onWrite(error);
+                          });
+    }
+
+    void onWrite(const beast::error_code& error) {
+        m_writing = false;
+        if (error || !m_response.keep_alive() || m_stopping) return close();
+        read();
+    }
+
+    void close() {
+        beast::error_code ignored;
+        m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        m_stream.close();
+    }
+
+    beast::tcp_stream m_stream;
+    const HttpRouter& m_router;
+    HttpLimits m_limits;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    http::response<http::string_body> m_response;
+    IpAddress m_peer;
+    std::string m_peerText = "?";
+    bool m_writing = false;
+    bool m_stopping = false;
+};
+
+HttpListener::HttpListener(asio::io_context& io, const HttpRouter& router, HttpLimits limits)
+    : m_io(io), m_acceptor(io), m_retryTimer(io), m_router(router), m_limits(limits) {}
+
+Result<std::shared_ptr<HttpListener>> HttpListener::open(asio::io_context& io, const ListenAddress& where,
+                                                         const HttpRouter& router, HttpLimits limits) {
+    auto listener = std::make_shared<HttpListener>(io, router, limits);
+    const tcp::endpoint endpoint(toAsioAddress(where.address), where.port);
+    auto fail = [&](const boost::system::error_code& error) -> Error {
+        return makeError("http " + formatEndpoint(where.address, where.port) + ": " + error.message());
+    };
+    auto& acceptor = listener->m_acceptor;
+    boost::system::error_code error;
+    acceptor.open(endpoint.protocol(), error);
+    if (error) return fail(error);
+    // A restarted server must not wait for old connections in TIME_WAIT.
+    acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    if (error) return fail(error);
+    if (where.address.isV6()) acceptor.set_option(asio::ip::v6_only(true), error);
+    if (error) return fail(error);
+    acceptor.bind(endpoint, error);
+    if (error) return fail(error);
+    acceptor.listen(asio::socket_base::max_listen_connections, error);
+    if (error) return fail(error);
+    const auto local = acceptor.local_endpoint(error);
+    if (error) return fail(error);
+    listener->m_port = local.port();
+    return listener;
+}
+
+void HttpListener::start() { accept(); }
+
+void HttpListener::stop() {
+    m_stopped = true;
+    boost::system::error_code ignored;
+    m_acceptor.close(ignored);
+    m_retryTimer.cancel();
+    for (const auto& weak : m_sessions) {
+        if (auto session = weak.lock()) session->stop();
+    }
+    m_sessions.clear();
+}
+
+void HttpListener::accept() {
+    m_acceptor.async_accept(m_io, [self = shared_from_this()](const boost::system::error_code& error,
+                                                              tcp::socket socket) {
+        self->onAccept(error, std::move(socket));
+    });
+}
+
+void HttpListener::onAccept(const boost::system::error_code& error, tcp::socket socket) {
+    if (m_stopped || error == asio::error::operation_aborted) return;
+    if (error) {
+        // Usually out of file descriptors: wait a little instead of spinning on the error.
+        logLine("http: accept failed: " + error.message());
+        m_retryTimer.expires_after(std::chrono::milliseconds(100));
+        m_retryTimer.async_wait([self = shared_from_this()](const boost::system::error_code& waitError) {
+            if (!waitError && !self->m_stopped) self->accept();
+        });
+        return;
+    }
+    std::erase_if(m_sessions, [](const std::weak_ptr<HttpSession>& weak) { return weak.expired(); });
+    if (m_sessions.size() >= m_limits.maxConnections) {
+        // Over the cap: refuse by closing at once rather than letting slow clients pile up.
+        boost::system::error_code ignored;
+        socket.close(ignored);
+    } else {
+        auto session = std::make_shared<HttpSession>(std::move(socket), m_router, m_limits);
+        m_sessions.push_back(session);
+        session->start();
+    }
+    accept();
+}
+
+}  // namespace qdyn::server

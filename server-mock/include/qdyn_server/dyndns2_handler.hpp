@@ -1,0 +1,50 @@
+// The dyndns2 ("/nic/update") API as a pure function of a small request struct, so the whole
+// protocol is testable without sockets; the HTTP listener only carries bytes.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "qdyn/ip_address.hpp"
+#include "qdyn_server/config.hpp"
+#include "qdyn_server/update_service.hpp"
+
+namespace qdyn::server {
+
+// The parts of an HTTP request the update APIs look at, lifted out of the wire by the listener.
+struct HttpRequestInfo {
+    std::string method = "GET";
+    std::string target;         // "/nic/update?hostname=...", as received
+    std::string authorization;  // empty when the header is absent
+    std::string userAgent;      // empty when the header is absent
+    IpAddress peer;             // the connecting address (IPv4-mapped already unmapped)
+};
+
+struct HttpReply {
+    unsigned status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type
+    std::string contentType = "text/plain; charset=utf-8";
+    std::string body;
+    std::string logSummary;  // for the request log: user, hosts, codes; never a secret
+};
+
+// Return codes travel in the body with HTTP 200, as on the classic dyndns2 servers that
+// ddclient and inadyn were written against; only badauth is a 401 (so clients see the
+// challenge) and 911 a 500.
+class Dyndns2Handler {
+public:
+    static constexpr std::size_t kMaxHosts = 20;
+
+    // Both references must outlive the handler.
+    Dyndns2Handler(const Config& config, UpdateService& updates)
+        : m_config(config), m_updates(updates) {}
+
+    [[nodiscard]] HttpReply handle(const HttpRequestInfo& request) const;
+
+private:
+    const Config& m_config;
+    UpdateService& m_updates;
+};
+
+}  // namespace qdyn::server

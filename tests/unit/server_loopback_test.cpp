@@ -1,0 +1,224 @@
+// qdyn::server::Server on loopback: real UDP and HTTP sockets on free ports, plain POSIX
+// clients, so the listeners' framing, keep-alive, limits and stop are covered end to end.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "qdyn/dns/message.hpp"
+#include "qdyn_server/server.hpp"
+
+namespace {
+
+using qdyn::IpAddress;
+using namespace qdyn::server;
+namespace dns = qdyn::dns;
+
+dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
+IpAddress ip(std::string_view text) { return IpAddress::parse(text).value(); }
+
+class Fd {
+public:
+    explicit Fd(int fd) : m_fd(fd) {}
+    ~Fd() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    [[nodiscard]] int get() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+sockaddr_in loopback(std::uint16_t port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return address;
+}
+
+bool waitReadable(int fd, int timeoutMs) {
+    pollfd entry{fd, POLLIN, 0};
+    return ::poll(&entry, 1, timeoutMs) == 1;
+}
+
+std::vector<std::uint8_t> udpExchange(std::uint16_t port, const std::vector<std::uint8_t>& query) {
+    Fd fd(::socket(AF_INET, SOCK_DGRAM, 0));
+    auto to = loopback(port);
+    EXPECT_EQ(::sendto(fd.get(), query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+              static_cast<ssize_t>(query.size()));
+    if (!waitReadable(fd.get(), 5000)) return {};
+    std::vector<std::uint8_t> buffer(65536);
+    const auto got = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
+    buffer.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    return buffer;
+}
+
+int connectTcp(std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    auto to = loopback(port);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0) << std::strerror(errno);
+    return fd;
+}
+
+void sendAll(int fd, const std::string& data) {
+    std::size_t sent = 0;
+    while (sent < data.size()) {
+        const auto n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+        ASSERT_GT(n, 0);
+        sent += static_cast<std::size_t>(n);
+    }
+}
+
+// Reads one HTTP response (headers + Content-Length body), or until EOF/timeout.
+std::string readResponse(int fd) {
+    std::string data;
+    char buffer[4096];
+    while (waitReadable(fd, 5000)) {
+        const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        data.append(buffer, static_cast<std::size_t>(n));
+        const auto end = data.find("\r\n\r\n");
+        if (end == std::string::npos) continue;
+        const auto lengthAt = data.find("Content-Length: ");
+        if (lengthAt == std::string::npos || lengthAt > end) continue;
+        const auto length = std::stoul(data.substr(lengthAt + 16));
+        if (data.size() >= end + 4 + length) break;
+    }
+    return data;
+}
+
+bool closedByPeer(int fd) {
+    if (!waitReadable(fd, 5000)) return false;
+    char byte = 0;
+    return ::recv(fd, &byte, 1, 0) == 0;
+}
+
+Config loopbackConfig() {
+    Config config;
+    config.zone.origin = name("dyn.example.test");
+    config.zone.nameserver = name("ns1.dyn.example.test");
+    config.zone.nameserverGlue = {ip("127.0.0.1")};
+    config.zone.email = "hostmaster@example.test";
+    config.accounts = {Account{"alice", "s3cret", {name("home.dyn.example.test")}}};
+    config.dnsUdp = {ListenAddress{ip("127.0.0.1"), 0}};
+    config.http = {ListenAddress{ip("127.0.0.1"), 0}};
+    return config;
+}
+
+const std::string kUpdate =
+    "GET /nic/update?hostname=home.dyn.example.test&myip=203.0.113.7 HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\nAuthorization: Basic YWxpY2U6czNjcmV0\r\nUser-Agent: test/1.0\r\n\r\n";
+
+class ServerLoopback : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto started = m_server.start();
+        ASSERT_TRUE(started) << started.message();
+        m_dns = m_server.port("dns-udp");
+        m_http = m_server.port("http");
+        ASSERT_NE(m_dns, 0);
+        ASSERT_NE(m_http, 0);
+    }
+
+    Server m_server{loopbackConfig()};
+    std::uint16_t m_dns = 0;
+    std::uint16_t m_http = 0;
+};
+
+TEST_F(ServerLoopback, ReportsItsListeners) {
+    ASSERT_EQ(m_server.listeners().size(), 2U);
+    EXPECT_EQ(m_server.listeners()[0].kind, "dns-udp");
+    EXPECT_EQ(m_server.listeners()[1].kind, "http");
+    EXPECT_EQ(formatEndpoint(ip("127.0.0.1"), 53), "127.0.0.1:53");
+    EXPECT_EQ(formatEndpoint(ip("::1"), 5353), "[::1]:5353");
+    EXPECT_EQ(m_server.port("nope"), 0);
+}
+
+TEST_F(ServerLoopback, UpdateOverHttpIsVisibleOverDns) {
+    Fd http(connectTcp(m_http));
+    sendAll(http.get(), kUpdate);
+    const auto response = readResponse(http.get());
+    EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << response;
+    EXPECT_NE(response.find("\r\n\r\ngood 203.0.113.7\n"), std::string::npos) << response;
+    EXPECT_EQ(m_server.addressesOf(name("home.dyn.example.test")), std::vector<IpAddress>{ip("203.0.113.7")});
+
+    dns::Message query;
+    query.header.id = 99;
+    query.questions.push_back({name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::IN});
+    const auto reply = dns::decodeMessage(udpExchange(m_dns, dns::encodeMessage(query)));
+    ASSERT_TRUE(reply) << reply.message();
+    EXPECT_EQ(reply->header.id, 99);
+    EXPECT_TRUE(reply->header.aa);
+    ASSERT_EQ(reply->answers.size(), 1U);
+    EXPECT_EQ(std::get<dns::AData>(reply->answers[0].data).address, ip("203.0.113.7").v4Bytes());
+}
+
+TEST_F(ServerLoopback, KeepAliveServesSeveralRequestsOnOneConnection) {
+    Fd http(connectTcp(m_http));
+    sendAll(http.get(), kUpdate);
+    EXPECT_NE(readResponse(http.get()).find("good 203.0.113.7"), std::string::npos);
+    sendAll(http.get(), kUpdate);
+    EXPECT_NE(readResponse(http.get()).find("nochg 203.0.113.7"), std::string::npos);
+    sendAll(http.get(), "POST /nic/update HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    const auto post = readResponse(http.get());
+    EXPECT_EQ(post.rfind("HTTP/1.1 405", 0), 0U) << post;
+    EXPECT_NE(post.find("Allow: GET\r\n"), std::string::npos);
+    sendAll(http.get(), "GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(readResponse(http.get()).rfind("HTTP/1.1 404", 0), 0U);
+    EXPECT_TRUE(closedByPeer(http.get()));
+}
+
+TEST_F(ServerLoopback, Http10ClosesAfterTheReplyAndUnauthenticatedGetsAChallenge) {
+    Fd http(connectTcp(m_http));
+    sendAll(http.get(), "GET /nic/update?hostname=home.dyn.example.test HTTP/1.0\r\nUser-Agent: t\r\n\r\n");
+    const auto response = readResponse(http.get());
+    EXPECT_EQ(response.rfind("HTTP/1.0 401", 0), 0U) << response;
+    EXPECT_NE(response.find("WWW-Authenticate: Basic realm=\"qdyn\"\r\n"), std::string::npos);
+    EXPECT_NE(response.find("\r\n\r\nbadauth\n"), std::string::npos);
+    EXPECT_TRUE(closedByPeer(http.get()));
+}
+
+TEST_F(ServerLoopback, OversizedHeadersAreRefused) {
+    Fd http(connectTcp(m_http));
+    sendAll(http.get(), "GET /nic/update HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n");
+    const auto response = readResponse(http.get());
+    EXPECT_EQ(response.rfind("HTTP/1.1 431", 0), 0U) << response.substr(0, 100);
+    EXPECT_TRUE(closedByPeer(http.get()));
+}
+
+TEST_F(ServerLoopback, StopClosesIdleConnectionsPromptlyAndIsIdempotent) {
+    Fd idle(connectTcp(m_http));
+    sendAll(idle.get(), kUpdate);
+    EXPECT_NE(readResponse(idle.get()).find("good"), std::string::npos);
+    const auto before = std::chrono::steady_clock::now();
+    m_server.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(2));
+    EXPECT_TRUE(closedByPeer(idle.get()));
+    m_server.stop();
+    EXPECT_FALSE(m_server.start());  // a stopped server does not come back
+}
+
+TEST(ServerStart, BindErrorsNameTheListener) {
+    Server first(loopbackConfig());
+    ASSERT_TRUE(first.start());
+    auto clash = loopbackConfig();
+    clash.http = {ListenAddress{ip("127.0.0.1"), first.port("http")}};
+    Server second(std::move(clash));
+    auto started = second.start();
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.message(), "http 127.0.0.1:" + std::to_string(first.port("http")) + ": Address already in use");
+    EXPECT_TRUE(second.listeners().empty());
+}
+
+}  // namespace
