@@ -34,8 +34,7 @@ build() {  # build PRESET [TARGET...]
 
 cmd_test() {
   deps
-  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
-  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  # The sanitizer options live in the asan test preset (CMakePresets.json).
   export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
   local start=$SECONDS
   log "build (preset dev: debug, warnings as errors)"
@@ -69,27 +68,9 @@ cmd_demo() {
   trap demo_cleanup EXIT
   local work="$DEMO_WORK"
 
-  cat >"$work/server.toml" <<'TOML'
-# Demo zone for qdyn-server: everything on loopback, free ports chosen at start.
-[zone]
-origin = "dyn.example.test"
-nameserver = "ns1.dyn.example.test"
-nameserver_addresses = ["127.0.0.1"]
-email = "hostmaster@example.test"
 
-[listen]
-dns_udp = ["127.0.0.1:0"]
-http = ["127.0.0.1:0"]
-
-[[account]]
-name = "demo"
-password = "demo-password"
-hosts = ["home"]
-TOML
-  chmod 600 "$work/server.toml"
-
-  log "start qdyn-server on loopback"
-  "$bin/server-mock/qdyn-server" --config "$work/server.toml" >"$work/server.out" &
+  log "start qdyn-server on loopback (zone dyn.example.test from packaging/examples/demo-server.toml)"
+  "$bin/server-mock/qdyn-server" --config "$ROOT/packaging/examples/demo-server.toml" >"$work/server.out" &
   DEMO_SERVER_PID=$!
   for _ in $(seq 1 100); do
     grep -qx ready "$work/server.out" 2>/dev/null && break
@@ -108,8 +89,8 @@ TOML
 protocol = "dyndns2"
 server = "http://127.0.0.1:$http_port"
 hosts = ["home.dyn.example.test"]
-username = "demo"
-password = "demo-password"
+username = "alice"
+password = "s3cret"
 TOML
   chmod 600 "$work/profiles.toml"
 

@@ -32,6 +32,12 @@ int main(int argc, char** argv) {
     bool checkOnly = false;
     app.add_option("--config,-c", configPath, "server configuration file (TOML)")->required();
     app.add_flag("--check-config", checkOnly, "parse and validate the configuration, then exit");
+    app.footer(
+        "Once every listener is bound it prints one line per listener, 'listening KIND ADDRESS:PORT'\n"
+        "(a port of 0 in the config picks a free port), then 'ready'. SIGTERM or SIGINT stops it.\n"
+        "Example config: packaging/examples/qdyn-server.toml\n\n"
+        "Exit codes: 0 stopped cleanly or config OK, 1 could not start (e.g. a port in use),\n"
+        "2 bad command line or configuration.");
     app.set_version_flag("--version", std::string("qdyn-server ") + qdyn::kVersion);
     try {
         app.parse(argc, argv);

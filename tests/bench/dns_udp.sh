@@ -20,27 +20,13 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # --- qdyn-server, with the host updated through the dyndns2 API -------------------------------
-cat >"$work/server.toml" <<'TOML'
-[zone]
-origin = "dyn.example.test"
-nameserver = "ns1.dyn.example.test"
-nameserver_addresses = ["127.0.0.1"]
-email = "hostmaster@example.test"
-[listen]
-dns_udp = ["127.0.0.1:0"]
-http = ["127.0.0.1:0"]
-[[account]]
-name = "bench"
-password = "bench-password"
-hosts = ["home"]
-TOML
-"$BUILD/server-mock/qdyn-server" --config "$work/server.toml" >"$work/server.out" 2>"$work/server.err" &
+"$BUILD/server-mock/qdyn-server" --config "$(dirname "$0")/../../packaging/examples/demo-server.toml" >"$work/server.out" 2>"$work/server.err" &
 pids+=($!)
 for _ in $(seq 1 100); do grep -qx ready "$work/server.out" 2>/dev/null && break; sleep 0.1; done
 grep -qx ready "$work/server.out" || { echo "qdyn-server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
 qdyn_port="$(sed -n 's/^listening dns-udp 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.out" | head -n1)"
 http_port="$(sed -n 's/^listening http 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.out" | head -n1)"
-printf '[profile.bench]\nprotocol = "dyndns2"\nserver = "http://127.0.0.1:%s"\nhosts = ["home.dyn.example.test"]\nusername = "bench"\npassword = "bench-password"\n' \
+printf '[profile.bench]\nprotocol = "dyndns2"\nserver = "http://127.0.0.1:%s"\nhosts = ["home.dyn.example.test"]\nusername = "alice"\npassword = "s3cret"\n' \
   "$http_port" >"$work/profiles.toml"
 chmod 600 "$work/profiles.toml"
 "$BUILD/cli/qdyn" update -q --config "$work/profiles.toml" --state-dir "$work/state" --address 203.0.113.7 2>/dev/null

@@ -11,33 +11,14 @@
 
 namespace qdyn::test {
 
-// The demo zone: dyn.example.test, account alice/s3cret allowed to update home and nas.
-inline constexpr const char* kDemoServerConfig = R"(
-[zone]
-origin = "dyn.example.test"
-nameserver = "ns1.dyn.example.test"
-nameserver_addresses = ["127.0.0.1"]
-email = "hostmaster@example.test"
-
-[listen]
-dns_udp = ["127.0.0.1:0"]
-http = ["127.0.0.1:0"]
-
-[[account]]
-name = "alice"
-password = "s3cret"
-hosts = ["home", "nas.dyn.example.test"]
-
-[[account]]
-name = "bob"
-password = "hunter2"
-hosts = ["office"]
-)";
+// The demo zone shipped in packaging/examples/demo-server.toml: dyn.example.test, account
+// alice/s3cret may update home and nas, bob/hunter2 may update office.
+inline const char* const kDemoServerConfig = QDYN_SOURCE_DIR "/packaging/examples/demo-server.toml";
 
 class ServerFixture : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto config = server::Config::parse(kDemoServerConfig, "demo.toml");
+        auto config = server::Config::load(kDemoServerConfig);
         ASSERT_TRUE(config) << config.message();
         m_server = std::make_unique<server::Server>(std::move(*config));
         auto started = m_server->start();

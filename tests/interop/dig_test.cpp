@@ -10,22 +10,8 @@
 namespace qdyn::test {
 namespace {
 
-constexpr const char* kServerConfig = R"(
-[zone]
-origin = "dyn.example.test"
-nameserver = "ns1.dyn.example.test"
-nameserver_addresses = ["127.0.0.1"]
-email = "hostmaster@example.test"
-
-[listen]
-dns_udp = ["127.0.0.1:0"]
-http = ["127.0.0.1:0"]
-
-[[account]]
-name = "alice"
-password = "s3cret"
-hosts = ["home"]
-)";
+// The shipped demo zone: dyn.example.test on free loopback ports, alice/s3cret may update home.
+constexpr const char* kServerConfig = QDYN_SOURCE_DIR "/packaging/examples/demo-server.toml";
 
 class DigInteropTest : public ::testing::Test {
 protected:
@@ -33,8 +19,7 @@ protected:
         if (!haveProgram("dig")) {
             GTEST_FAIL() << "dig is not installed (package bind9-dnsutils); run packaging/deps/debian.sh";
         }
-        const auto config = m_dir.write("server.toml", kServerConfig);
-        ASSERT_TRUE(m_server.start({QDYN_SERVER_PATH, "--config", config.string()}));
+        ASSERT_TRUE(m_server.start({QDYN_SERVER_PATH, "--config", kServerConfig}));
         bool ready = false;
         const auto lines = m_server.readUntil("ready", std::chrono::seconds(20), ready);
         ASSERT_TRUE(ready) << "qdyn-server did not print ready";

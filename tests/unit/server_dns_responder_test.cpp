@@ -219,6 +219,28 @@ TEST(DnsResponder, NotImpForOtherOpcodes) {
     EXPECT_EQ(raw[3] & 0x0F, 4);
 }
 
+TEST(DnsResponder, NotImpNeverAmplifies) {
+    // Found by fuzzing: an UPDATE packed with compressed questions came back as a 2135-octet UDP
+    // answer. NOTIMP now echoes at most one question and obeys the UDP limit.
+    const auto zone = demoZone();
+    dns::Message update;
+    update.header.id = 0x7777;
+    update.header.opcode = dns::Opcode::Update;
+    for (int i = 0; i < 60; ++i) {
+        update.questions.push_back({name("h" + std::to_string(i) + "-with-a-long-label-to-fill-space.dyn.example.test"),
+                                    rrtype::SOA, dns::rrclass::IN});
+    }
+    const auto wire = dns::encodeMessage(update);
+    const auto raw = respond(wire, zone);
+    ASSERT_FALSE(raw.empty());
+    EXPECT_LE(raw.size(), kClassicUdpLimit);
+    EXPECT_LE(raw.size(), wire.size());
+    const auto reply = dns::decodeMessage(raw).value();
+    EXPECT_EQ(reply.header.rcode, dns::Rcode::NotImp);
+    EXPECT_EQ(reply.header.id, 0x7777);
+    EXPECT_TRUE(reply.questions.empty());
+}
+
 TEST(DnsResponder, FormErrForMalformedQueriesEchoesTheId) {
     const auto zone = demoZone();
     auto wire = query("home.dyn.example.test", rrtype::A);

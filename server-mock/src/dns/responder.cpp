@@ -140,7 +140,10 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
     if (opcode != static_cast<std::uint8_t>(dns::Opcode::Query)) {
         if (!decoded) return headerOnlyReply(query, dns::Rcode::NotImp);
         auto reply = replyTo(*decoded, dns::Rcode::NotImp);
-        return dns::encodeMessage(reply);
+        // Echo a single question only, and only within the size limit: a message packed with
+        // compressed questions must not come back larger than it went in (amplification).
+        if (reply.questions.size() != 1) reply.questions.clear();
+        return finish(reply, nullptr, transport);
     }
     if (!decoded) return headerOnlyReply(query, dns::Rcode::FormErr);
     const dns::Message& message = *decoded;
