@@ -7,6 +7,7 @@
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/dns_responder.hpp"
 #include "qdyn_server/zone.hpp"
+#include "test_values.hpp"
 
 namespace {
 
@@ -15,8 +16,8 @@ using namespace qdyn::server;
 namespace dns = qdyn::dns;
 namespace rrtype = dns::rrtype;
 
-dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
-IpAddress ip(std::string_view text) { return IpAddress::parse(text).value(); }
+using qdyn::test::ip;
+using qdyn::test::name;
 
 ZoneSnapshot demoZone() {
     ZoneConfig config;

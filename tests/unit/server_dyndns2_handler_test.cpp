@@ -9,6 +9,7 @@
 #include "qdyn_server/http_router.hpp"
 #include "qdyn_server/update_service.hpp"
 #include "qdyn_server/zone.hpp"
+#include "test_values.hpp"
 
 namespace {
 
@@ -16,8 +17,8 @@ using qdyn::IpAddress;
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
 
-dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
-IpAddress ip(std::string_view text) { return IpAddress::parse(text).value(); }
+using qdyn::test::ip;
+using qdyn::test::name;
 
 // "alice:s3cret" and friends, base64-encoded by hand so the test does not share the decoder.
 constexpr const char* kAlice = "Basic YWxpY2U6czNjcmV0";         // alice:s3cret

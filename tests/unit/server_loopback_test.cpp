@@ -15,6 +15,7 @@
 
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/server.hpp"
+#include "test_values.hpp"
 
 namespace {
 
@@ -22,8 +23,8 @@ using qdyn::IpAddress;
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
 
-dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
-IpAddress ip(std::string_view text) { return IpAddress::parse(text).value(); }
+using qdyn::test::ip;
+using qdyn::test::name;
 
 class Fd {
 public:

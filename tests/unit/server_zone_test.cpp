@@ -7,6 +7,7 @@
 
 #include "qdyn_server/update_service.hpp"
 #include "qdyn_server/zone.hpp"
+#include "test_values.hpp"
 
 namespace {
 
@@ -14,8 +15,8 @@ using qdyn::IpAddress;
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
 
-dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
-IpAddress ip(std::string_view text) { return IpAddress::parse(text).value(); }
+using qdyn::test::ip;
+using qdyn::test::name;
 
 ZoneConfig zoneConfig() {
     ZoneConfig zone;
