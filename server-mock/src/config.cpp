@@ -20,6 +20,10 @@ namespace {
 
 // RFC 2181 section 8: TTLs are 31-bit values.
 constexpr std::int64_t kMaxTtl = 2147483647;
+// [dns] limits: an hour of idling is already generous; the connection cap stays below what a
+// default file-descriptor limit could ever hold.
+constexpr std::int64_t kMaxTcpIdleTimeout = 3600;
+constexpr std::int64_t kMaxTcpConnections = 65535;
 
 class Reader {
 public:
@@ -70,6 +74,17 @@ public:
             return at(node, std::string(key) + " must be between 0 and " + std::to_string(kMaxTtl));
         }
         return static_cast<std::uint32_t>(seconds);
+    }
+
+    Result<std::uint32_t> integer(const toml::node& node, std::string_view key, std::int64_t low, std::int64_t high,
+                                  std::string_view unit) const {
+        const auto* value = node.as_integer();
+        if (value == nullptr) return at(node, std::string(key) + " must be an integer" + std::string(unit));
+        const std::int64_t number = value->get();
+        if (number < low || number > high) {
+            return at(node, std::string(key) + " must be between " + std::to_string(low) + " and " + std::to_string(high));
+        }
+        return static_cast<std::uint32_t>(number);
     }
 
     Result<dns::Name> name(const toml::node& node, std::string_view key) const {
@@ -191,6 +206,24 @@ Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table) {
     return zone;
 }
 
+Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
+    if (auto keys = reader.onlyKeys(table, {"tcp_idle_timeout", "tcp_max_connections"}, "[dns]"); !keys) {
+        return keys.error();
+    }
+    DnsOptions options;
+    if (const auto* node = table.get("tcp_idle_timeout")) {
+        auto value = reader.integer(*node, "tcp_idle_timeout", 1, kMaxTcpIdleTimeout, " (seconds)");
+        if (!value) return value.error();
+        options.tcpIdleTimeout = *value;
+    }
+    if (const auto* node = table.get("tcp_max_connections")) {
+        auto value = reader.integer(*node, "tcp_max_connections", 1, kMaxTcpConnections, "");
+        if (!value) return value.error();
+        options.tcpMaxConnections = *value;
+    }
+    return options;
+}
+
 // A host as written in an account: absolute when it ends in a dot or already lies inside the
 // zone; a single label is relative to the zone. Anything else is refused rather than guessed.
 Result<dns::Name> hostName(std::string_view text, const dns::Name& origin) {
@@ -253,7 +286,7 @@ Result<Account> parseAccount(const Reader& reader, const toml::table& table, con
 }
 
 Result<Config> parseDocument(const Reader& reader, const toml::table& root) {
-    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "account"}, "the top level"); !keys) {
+    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "account"}, "the top level"); !keys) {
         return keys.error();
     }
     Config config;
@@ -268,17 +301,30 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root) {
     if (const auto* listenNode = root.get("listen")) {
         const auto* listen = listenNode->as_table();
         if (listen == nullptr) return reader.at(*listenNode, "listen must be a table ([listen])");
-        if (auto keys = reader.onlyKeys(*listen, {"dns_udp", "http"}, "[listen]"); !keys) return keys.error();
+        if (auto keys = reader.onlyKeys(*listen, {"dns_udp", "dns_tcp", "http"}, "[listen]"); !keys) return keys.error();
         if (const auto* node = listen->get("dns_udp")) {
             auto list = listenList(reader, *node, "dns_udp");
             if (!list) return list.error();
             config.dnsUdp = std::move(*list);
+        }
+        if (const auto* node = listen->get("dns_tcp")) {
+            auto list = listenList(reader, *node, "dns_tcp");
+            if (!list) return list.error();
+            config.dnsTcp = std::move(*list);
         }
         if (const auto* node = listen->get("http")) {
             auto list = listenList(reader, *node, "http");
             if (!list) return list.error();
             config.http = std::move(*list);
         }
+    }
+
+    if (const auto* dnsNode = root.get("dns")) {
+        const auto* dnsTable = dnsNode->as_table();
+        if (dnsTable == nullptr) return reader.at(*dnsNode, "dns must be a table ([dns])");
+        auto options = parseDns(reader, *dnsTable);
+        if (!options) return options.error();
+        config.dns = *options;
     }
 
     if (const auto* accountsNode = root.get("account")) {

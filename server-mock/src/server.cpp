@@ -2,6 +2,7 @@
 // the io thread that runs them.
 #include "qdyn_server/server.hpp"
 
+#include <chrono>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "dns/tcp_listener.hpp"
 #include "dns/udp_listener.hpp"
 #include "http/http_listener.hpp"
 #include "log.hpp"
@@ -66,6 +68,23 @@ struct Server::Impl {
             bound.push_back({"dns-udp", where.address, (*listener)->port()});
             udp.push_back(std::move(*listener));
         }
+        TcpLimits tcpLimits;
+        tcpLimits.idleTimeout = std::chrono::seconds(config.dns.tcpIdleTimeout);
+        tcpLimits.messageTimeout = tcpLimits.idleTimeout;
+        tcpLimits.maxConnections = config.dns.tcpMaxConnections;
+        for (const auto& where : config.dnsTcp) {
+            // Each query reads the snapshot current when it arrives, as over UDP, so a long-lived
+            // connection sees updates and the query path takes no lock.
+            auto listener = TcpListener::open(
+                io, where,
+                [this](std::span<const std::uint8_t> query, const IpAddress&) {
+                    return respond(query, *zone.snapshot(), DnsTransport::Tcp);
+                },
+                tcpLimits);
+            if (!listener) return listener.error();
+            bound.push_back({"dns-tcp", where.address, (*listener)->port()});
+            tcp.push_back(std::move(*listener));
+        }
         for (const auto& where : config.http) {
             auto listener = HttpListener::open(io, where, router);
             if (!listener) return listener.error();
@@ -77,6 +96,7 @@ struct Server::Impl {
 
     void stopListeners() {
         for (auto& listener : udp) listener->stop();
+        for (auto& listener : tcp) listener->stop();
         for (auto& listener : http) listener->stop();
     }
 
@@ -104,6 +124,7 @@ struct Server::Impl {
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::thread thread;
     std::vector<std::shared_ptr<UdpListener>> udp;
+    std::vector<std::shared_ptr<TcpListener>> tcp;
     std::vector<std::shared_ptr<HttpListener>> http;
     std::vector<BoundListener> bound;
     std::mutex lifecycle;
@@ -122,11 +143,13 @@ Result<void> Server::start() {
     if (auto opened = impl.openListeners(); !opened) {
         impl.stopListeners();
         impl.udp.clear();
+        impl.tcp.clear();
         impl.http.clear();
         impl.bound.clear();
         return opened;
     }
     for (auto& listener : impl.udp) listener->start();
+    for (auto& listener : impl.tcp) listener->start();
     for (auto& listener : impl.http) listener->start();
     impl.work.emplace(impl.io.get_executor());
     impl.thread = std::thread([&impl] { impl.run(); });

@@ -23,14 +23,16 @@ protected:
         bool ready = false;
         const auto lines = m_server.readUntil("ready", std::chrono::seconds(20), ready);
         ASSERT_TRUE(ready) << "qdyn-server did not print ready";
-        const std::regex listening(R"(listening (dns-udp|http) 127\.0\.0\.1:(\d+))");
+        const std::regex listening(R"(listening (dns-udp|dns-tcp|http) 127\.0\.0\.1:(\d+))");
         for (const auto& line : lines) {
             std::smatch match;
             if (std::regex_match(line, match, listening)) {
-                (match[1] == "http" ? m_httpPort : m_dnsPort) = match[2].str();
+                auto& port = match[1] == "http" ? m_httpPort : match[1] == "dns-tcp" ? m_tcpPort : m_dnsPort;
+                port = match[2].str();
             }
         }
         ASSERT_FALSE(m_dnsPort.empty());
+        ASSERT_FALSE(m_tcpPort.empty()) << "the demo config lists dns_tcp";
         ASSERT_FALSE(m_httpPort.empty());
     }
     void TearDown() override {
@@ -45,9 +47,17 @@ protected:
         return runProcess(argv);
     }
 
+    // The same over TCP only (+tcp), against the dns-tcp listener.
+    ProcessResult digTcp(const std::vector<std::string>& query) {
+        std::vector<std::string> argv{"/usr/bin/dig", "+tcp", "@127.0.0.1", "-p", m_tcpPort, "+norecurse", "+time=2", "+tries=2"};
+        argv.insert(argv.end(), query.begin(), query.end());
+        return runProcess(argv);
+    }
+
     TempDir m_dir;
     BackgroundProcess m_server;
     std::string m_dnsPort;
+    std::string m_tcpPort;
     std::string m_httpPort;
 };
 
@@ -66,6 +76,15 @@ TEST_F(DigInteropTest, DigSeesTheAddressTheCliSent) {
     const auto after = dig({"home.dyn.example.test", "A", "+short"});
     ASSERT_EQ(after.exitCode, 0) << after.err;
     EXPECT_EQ(after.out, "203.0.113.7\n");
+
+    // dns_tcp: the same answer over TCP, authoritative with the host TTL.
+    const auto overTcp = digTcp({"home.dyn.example.test", "A", "+noall", "+comments", "+answer"});
+    ASSERT_EQ(overTcp.exitCode, 0) << overTcp.err;
+    EXPECT_NE(overTcp.out.find("status: NOERROR"), std::string::npos) << overTcp.out;
+    EXPECT_NE(overTcp.out.find(" aa"), std::string::npos) << overTcp.out;
+    EXPECT_TRUE(std::regex_search(overTcp.out,
+                                  std::regex(R"(home\.dyn\.example\.test\.\s+60\s+IN\s+A\s+203\.0\.113\.7)")))
+        << overTcp.out;
 
     // The full answer is authoritative with the host TTL.
     const auto full = dig({"home.dyn.example.test", "A", "+noall", "+comments", "+answer"});
@@ -89,6 +108,12 @@ TEST_F(DigInteropTest, ApexSoaNsAndNegativeAnswers) {
     EXPECT_TRUE(std::regex_match(soa.out, std::regex(R"(ns1\.dyn\.example\.test\. hostmaster\.example\.test\. \d+ 600 300 604800 600\n)")))
         << soa.out;
     EXPECT_EQ(dig({"dyn.example.test", "NS", "+short"}).out, "ns1.dyn.example.test.\n");
+    // dns_tcp: the SOA over TCP is the same record.
+    const auto soaTcp = digTcp({"dyn.example.test", "SOA", "+short"});
+    ASSERT_EQ(soaTcp.exitCode, 0) << soaTcp.err;
+    EXPECT_EQ(soaTcp.out, soa.out);
+    const auto missingTcp = digTcp({"nothere.dyn.example.test", "A"});
+    EXPECT_NE(missingTcp.out.find("status: NXDOMAIN"), std::string::npos) << missingTcp.out;
     EXPECT_EQ(dig({"ns1.dyn.example.test", "A", "+short"}).out, "127.0.0.1\n");
 
     const auto missing = dig({"nothere.dyn.example.test", "A"});

@@ -84,7 +84,10 @@ TEST(ServerConfig, MinimalConfigHasNoListenersOrAccounts) {
     auto config = Config::parse(kZone, "server.toml");
     ASSERT_TRUE(config) << config.message();
     EXPECT_TRUE(config->dnsUdp.empty());
+    EXPECT_TRUE(config->dnsTcp.empty());
     EXPECT_TRUE(config->http.empty());
+    EXPECT_EQ(config->dns.tcpIdleTimeout, 10U);
+    EXPECT_EQ(config->dns.tcpMaxConnections, 256U);
     EXPECT_TRUE(config->accounts.empty());
 }
 
@@ -105,7 +108,8 @@ TEST(ServerConfig, RnameEscapesDotsBeforeTheAt) {
 
 TEST(ServerConfig, UnknownKeysAreErrorsWithTheirLine) {
     EXPECT_EQ(errorOf(kZone + "hots_ttl = 60\n"), "server.toml:4: unknown key 'hots_ttl' in [zone]");
-    EXPECT_EQ(errorOf(kZone + "[listen]\ndns_tcp = []\n"), "server.toml:5: unknown key 'dns_tcp' in [listen]");
+    EXPECT_EQ(errorOf(kZone + "[listen]\ndns_tls = []\n"), "server.toml:5: unknown key 'dns_tls' in [listen]");
+    EXPECT_EQ(errorOf(kZone + "[dns]\ntcp_timeout = 5\n"), "server.toml:5: unknown key 'tcp_timeout' in [dns]");
     EXPECT_EQ(errorOf(kZone + "[[account]]\nname = \"a\"\npasswd = \"x\"\n"),
               "server.toml:6: unknown key 'passwd' in [[account]]");
     EXPECT_EQ(errorOf(kZone + "[zones]\n"), "server.toml:4: unknown key 'zones' in the top level");
@@ -162,6 +166,35 @@ TEST(ServerConfig, ListenAddressesAreValidated) {
     EXPECT_EQ(ok->dnsUdp.size(), 4U);
 }
 
+TEST(ServerConfig, DnsTcpListenersAndLimits) {
+    auto config = Config::parse(kZone + "[listen]\ndns_tcp = [\"127.0.0.1:0\", \"[::1]:53\"]\n"
+                                        "[dns]\ntcp_idle_timeout = 1\ntcp_max_connections = 2\n",
+                                "server.toml");
+    ASSERT_TRUE(config) << config.message();
+    ASSERT_EQ(config->dnsTcp.size(), 2U);
+    EXPECT_EQ(config->dnsTcp[1].address, IpAddress::parse("::1").value());
+    EXPECT_EQ(config->dnsTcp[1].port, 53);
+    EXPECT_EQ(config->dns.tcpIdleTimeout, 1U);
+    EXPECT_EQ(config->dns.tcpMaxConnections, 2U);
+
+    EXPECT_EQ(errorOf(kZone + "[listen]\ndns_tcp = [\"127.0.0.1\"]\n"),
+              "server.toml:5: dns_tcp '127.0.0.1': expected address:port");
+    EXPECT_EQ(errorOf(kZone + "[listen]\ndns_tcp = [\"127.0.0.1:53\", \"127.0.0.1:53\"]\n"),
+              "server.toml:5: dns_tcp '127.0.0.1:53' is listed twice");
+    auto dns = [](const std::string& body) { return kZone + "[dns]\n" + body + "\n"; };
+    EXPECT_EQ(errorOf(dns("tcp_idle_timeout = 0")), "server.toml:5: tcp_idle_timeout must be between 1 and 3600");
+    EXPECT_EQ(errorOf(dns("tcp_idle_timeout = 3601")), "server.toml:5: tcp_idle_timeout must be between 1 and 3600");
+    EXPECT_EQ(errorOf(dns("tcp_idle_timeout = \"10\"")),
+              "server.toml:5: tcp_idle_timeout must be an integer (seconds)");
+    EXPECT_EQ(errorOf(dns("tcp_max_connections = 0")),
+              "server.toml:5: tcp_max_connections must be between 1 and 65535");
+    EXPECT_EQ(errorOf(dns("tcp_max_connections = -3")),
+              "server.toml:5: tcp_max_connections must be between 1 and 65535");
+    EXPECT_EQ(errorOf(dns("tcp_max_connections = 1.5")), "server.toml:5: tcp_max_connections must be an integer");
+    EXPECT_EQ(errorOf(kZone + "dns = 1\n"), "server.toml:4: unknown key 'dns' in [zone]");
+    EXPECT_EQ(errorOf("dns = 1\n" + kZone), "server.toml:1: dns must be a table ([dns])");
+}
+
 TEST(ServerConfig, AccountsAreValidated) {
     auto account = [](const std::string& body) { return kZone + "[[account]]\n" + body; };
     EXPECT_EQ(errorOf(account("password = \"p\"\nhosts = [\"a\"]\n")), "server.toml:4: [[account]] needs name");
@@ -216,6 +249,13 @@ TEST(ServerConfig, ExampleConfigParses) {
     EXPECT_EQ(example->zone.origin, name("dyn.example.test"));
     ASSERT_EQ(example->accounts.size(), 1U);
     EXPECT_EQ(example->accounts[0].hosts.at(0), name("home.dyn.example.test"));
+    ASSERT_EQ(example->dnsTcp.size(), 1U);
+    EXPECT_EQ(example->dnsTcp[0].port, 5353);
+
+    auto demo = Config::load(std::string(QDYN_SOURCE_DIR) + "/packaging/examples/demo-server.toml");
+    ASSERT_TRUE(demo) << demo.message();
+    ASSERT_EQ(demo->dnsTcp.size(), 1U);
+    EXPECT_EQ(demo->dnsTcp[0].port, 0);
 }
 
 }  // namespace

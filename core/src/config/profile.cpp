@@ -15,6 +15,8 @@
 #include <unistd.h>
 #endif
 
+#include "qdyn/dns/name.hpp"
+#include "qdyn/dns/tsig.hpp"
 #include "qdyn/protocols/registry.hpp"
 
 namespace qdyn::config {
@@ -25,8 +27,22 @@ constexpr std::array kProfileKeys{
     std::string_view{"protocol"}, std::string_view{"server"}, std::string_view{"path"},
     std::string_view{"hosts"}, std::string_view{"username"}, std::string_view{"password"},
     std::string_view{"password_file"}, std::string_view{"password_env"}, std::string_view{"ipv6"},
-    std::string_view{"timeout"}, std::string_view{"tls_verify"},
+    std::string_view{"timeout"}, std::string_view{"tls_verify"}, std::string_view{"tsig_algorithm"},
+    std::string_view{"zone"}, std::string_view{"ttl"},
 };
+
+// The largest TTL RFC 2181 8 allows.
+constexpr std::int64_t kMaxTtl = 2147483647;
+
+bool hasScheme(std::string_view schemes, std::string_view scheme) {
+    while (!schemes.empty()) {
+        const std::size_t space = schemes.find(' ');
+        if (schemes.substr(0, space) == scheme) return true;
+        if (space == std::string_view::npos) break;
+        schemes.remove_prefix(space + 1);
+    }
+    return false;
+}
 
 std::string where(const std::string& source, const toml::source_region& region) {
     return source + ":" + std::to_string(region.begin.line);
@@ -127,11 +143,19 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
     auto server = requireString(table, "server", origin, context);
     if (!server) return server.error();
     profile.server = std::move(*server);
-    if (profile.server.find("://") == std::string::npos) {
-        profile.server = "https://" + profile.server;
-    } else if (profile.server.rfind("http://", 0) != 0 && profile.server.rfind("https://", 0) != 0) {
-        return makeError(where(context.source, table.get("server")->source()) +
-                         ": server must be an http:// or https:// URL or a bare host name");
+    const std::string_view schemes = findProtocol(profile.protocol)->schemes;
+    if (const std::size_t separator = profile.server.find("://"); separator == std::string::npos) {
+        profile.server = std::string(schemes.substr(0, schemes.find(' '))) + "://" + profile.server;
+    } else if (!hasScheme(schemes, std::string_view(profile.server).substr(0, separator))) {
+        std::string accepted;
+        for (std::string_view rest = schemes; !rest.empty();) {
+            const std::size_t space = rest.find(' ');
+            accepted += (accepted.empty() ? "" : " or ") + std::string(rest.substr(0, space)) + "://";
+            if (space == std::string_view::npos) break;
+            rest.remove_prefix(space + 1);
+        }
+        return makeError(where(context.source, table.get("server")->source()) + ": server must be a " + accepted +
+                         " URL or a bare host name for protocol " + profile.protocol);
     }
 
     auto path = optionalString(table, "path", context);
@@ -171,6 +195,28 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
             return makeError(where(context.source, timeout->source()) + ": timeout must be 1 to 300 seconds");
         }
         profile.timeout = std::chrono::seconds(seconds->get());
+    }
+    if (const toml::node* algorithm = table.get("tsig_algorithm")) {
+        const auto* text = algorithm->as_string();
+        if (text == nullptr || !dns::parseTsigAlgorithm(text->get())) {
+            return makeError(where(context.source, algorithm->source()) +
+                             ": tsig_algorithm must be hmac-sha256, hmac-sha1 or hmac-sha512");
+        }
+        profile.tsigAlgorithm = text->get();
+    }
+    if (const toml::node* zone = table.get("zone")) {
+        const auto* text = zone->as_string();
+        if (text == nullptr || text->get().empty() || !dns::Name::parse(text->get())) {
+            return makeError(where(context.source, zone->source()) + ": zone must be a domain name");
+        }
+        profile.zone = text->get();
+    }
+    if (const toml::node* ttl = table.get("ttl")) {
+        const auto* seconds = ttl->as_integer();
+        if (seconds == nullptr || seconds->get() < 0 || seconds->get() > kMaxTtl) {
+            return makeError(where(context.source, ttl->source()) + ": ttl must be 0 to 2147483647 seconds");
+        }
+        profile.ttl = static_cast<std::uint32_t>(seconds->get());
     }
     if (const toml::node* verify = table.get("tls_verify")) {
         const auto* flag = verify->as_boolean();

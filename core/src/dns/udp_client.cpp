@@ -6,6 +6,7 @@
 #include <functional>
 #include <random>
 
+#include "transport_detail.hpp"
 #include "qdyn/dns/transport.hpp"
 
 namespace qdyn::dns {
@@ -13,25 +14,27 @@ namespace qdyn::dns {
 namespace asio = boost::asio;
 using asio::ip::udp;
 
+asio::ip::address toAsioAddress(const IpAddress& address) {
+    if (address.isV4()) return asio::ip::address_v4(address.v4Bytes());
+    return asio::ip::address_v6(address.v6Bytes());
+}
+
 namespace {
 
-udp::endpoint toEndpoint(const ServerAddress& server) {
-    if (server.address.isV4()) {
-        return {asio::ip::address_v4(server.address.v4Bytes()), server.port};
-    }
-    return {asio::ip::address_v6(server.address.v6Bytes()), server.port};
-}
+udp::endpoint toEndpoint(const ServerAddress& server) { return {toAsioAddress(server.address), server.port}; }
 
 std::uint16_t randomId() {
     static thread_local std::mt19937 generator{std::random_device{}()};
     return static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(0, 0xffff)(generator));
 }
 
-bool matches(const Message& query, const Message& reply) {
-    return reply.header.qr && reply.header.id == query.header.id && reply.questions == query.questions;
-}
-
 }  // namespace
+
+bool replyMatches(const Message& query, const Message& reply) {
+    if (!reply.header.qr || reply.header.id != query.header.id) return false;
+    // A server that cannot parse the request (FORMERR, NOTIMP) may send no question back.
+    return reply.questions == query.questions || (reply.questions.empty() && reply.header.rcode != Rcode::NoError);
+}
 
 Message makeQuery(const Name& name, std::uint16_t type) {
     Message query;
@@ -40,8 +43,8 @@ Message makeQuery(const Name& name, std::uint16_t type) {
     return query;
 }
 
-Result<Message> exchangeUdp(const ServerAddress& server, const Message& query, const QueryOptions& options) {
-    const std::vector<std::uint8_t> wire = encodeMessage(query);
+Result<Reply> exchangeUdpWire(const ServerAddress& server, const Message& query, std::span<const std::uint8_t> wire,
+                              const QueryOptions& options) {
     const udp::endpoint target = toEndpoint(server);
     std::string lastError = "no answer";
     for (int attempt = 0; attempt < std::max(1, options.attempts); ++attempt) {
@@ -50,19 +53,20 @@ Result<Message> exchangeUdp(const ServerAddress& server, const Message& query, c
         boost::system::error_code ec;
         socket.open(target.protocol(), ec);
         if (ec) return makeError("DNS: cannot open a UDP socket: " + ec.message());
-        socket.send_to(asio::buffer(wire), target, 0, ec);
+        socket.send_to(asio::buffer(wire.data(), wire.size()), target, 0, ec);
         if (ec) return makeError("DNS: cannot send to " + server.address.toString() + ": " + ec.message());
 
         std::array<std::uint8_t, 65535> buffer{};
         udp::endpoint from;
-        std::optional<Message> answer;
+        std::optional<Reply> answer;
         std::function<void(const boost::system::error_code&, std::size_t)> onReceive;
         onReceive = [&](const boost::system::error_code& error, std::size_t size) {
             if (error) return;
             if (from == target) {
-                auto decoded = decodeMessage(std::span<const std::uint8_t>(buffer.data(), size));
-                if (decoded && matches(query, *decoded)) {
-                    answer = std::move(*decoded);
+                const std::span<const std::uint8_t> received(buffer.data(), size);
+                auto decoded = decodeMessage(received);
+                if (decoded && replyMatches(query, *decoded)) {
+                    answer = Reply{std::move(*decoded), std::vector<std::uint8_t>(received.begin(), received.end())};
                     return;
                 }
                 if (!decoded) lastError = "malformed answer: " + decoded.message();
@@ -76,6 +80,13 @@ Result<Message> exchangeUdp(const ServerAddress& server, const Message& query, c
     }
     return makeError("DNS query to " + server.address.toString() + " port " + std::to_string(server.port) + ": " +
                      lastError);
+}
+
+Result<Message> exchangeUdp(const ServerAddress& server, const Message& query, const QueryOptions& options) {
+    const std::vector<std::uint8_t> wire = encodeMessage(query);
+    auto reply = exchangeUdpWire(server, query, wire, options);
+    if (!reply) return reply.error();
+    return std::move(reply->message);
 }
 
 Result<std::vector<IpAddress>> queryAddresses(const ServerAddress& server, const Name& name, std::uint16_t type,

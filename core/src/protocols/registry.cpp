@@ -4,6 +4,7 @@
 #include <array>
 
 #include "qdyn/protocols/dyndns2.hpp"
+#include "qdyn/protocols/rfc2136.hpp"
 
 namespace qdyn {
 
@@ -28,8 +29,38 @@ Result<std::unique_ptr<UpdateProtocol>> makeDyndns2(const config::Profile& profi
     return std::unique_ptr<UpdateProtocol>(std::make_unique<dyndns2::Client>(std::move(settings)));
 }
 
+// An RFC 2136 profile: server = the primary's address, username = the TSIG key name, password
+// = the base64 secret (no username and no password: unsigned updates).
+Result<std::unique_ptr<UpdateProtocol>> makeRfc2136(const config::Profile& profile) {
+    rfc2136::Settings settings;
+    auto server = rfc2136::parseServer(profile.server);
+    if (!server) return makeError(profile.origin + ": " + server.message());
+    settings.server = *server;
+    if (!profile.zone.empty()) {
+        auto zone = dns::Name::parse(profile.zone);
+        if (!zone) return makeError(profile.origin + ": zone: " + zone.message());
+        settings.zone = std::move(*zone);
+    }
+    if (!profile.username.empty() || !profile.password.empty()) {
+        if (profile.username.empty() || profile.password.empty()) {
+            return makeError(profile.origin + ": TSIG needs both username (the key name) and password (its base64 secret)");
+        }
+        const auto algorithm = dns::parseTsigAlgorithm(profile.tsigAlgorithm);
+        if (!algorithm) {
+            return makeError(profile.origin + ": tsig_algorithm must be hmac-sha256, hmac-sha1 or hmac-sha512");
+        }
+        auto key = dns::TsigKey::make(profile.username, *algorithm, profile.password.reveal());
+        if (!key) return makeError(profile.origin + ": " + key.message());
+        settings.key = std::move(*key);
+    }
+    settings.ttl = profile.ttl;
+    settings.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(profile.timeout);
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<rfc2136::Client>(std::move(settings)));
+}
+
 constexpr std::array kProtocols{
-    ProtocolEntry{"dyndns2", "DynDNS-compatible HTTP GET /nic/update (dyndns2)", makeDyndns2},
+    ProtocolEntry{"dyndns2", "DynDNS-compatible HTTP GET /nic/update (dyndns2)", "https http", makeDyndns2},
+    ProtocolEntry{"rfc2136", "DNS UPDATE (RFC 2136), TSIG-signed (RFC 8945)", "dns", makeRfc2136},
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
-// The qdyn-server configuration: zone, name server, listeners and accounts, read from TOML.
+// The qdyn-server configuration: zone, name server, listeners, DNS limits and accounts, read
+// from TOML.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +38,17 @@ struct ZoneConfig {
     std::uint32_t minimum = 600;
 };
 
+// [dns]: limits of the DNS front ends.
+struct DnsOptions {
+    std::uint32_t tcpIdleTimeout = 10;       // seconds between messages, and for a message to arrive whole
+    std::uint32_t tcpMaxConnections = 256;   // over this, a new connection evicts the oldest
+};
+
 struct Config {
     ZoneConfig zone;
+    DnsOptions dns;
     std::vector<ListenAddress> dnsUdp;
+    std::vector<ListenAddress> dnsTcp;
     std::vector<ListenAddress> http;
     std::vector<Account> accounts;
 

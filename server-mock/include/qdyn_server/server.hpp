@@ -15,7 +15,7 @@
 namespace qdyn::server {
 
 struct BoundListener {
-    std::string kind;  // "dns-udp", "http"
+    std::string kind;  // "dns-udp", "dns-tcp", "http"
     IpAddress address;
     std::uint16_t port = 0;
 };

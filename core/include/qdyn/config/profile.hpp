@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -22,12 +23,16 @@ namespace qdyn::config {
 struct Profile {
     std::string name;
     std::string protocol;              // a name from the protocol registry
-    std::string server;                // a URL ("http://127.0.0.1:8245"); a bare host means https://host
+    std::string server;                // a URL ("http://127.0.0.1:8245", "dns://127.0.0.1:53"); a bare host gets
+                                       // the protocol's first scheme (https:// for dyndns2, dns:// for rfc2136)
     std::string path;                  // protocol-specific request path; empty: the protocol's default
     std::vector<std::string> hosts;
     std::string username;
     Secret password;                   // from password, password_file or password_env
     std::string ipv6Convention;        // dyndns2 only: comma | myipv6 | separate
+    std::string tsigAlgorithm = "hmac-sha256";  // rfc2136 only: hmac-sha256 | hmac-sha1 | hmac-sha512
+    std::string zone;                  // rfc2136 only; empty: found by SOA queries at the server
+    std::uint32_t ttl = 60;            // rfc2136 only: TTL of the published records
     std::chrono::seconds timeout{15};
     bool verifyTls = true;
     std::string origin;                // "profiles.toml:12", for messages

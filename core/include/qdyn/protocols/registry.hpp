@@ -16,6 +16,9 @@ namespace qdyn {
 struct ProtocolEntry {
     std::string_view name;
     std::string_view summary;
+    // URL schemes the server may use, space-separated; the first is assumed for a bare host
+    // ("https http": a bare host means HTTPS; "dns": a bare address means DNS port 53).
+    std::string_view schemes;
     Result<std::unique_ptr<UpdateProtocol>> (*make)(const config::Profile& profile);
 };
 

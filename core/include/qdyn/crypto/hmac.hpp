@@ -1,0 +1,32 @@
+// HMAC and base64: the one place core touches OpenSSL's MAC functions, used by TSIG (RFC 8945)
+// and any later protocol that signs with a shared secret.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qdyn/result.hpp"
+#include "qdyn/secret.hpp"
+
+namespace qdyn::crypto {
+
+enum class HmacAlgorithm { Sha1, Sha256, Sha512 };
+
+// The MAC length in octets (20, 32, 64).
+std::size_t hmacSize(HmacAlgorithm algorithm) noexcept;
+
+// HMAC over the concatenation of `parts` (so callers need not copy a message to append to it).
+Result<std::vector<std::uint8_t>> hmac(HmacAlgorithm algorithm, std::span<const std::uint8_t> key,
+                                       std::span<const std::span<const std::uint8_t>> parts);
+
+// Strict RFC 4648 base64: standard alphabet, padding required, no whitespace, zero pad bits.
+// Rejects the empty string. Error messages never echo the input (it is usually a secret).
+Result<std::vector<std::uint8_t>> base64Decode(std::string_view text);
+std::string base64Encode(std::span<const std::uint8_t> bytes);
+// The same decode into a Secret, wiping the intermediate buffer (for keys).
+Result<Secret> base64DecodeSecret(std::string_view text);
+
+}  // namespace qdyn::crypto

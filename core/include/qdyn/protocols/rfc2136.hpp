@@ -1,0 +1,63 @@
+// RFC 2136 DNS UPDATE client, TSIG-signed (RFC 8945): one atomic message per host that
+// replaces its A and AAAA RRsets. Wire rules: PROTOCOLS.md, "RFC 2136 DNS UPDATE with TSIG".
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qdyn/dns/message.hpp"
+#include "qdyn/dns/transport.hpp"
+#include "qdyn/dns/tsig.hpp"
+#include "qdyn/protocols/protocol.hpp"
+#include "qdyn/result.hpp"
+
+namespace qdyn::rfc2136 {
+
+inline constexpr std::uint32_t kDefaultTtl = 60;
+
+struct Settings {
+    dns::ServerAddress server;
+    std::optional<dns::Name> zone;  // absent: found by SOA queries at the server
+    std::optional<dns::TsigKey> key;
+    std::uint32_t ttl = kDefaultTtl;
+    std::chrono::milliseconds timeout{5000};  // per attempt
+    int attempts = 2;                          // one retry
+    std::function<std::uint64_t()> clock;      // TSIG time; empty: the system clock
+};
+
+// "dns://127.0.0.1:5353", "127.0.0.1", "[2001:db8::1]:53", "dns://[::1]" (port 53 by default).
+Result<dns::ServerAddress> parseServer(std::string_view text);
+
+// The UPDATE for one host: zone section `zone SOA IN`; per given family `host ANY A` (delete
+// the RRset) then `host IN A ttl address`; likewise AAAA. Unsigned.
+dns::Message buildUpdate(const dns::Name& zone, const dns::Name& host, const std::optional<IpAddress>& ipv4,
+                         const std::optional<IpAddress>& ipv6, std::uint32_t ttl, std::uint16_t id);
+
+// The outcome class of a (verified or unsigned-request) response code.
+OutcomeClass classifyRcode(dns::Rcode rcode) noexcept;
+// The outcome for one host from the response code and, for a signed request, the TSIG check.
+HostOutcome classifyResponse(const std::string& host, dns::Rcode rcode, const std::optional<dns::TsigCheck>& tsig);
+
+class Client final : public UpdateProtocol {
+public:
+    explicit Client(Settings settings);
+    [[nodiscard]] std::string_view name() const override { return "rfc2136"; }
+    std::vector<HostOutcome> update(const UpdateRequest& request) override;
+    [[nodiscard]] std::vector<std::string> describe(const UpdateRequest& request) const override;
+
+    // The zone that holds `host`: the configured one, or the owner of the SOA the server gives
+    // when asked for the SOA of the host and then of each parent in turn.
+    Result<dns::Name> findZone(const dns::Name& host) const;
+
+private:
+    HostOutcome updateHost(const std::string& host, const UpdateRequest& request);
+    [[nodiscard]] dns::QueryOptions queryOptions() const { return {m_settings.timeout, m_settings.attempts}; }
+    Settings m_settings;
+};
+
+}  // namespace qdyn::rfc2136

@@ -1,0 +1,293 @@
+// The TCP connection state machine. Reads never wait for writes (RFC 7766 6.2.1.1 pipelining):
+// every complete message in the input is answered at once and its reply queued, and the queue
+// is written one framed reply at a time, so replies leave in query order.
+#include "dns/tcp_listener.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <string>
+#include <utility>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/write.hpp>
+
+#include "log.hpp"
+#include "net/asio_address.hpp"
+#include "qdyn_server/server.hpp"
+
+namespace qdyn::server {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kLengthPrefix = 2;
+constexpr std::size_t kMaxMessage = 65535;
+
+}  // namespace
+
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+public:
+    TcpConnection(tcp::socket socket, std::shared_ptr<const TcpListener::Handler> handler, const TcpLimits& limits)
+        : m_socket(std::move(socket)),
+          m_readTimer(m_socket.get_executor()),
+          m_writeTimer(m_socket.get_executor()),
+          m_handler(std::move(handler)),
+          m_limits(limits) {
+        boost::system::error_code error;
+        const auto remote = m_socket.remote_endpoint(error);
+        if (!error) {
+            m_peer = toIpAddress(remote.address());
+            m_peerText = formatEndpoint(m_peer, remote.port());
+        }
+        // Replies are small and written back to back; Nagle would hold the second one back
+        // until the first is acknowledged.
+        m_socket.set_option(tcp::no_delay(true), error);
+    }
+
+    void start() {
+        armReadTimer(m_limits.idleTimeout);
+        read();
+    }
+
+    [[nodiscard]] bool isOpen() const noexcept { return !m_closed; }
+
+    void close() {
+        if (m_closed) return;
+        m_closed = true;
+        m_readTimer.cancel();
+        m_writeTimer.cancel();
+        boost::system::error_code ignored;
+        m_socket.shutdown(tcp::socket::shutdown_both, ignored);
+        m_socket.close(ignored);
+    }
+
+private:
+    void read() {
+        m_reading = true;
+        m_socket.async_read_some(asio::buffer(m_chunk),
+                                 [self = shared_from_this()](const boost::system::error_code& error, std::size_t size) {
+                                     self->onRead(error, size);
+                                 });
+    }
+
+    void onRead(const boost::system::error_code& error, std::size_t size) {
+        m_reading = false;
+        if (m_closed) return;
+        // A client may half-close after its last query (RFC 7766 6.2.1): the replies still
+        // queued are owed, then the connection ends. A reset or a cancel ends it at once.
+        if (error == asio::error::eof) {
+            m_draining = true;
+            m_readTimer.cancel();
+            if (m_output.empty()) close();
+            return;
+        }
+        if (error) return close();
+        m_input.insert(m_input.end(), m_chunk.begin(), m_chunk.begin() + static_cast<std::ptrdiff_t>(size));
+
+        const bool completedAny = answerCompleteMessages();
+        if (m_closed) return;
+        if (m_draining) {
+            // No more reads; the timers still bound how long the queued replies may take.
+            m_readTimer.cancel();
+            if (m_output.empty()) close();
+            return;
+        }
+        if (m_input.empty()) {
+            m_inMessage = false;
+            armReadTimer(m_limits.idleTimeout);
+        } else if (completedAny || !m_inMessage) {
+            // A new message has begun: its whole body must arrive within messageTimeout.
+            m_inMessage = true;
+            armReadTimer(m_limits.messageTimeout);
+        }
+        if (m_queuedBytes < m_limits.maxQueuedBytes) return read();
+        // Paused until the peer takes its replies: the write timer now bounds the wait, and a
+        // client working through a long backlog is not idle.
+        m_readTimer.cancel();
+    }
+
+    // Answers every complete message in m_input and queues the replies; keeps a partial tail.
+    // Returns whether at least one message was complete.
+    bool answerCompleteMessages() {
+        std::size_t at = 0;
+        bool completedAny = false;
+        while (!m_draining && m_input.size() - at >= kLengthPrefix) {
+            const std::size_t length = static_cast<std::size_t>(m_input[at]) << 8U | m_input[at + 1];
+            // A zero length is not a message (and would stall the framing): end the connection.
+            if (length == 0) {
+                m_draining = true;
+                break;
+            }
+            if (m_input.size() - at - kLengthPrefix < length) break;
+            const std::span<const std::uint8_t> query(m_input.data() + at + kLengthPrefix, length);
+            at += kLengthPrefix + length;
+            completedAny = true;
+            std::vector<std::uint8_t> reply;
+            try {
+                reply = (*m_handler)(query, m_peer);
+            } catch (const std::exception& e) {
+                logLine("dns-tcp: query from " + m_peerText + " failed: " + e.what());
+            }
+            // The responder drops what it cannot answer (not a query); over TCP the only way to
+            // stay silent without stalling a pipelining client is to end the connection.
+            if (reply.empty() || reply.size() > kMaxMessage) {
+                m_draining = true;
+                break;
+            }
+            queueReply(std::move(reply));
+        }
+        m_input.erase(m_input.begin(), m_input.begin() + static_cast<std::ptrdiff_t>(at));
+        return completedAny;
+    }
+
+    void queueReply(std::vector<std::uint8_t> reply) {
+        std::vector<std::uint8_t> framed;
+        framed.reserve(kLengthPrefix + reply.size());
+        framed.push_back(static_cast<std::uint8_t>(reply.size() >> 8U));
+        framed.push_back(static_cast<std::uint8_t>(reply.size() & 0xFFU));
+        framed.insert(framed.end(), reply.begin(), reply.end());
+        m_queuedBytes += framed.size();
+        m_output.push_back(std::move(framed));
+        if (!m_writing) write();
+    }
+
+    void write() {
+        m_writing = true;
+        armTimer(m_writeTimer, m_limits.idleTimeout);
+        asio::async_write(m_socket, asio::buffer(m_output.front()),
+                          [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                              self->onWrite(error);
+                          });
+    }
+
+    void onWrite(const boost::system::error_code& error) {
+        m_writing = false;
+        if (m_closed) return;
+        if (error) return close();
+        m_queuedBytes -= m_output.front().size();
+        m_output.pop_front();
+        if (!m_output.empty()) return write();
+        m_writeTimer.cancel();
+        if (m_draining) return close();
+        // Reading paused while the queue was full; the peer is taking replies again.
+        if (!m_reading && m_queuedBytes < m_limits.maxQueuedBytes) {
+            armReadTimer(m_inMessage ? m_limits.messageTimeout : m_limits.idleTimeout);
+            read();
+        }
+    }
+
+    void armReadTimer(std::chrono::milliseconds timeout) { armTimer(m_readTimer, timeout); }
+
+    void armTimer(asio::steady_timer& timer, std::chrono::milliseconds timeout) {
+        timer.expires_after(timeout);
+        timer.async_wait([self = shared_from_this(), &timer](const boost::system::error_code& error) {
+            // A wait that completed just before the timer was re-armed still arrives without an
+            // error; only a deadline that has really passed closes the connection.
+            if (error || self->m_closed || timer.expiry() > asio::steady_timer::clock_type::now()) return;
+            self->close();
+        });
+    }
+
+    tcp::socket m_socket;
+    asio::steady_timer m_readTimer;   // idle between messages, or the current message's deadline
+    asio::steady_timer m_writeTimer;  // the reply being written
+    std::shared_ptr<const TcpListener::Handler> m_handler;
+    TcpLimits m_limits;
+    IpAddress m_peer;
+    std::string m_peerText = "?";
+    std::array<std::uint8_t, 16384> m_chunk{};
+    std::vector<std::uint8_t> m_input;               // received bytes not yet answered
+    std::deque<std::vector<std::uint8_t>> m_output;  // framed replies; the front one is being written
+    std::size_t m_queuedBytes = 0;
+    bool m_reading = false;
+    bool m_writing = false;
+    bool m_inMessage = false;  // m_input holds the start of a message and its deadline is armed
+    bool m_draining = false;   // read no more; close once the queued replies are written
+    bool m_closed = false;
+};
+
+TcpListener::TcpListener(asio::io_context& io, Handler handler, TcpLimits limits)
+    : m_io(io),
+      m_acceptor(io),
+      m_retryTimer(io),
+      m_handler(std::make_shared<const Handler>(std::move(handler))),
+      m_limits(limits) {}
+
+Result<std::shared_ptr<TcpListener>> TcpListener::open(asio::io_context& io, const ListenAddress& where,
+                                                       Handler handler, TcpLimits limits) {
+    auto listener = std::make_shared<TcpListener>(io, std::move(handler), limits);
+    const tcp::endpoint endpoint(toAsioAddress(where.address), where.port);
+    auto fail = [&](const boost::system::error_code& error) -> Error {
+        return makeError("dns-tcp " + formatEndpoint(where.address, where.port) + ": " + error.message());
+    };
+    auto& acceptor = listener->m_acceptor;
+    boost::system::error_code error;
+    acceptor.open(endpoint.protocol(), error);
+    if (error) return fail(error);
+    // A restarted server must not wait for old connections in TIME_WAIT.
+    acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    if (error) return fail(error);
+    // Keep "::" from also taking IPv4, so "0.0.0.0:53" and "[::]:53" can both be listed.
+    if (where.address.isV6()) acceptor.set_option(asio::ip::v6_only(true), error);
+    if (error) return fail(error);
+    acceptor.bind(endpoint, error);
+    if (error) return fail(error);
+    acceptor.listen(asio::socket_base::max_listen_connections, error);
+    if (error) return fail(error);
+    const auto local = acceptor.local_endpoint(error);
+    if (error) return fail(error);
+    listener->m_port = local.port();
+    return listener;
+}
+
+void TcpListener::start() { accept(); }
+
+void TcpListener::stop() {
+    m_stopped = true;
+    boost::system::error_code ignored;
+    m_acceptor.close(ignored);
+    m_retryTimer.cancel();
+    for (const auto& weak : m_connections) {
+        if (auto connection = weak.lock()) connection->close();
+    }
+    m_connections.clear();
+}
+
+void TcpListener::accept() {
+    m_acceptor.async_accept(m_io, [self = shared_from_this()](const boost::system::error_code& error,
+                                                              tcp::socket socket) {
+        self->onAccept(error, std::move(socket));
+    });
+}
+
+void TcpListener::onAccept(const boost::system::error_code& error, tcp::socket socket) {
+    if (m_stopped || error == asio::error::operation_aborted) return;
+    if (error) {
+        // Usually out of file descriptors: wait a little instead of spinning on the error.
+        logLine("dns-tcp: accept failed: " + error.message());
+        m_retryTimer.expires_after(std::chrono::milliseconds(100));
+        m_retryTimer.async_wait([self = shared_from_this()](const boost::system::error_code& waitError) {
+            if (!waitError && !self->m_stopped) self->accept();
+        });
+        return;
+    }
+    std::erase_if(m_connections, [](const std::weak_ptr<TcpConnection>& weak) {
+        const auto connection = weak.lock();
+        return !connection || !connection->isOpen();
+    });
+    // At the cap the oldest connection makes room (as nanodnsd does): refusing the newcomer
+    // instead would let a few slow clients that hold their connections lock everyone else out.
+    while (!m_connections.empty() && m_connections.size() >= m_limits.maxConnections) {
+        if (auto oldest = m_connections.front().lock()) oldest->close();
+        m_connections.pop_front();
+    }
+    auto connection = std::make_shared<TcpConnection>(std::move(socket), m_handler, m_limits);
+    m_connections.push_back(connection);
+    connection->start();
+    accept();
+}
+
+}  // namespace qdyn::server
