@@ -9,11 +9,11 @@
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/write.hpp>
 
 #include "log.hpp"
 #include "net/asio_address.hpp"
+#include "net/tcp_acceptor.hpp"
 #include "qdyn_server/server.hpp"
 
 namespace qdyn::server {
@@ -219,27 +219,9 @@ TcpListener::TcpListener(asio::io_context& io, Handler handler, TcpLimits limits
 Result<std::shared_ptr<TcpListener>> TcpListener::open(asio::io_context& io, const ListenAddress& where,
                                                        Handler handler, TcpLimits limits) {
     auto listener = std::make_shared<TcpListener>(io, std::move(handler), limits);
-    const tcp::endpoint endpoint(toAsioAddress(where.address), where.port);
-    auto fail = [&](const boost::system::error_code& error) -> Error {
-        return makeError("dns-tcp " + formatEndpoint(where.address, where.port) + ": " + error.message());
-    };
-    auto& acceptor = listener->m_acceptor;
-    boost::system::error_code error;
-    acceptor.open(endpoint.protocol(), error);
-    if (error) return fail(error);
-    // A restarted server must not wait for old connections in TIME_WAIT.
-    acceptor.set_option(asio::socket_base::reuse_address(true), error);
-    if (error) return fail(error);
-    // Keep "::" from also taking IPv4, so "0.0.0.0:53" and "[::]:53" can both be listed.
-    if (where.address.isV6()) acceptor.set_option(asio::ip::v6_only(true), error);
-    if (error) return fail(error);
-    acceptor.bind(endpoint, error);
-    if (error) return fail(error);
-    acceptor.listen(asio::socket_base::max_listen_connections, error);
-    if (error) return fail(error);
-    const auto local = acceptor.local_endpoint(error);
-    if (error) return fail(error);
-    listener->m_port = local.port();
+    auto port = openTcpAcceptor(listener->m_acceptor, where, "dns-tcp");
+    if (!port) return port.error();
+    listener->m_port = *port;
     return listener;
 }
 

@@ -11,10 +11,10 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 
 #include "log.hpp"
 #include "net/asio_address.hpp"
+#include "net/tcp_acceptor.hpp"
 #include "qdyn/version.hpp"
 #include "qdyn_server/server.hpp"
 
@@ -161,26 +161,9 @@ HttpListener::HttpListener(asio::io_context& io, const HttpRouter& router, HttpL
 Result<std::shared_ptr<HttpListener>> HttpListener::open(asio::io_context& io, const ListenAddress& where,
                                                          const HttpRouter& router, HttpLimits limits) {
     auto listener = std::make_shared<HttpListener>(io, router, limits);
-    const tcp::endpoint endpoint(toAsioAddress(where.address), where.port);
-    auto fail = [&](const boost::system::error_code& error) -> Error {
-        return makeError("http " + formatEndpoint(where.address, where.port) + ": " + error.message());
-    };
-    auto& acceptor = listener->m_acceptor;
-    boost::system::error_code error;
-    acceptor.open(endpoint.protocol(), error);
-    if (error) return fail(error);
-    // A restarted server must not wait for old connections in TIME_WAIT.
-    acceptor.set_option(asio::socket_base::reuse_address(true), error);
-    if (error) return fail(error);
-    if (where.address.isV6()) acceptor.set_option(asio::ip::v6_only(true), error);
-    if (error) return fail(error);
-    acceptor.bind(endpoint, error);
-    if (error) return fail(error);
-    acceptor.listen(asio::socket_base::max_listen_connections, error);
-    if (error) return fail(error);
-    const auto local = acceptor.local_endpoint(error);
-    if (error) return fail(error);
-    listener->m_port = local.port();
+    auto port = openTcpAcceptor(listener->m_acceptor, where, "http");
+    if (!port) return port.error();
+    listener->m_port = *port;
     return listener;
 }
 
