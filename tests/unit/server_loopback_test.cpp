@@ -15,6 +15,7 @@
 
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/server.hpp"
+#include "loopback_socket.hpp"
 #include "test_values.hpp"
 
 namespace {
@@ -26,19 +27,10 @@ namespace dns = qdyn::dns;
 using qdyn::test::ip;
 using qdyn::test::name;
 
-class Fd {
-public:
-    explicit Fd(int fd) : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
+using qdyn::test::connectTcp;
+using qdyn::test::Fd;
+using qdyn::test::sendAll;
+using qdyn::test::waitReadable;
 
 sockaddr_in loopback(std::uint16_t port) {
     sockaddr_in address{};
@@ -48,10 +40,6 @@ sockaddr_in loopback(std::uint16_t port) {
     return address;
 }
 
-bool waitReadable(int fd, int timeoutMs) {
-    pollfd entry{fd, POLLIN, 0};
-    return ::poll(&entry, 1, timeoutMs) == 1;
-}
 
 std::vector<std::uint8_t> udpExchange(std::uint16_t port, const std::vector<std::uint8_t>& query) {
     Fd fd(::socket(AF_INET, SOCK_DGRAM, 0));
@@ -65,21 +53,7 @@ std::vector<std::uint8_t> udpExchange(std::uint16_t port, const std::vector<std:
     return buffer;
 }
 
-int connectTcp(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    auto to = loopback(port);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0) << std::strerror(errno);
-    return fd;
-}
 
-void sendAll(int fd, const std::string& data) {
-    std::size_t sent = 0;
-    while (sent < data.size()) {
-        const auto n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-        ASSERT_GT(n, 0);
-        sent += static_cast<std::size_t>(n);
-    }
-}
 
 // Reads one HTTP response (headers + Content-Length body), or until EOF/timeout.
 std::string readResponse(int fd) {

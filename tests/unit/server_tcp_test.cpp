@@ -19,6 +19,7 @@
 
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/server.hpp"
+#include "loopback_socket.hpp"
 #include "test_values.hpp"
 
 namespace {
@@ -31,46 +32,13 @@ using Clock = std::chrono::steady_clock;
 using qdyn::test::ip;
 using qdyn::test::name;
 
-class Fd {
-public:
-    explicit Fd(int fd) : m_fd(fd) {}
-    ~Fd() {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
+using qdyn::test::connectTcp;
+using qdyn::test::Fd;
+using qdyn::test::sendAll;
+using qdyn::test::waitReadable;
 
-private:
-    int m_fd;
-};
 
-int connectTcp(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0) << std::strerror(errno);
-    // Each send below must leave as its own segment, or the byte-by-byte test would not be one.
-    const int on = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    return fd;
-}
 
-bool waitReadable(int fd, int timeoutMs) {
-    pollfd entry{fd, POLLIN, 0};
-    return ::poll(&entry, 1, timeoutMs) == 1;
-}
-
-void sendBytes(int fd, const Bytes& data) {
-    std::size_t sent = 0;
-    while (sent < data.size()) {
-        const auto n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-        ASSERT_GT(n, 0) << std::strerror(errno);
-        sent += static_cast<std::size_t>(n);
-    }
-}
 
 // Exactly `size` bytes, or nothing on EOF, error or timeout.
 std::optional<Bytes> readExact(int fd, std::size_t size, int timeoutMs = 5000) {
@@ -178,7 +146,7 @@ TEST_F(ServerTcp, ReportsTheListener) {
 
 TEST_F(ServerTcp, AnswersOneQuery) {
     Fd client(connectTcp(m_server.port("dns-tcp")));
-    sendBytes(client.get(), query(4242, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(client.get(), query(4242, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(client.get()), 4242);
 }
 
@@ -189,7 +157,7 @@ TEST_F(ServerTcp, AnswersPipelinedQueriesInOrder) {
     const auto missing = query(3, "nothere.dyn.example.test", dns::rrtype::A);
     batch.insert(batch.end(), soa.begin(), soa.end());
     batch.insert(batch.end(), missing.begin(), missing.end());
-    sendBytes(client.get(), batch);
+    sendAll(client.get(), batch);
 
     expectGlueAnswer(readFrame(client.get()), 1);
     const auto second = readFrame(client.get());
@@ -201,7 +169,7 @@ TEST_F(ServerTcp, AnswersPipelinedQueriesInOrder) {
     EXPECT_EQ(third.header.rcode, dns::Rcode::NxDomain);
 
     // The connection stays open for more.
-    sendBytes(client.get(), query(4, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(client.get(), query(4, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(client.get()), 4);
 }
 
@@ -216,7 +184,7 @@ TEST_F(ServerTcp, AClientThatReadsLateStillGetsEveryAnswerInOrder) {
             const auto one = query(id, "ns1.dyn.example.test", dns::rrtype::A);
             batch.insert(batch.end(), one.begin(), one.end());
         }
-        sendBytes(client.get(), batch);
+        sendAll(client.get(), batch);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     std::uint16_t mismatches = 0;
@@ -232,7 +200,7 @@ TEST_F(ServerTcp, AnswersAClientThatHalfClosesAfterItsQueries) {
     Bytes batch = query(11, "ns1.dyn.example.test", dns::rrtype::A);
     const auto second = query(12, "ns1.dyn.example.test", dns::rrtype::A);
     batch.insert(batch.end(), second.begin(), second.end());
-    sendBytes(client.get(), batch);
+    sendAll(client.get(), batch);
     ASSERT_EQ(::shutdown(client.get(), SHUT_WR), 0);
     expectGlueAnswer(readFrame(client.get()), 11);
     expectGlueAnswer(readFrame(client.get()), 12);
@@ -242,7 +210,7 @@ TEST_F(ServerTcp, AnswersAClientThatHalfClosesAfterItsQueries) {
 TEST_F(ServerTcp, ReassemblesAQuerySentByteByByte) {
     Fd client(connectTcp(m_server.port("dns-tcp")));
     for (const auto byte : query(77, "ns1.dyn.example.test", dns::rrtype::A)) {
-        sendBytes(client.get(), Bytes{byte});
+        sendAll(client.get(), Bytes{byte});
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     expectGlueAnswer(readFrame(client.get()), 77);
@@ -253,17 +221,17 @@ TEST_F(ServerTcp, GarbageClosesOnlyThatConnection) {
     {
         // A length prefix promising more than ever comes, then the client goes away.
         Fd half(connectTcp(port));
-        sendBytes(half.get(), Bytes{0xFF, 0xFF, 1, 2, 3, 4, 5});
+        sendAll(half.get(), Bytes{0xFF, 0xFF, 1, 2, 3, 4, 5});
     }
     {
         Fd zero(connectTcp(port));
-        sendBytes(zero.get(), Bytes{0, 0});
+        sendAll(zero.get(), Bytes{0, 0});
         EXPECT_EQ(nextRecv(zero.get()), 0) << "a zero length ends the connection";
     }
     {
         // Too short for a header: the responder drops it, TCP closes instead of stalling.
         Fd junk(connectTcp(port));
-        sendBytes(junk.get(), frame(Bytes{'h', 'e', 'l', 'l', 'o'}));
+        sendAll(junk.get(), frame(Bytes{'h', 'e', 'l', 'l', 'o'}));
         EXPECT_EQ(nextRecv(junk.get()), 0);
     }
     {
@@ -272,12 +240,12 @@ TEST_F(ServerTcp, GarbageClosesOnlyThatConnection) {
         Bytes data = query(5, "ns1.dyn.example.test", dns::rrtype::A);
         const auto junk = frame(Bytes{1, 2, 3});
         data.insert(data.end(), junk.begin(), junk.end());
-        sendBytes(mixed.get(), data);
+        sendAll(mixed.get(), data);
         expectGlueAnswer(readFrame(mixed.get()), 5);
         EXPECT_EQ(nextRecv(mixed.get()), 0);
     }
     Fd next(connectTcp(port));
-    sendBytes(next.get(), query(6, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(next.get(), query(6, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(next.get()), 6);
 }
 
@@ -286,7 +254,7 @@ TEST(ServerTcpLimits, IdleConnectionsTimeOut) {
     auto started = server.start();
     ASSERT_TRUE(started) << started.message();
     Fd client(connectTcp(server.port("dns-tcp")));
-    sendBytes(client.get(), query(8, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(client.get(), query(8, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(client.get()), 8);
     const auto answered = Clock::now();
     EXPECT_EQ(nextRecv(client.get(), 4000), 0);
@@ -320,19 +288,19 @@ TEST(ServerTcpLimits, TheCapEvictsTheOldestConnection) {
     const auto port = server.port("dns-tcp");
     // Each connection is answered once, so the server has surely accepted it before the next.
     Fd first(connectTcp(port));
-    sendBytes(first.get(), query(1, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(first.get(), query(1, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(first.get()), 1);
     Fd second(connectTcp(port));
-    sendBytes(second.get(), query(2, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(second.get(), query(2, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(second.get()), 2);
     Fd third(connectTcp(port));
-    sendBytes(third.get(), query(3, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(third.get(), query(3, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(third.get()), 3);
 
     EXPECT_EQ(nextRecv(first.get()), 0) << "the oldest connection makes room";
-    sendBytes(second.get(), query(4, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(second.get(), query(4, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(second.get()), 4);
-    sendBytes(third.get(), query(5, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(third.get(), query(5, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(third.get()), 5);
 }
 
@@ -340,10 +308,10 @@ TEST_F(ServerTcp, StopClosesOpenConnectionsPromptly) {
     const auto port = m_server.port("dns-tcp");
     Fd idle(connectTcp(port));
     Fd answered(connectTcp(port));
-    sendBytes(answered.get(), query(1, "ns1.dyn.example.test", dns::rrtype::A));
+    sendAll(answered.get(), query(1, "ns1.dyn.example.test", dns::rrtype::A));
     expectGlueAnswer(readFrame(answered.get()), 1);
     Fd half(connectTcp(port));
-    sendBytes(half.get(), Bytes{0, 40, 1, 2});
+    sendAll(half.get(), Bytes{0, 40, 1, 2});
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
 
     const auto before = Clock::now();

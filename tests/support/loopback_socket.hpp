@@ -1,0 +1,34 @@
+// Raw loopback sockets for tests that speak to a server byte by byte (framing, slow clients,
+// half messages), where a client library would hide exactly what is being tested.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace qdyn::test {
+
+// Owns a file descriptor; closes it on destruction.
+class Fd {
+public:
+    explicit Fd(int fd) : m_fd(fd) {}
+    ~Fd();
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    [[nodiscard]] int get() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+// A TCP connection to 127.0.0.1:port with Nagle off, so each send leaves as its own segment.
+// Records a test failure when the connection is refused.
+int connectTcp(std::uint16_t port);
+// True when fd becomes readable (data or EOF) within the timeout.
+bool waitReadable(int fd, int timeoutMs);
+// Sends everything, recording a test failure on error.
+void sendAll(int fd, std::span<const std::uint8_t> data);
+void sendAll(int fd, std::string_view data);
+
+}  // namespace qdyn::test
