@@ -7,20 +7,15 @@
 #include <string>
 
 #include "qdyn/dns/transport.hpp"
+#include "demo_server_config.hpp"
 #include "qdyn_server/server.hpp"
 
 namespace qdyn::test {
 
-// The demo zone shipped in packaging/examples/demo-server.toml: dyn.example.test, account
-// alice/s3cret may update home and nas, bob/hunter2 may update office.
-inline const char* const kDemoServerConfig = QDYN_SOURCE_DIR "/packaging/examples/demo-server.toml";
-
 class ServerFixture : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto config = server::Config::load(kDemoServerConfig);
-        ASSERT_TRUE(config) << config.message();
-        m_server = std::make_unique<server::Server>(std::move(*config));
+        m_server = std::make_unique<server::Server>(demoServerConfig());
         auto started = m_server->start();
         ASSERT_TRUE(started) << started.message();
         ASSERT_NE(m_server->port("dns-udp"), 0);

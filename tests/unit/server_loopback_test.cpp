@@ -15,6 +15,7 @@
 
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/server.hpp"
+#include "demo_server_config.hpp"
 #include "loopback_socket.hpp"
 #include "test_values.hpp"
 
@@ -79,15 +80,10 @@ bool closedByPeer(int fd) {
     return ::recv(fd, &byte, 1, 0) == 0;
 }
 
+// The demo zone with DNS over UDP and HTTP only.
 Config loopbackConfig() {
-    Config config;
-    config.zone.origin = name("dyn.example.test");
-    config.zone.nameserver = name("ns1.dyn.example.test");
-    config.zone.nameserverGlue = {ip("127.0.0.1")};
-    config.zone.email = "hostmaster@example.test";
-    config.accounts = {Account{"alice", "s3cret", {name("home.dyn.example.test")}}};
-    config.dnsUdp = {ListenAddress{ip("127.0.0.1"), 0}};
-    config.http = {ListenAddress{ip("127.0.0.1"), 0}};
+    Config config = qdyn::test::demoServerConfig();
+    config.dnsTcp.clear();
     return config;
 }
 

@@ -19,6 +19,7 @@
 
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/server.hpp"
+#include "demo_server_config.hpp"
 #include "loopback_socket.hpp"
 #include "test_values.hpp"
 
@@ -100,14 +101,8 @@ Bytes query(std::uint16_t id, std::string_view qname, std::uint16_t type) {
 }
 
 Config tcpConfig(std::uint32_t idleTimeout = 10, std::uint32_t maxConnections = 256) {
-    Config config;
-    config.zone.origin = name("dyn.example.test");
-    config.zone.nameserver = name("ns1.dyn.example.test");
-    config.zone.nameserverGlue = {ip("127.0.0.1")};
-    config.zone.email = "hostmaster@example.test";
-    config.accounts = {Account{"alice", "s3cret", {name("home.dyn.example.test")}}};
-    config.dnsUdp = {ListenAddress{ip("127.0.0.1"), 0}};
-    config.dnsTcp = {ListenAddress{ip("127.0.0.1"), 0}};
+    Config config = qdyn::test::demoServerConfig();
+    config.http.clear();
     config.dns.tcpIdleTimeout = idleTimeout;
     config.dns.tcpMaxConnections = maxConnections;
     return config;
