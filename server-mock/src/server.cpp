@@ -36,12 +36,12 @@ namespace {
 // A configuration built in code (tests) may skip Config::parse's checks; the zone then starts
 // empty and start() reports why.
 std::shared_ptr<const ZoneSnapshot> initialSnapshot(const Config& config, std::optional<Error>& failure) {
-    auto built = buildInitialSnapshot(config.zone, config.accounts, UpdateService::systemClock());
+    auto built = buildInitialSnapshot(config, UpdateService::systemClock());
     if (built) return *built;
     failure = built.error();
     auto empty = std::make_shared<ZoneSnapshot>();
     empty->origin = config.zone.origin;
-    empty->nameserver = config.zone.nameserver;
+    empty->nameservers = {config.zone.nameserver};
     return empty;
 }
 
@@ -53,7 +53,7 @@ struct Server::Impl {
     explicit Impl(Config cfg)
         : config(std::move(cfg)),
           zone(initialSnapshot(config, initError)),
-          updates(zone),
+          updates(config, zone),
           dyndns2(config, updates) {
         // Every HTTP API the server offers, in one list.
         router.add("/nic/update", {"GET"}, [this](const HttpRequestInfo& request) { return dyndns2.handle(request); });
@@ -182,12 +182,9 @@ std::uint16_t Server::port(const std::string& kind) const {
 }
 
 std::vector<IpAddress> Server::addressesOf(const dns::Name& host) const {
-    const auto snapshot = m_impl->zone.snapshot();
-    std::vector<IpAddress> out;
-    if (const auto* entry = snapshot->find(host)) {
-        if (entry->v4) out.push_back(*entry->v4);
-        if (entry->v6) out.push_back(*entry->v6);
-    }
+    const auto published = m_impl->zone.snapshot()->addressesOf(host);
+    std::vector<IpAddress> out = published.v4;
+    out.insert(out.end(), published.v6.begin(), published.v6.end());
     return out;
 }
 

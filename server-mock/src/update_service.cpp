@@ -1,11 +1,47 @@
-// The single write path into the zone: authorize, build the next snapshot, bump the serial,
-// publish. Durability (the store) and NOTIFY join here in later issues, nowhere else.
+// The single write path into the zone: authorize, build the next version, bump the serial when
+// what is served changed, queue the durable write, publish. NOTIFY joins here, nowhere else.
 #include "qdyn_server/update_service.hpp"
 
 #include <algorithm>
 #include <chrono>
 
+#include "log.hpp"
+
 namespace qdyn::server {
+
+namespace {
+
+// What queries see of a node: its served RRsets (offline hides dynamic addresses).
+bool servesSame(const Node* before, const Node* after) {
+    if (before == nullptr || after == nullptr) return before == after;
+    std::vector<const RRset*> a;
+    std::vector<const RRset*> b;
+    for (const auto& rrset : before->rrsets) {
+        if (before->serves(rrset)) a.push_back(&rrset);
+    }
+    for (const auto& rrset : after->rrsets) {
+        if (after->serves(rrset)) b.push_back(&rrset);
+    }
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const RRset* x, const RRset* y) { return *x == *y; });
+}
+
+bool granted(const Account& account, const dns::Name& host) {
+    return std::find(account.hosts.begin(), account.hosts.end(), host) != account.hosts.end();
+}
+
+// Replaces (or with nullopt removes) the dynamic RRset of an address family.
+void setAddress(Node& node, std::uint16_t type, const std::optional<IpAddress>& address, std::uint32_t ttl) {
+    std::erase_if(node.rrsets, [type](const RRset& set) { return set.type == type && set.dynamic; });
+    if (address) node.rrsets.push_back(RRset{type, ttl, true, {addressRData(*address)}});
+}
+
+void dropDynamicState(Node& node) {
+    std::erase_if(node.rrsets, [](const RRset& set) { return set.dynamic; });
+    node.offline = false;
+    node.expiresAt = 0;
+}
+
+}  // namespace
 
 std::string_view toString(UpdateStatus status) noexcept {
     switch (status) {
@@ -14,8 +50,28 @@ std::string_view toString(UpdateStatus status) noexcept {
     case UpdateStatus::NotInZone: return "not-in-zone";
     case UpdateStatus::NotGranted: return "not-granted";
     case UpdateStatus::BadAddress: return "bad-address";
+    case UpdateStatus::StaticRecord: return "static-record";
     }
     return "unknown";
+}
+
+Node& ZoneTransaction::edit(const dns::Name& name) {
+    m_touched.push_back(name);
+    return m_editor.edit(name);
+}
+
+StoredName toStored(const dns::Name& name, const Node& node) {
+    StoredName stored;
+    stored.name = name;
+    stored.offline = node.offline;
+    stored.expiresAt = node.expiresAt;
+    for (const auto& rrset : node.rrsets) {
+        if (!rrset.dynamic) continue;
+        StoredRRset out{rrset.type, rrset.ttl, {}};
+        for (const auto& rdata : rrset.rdatas) out.rdatas.push_back(dns::encodeRData(rrset.type, rdata));
+        stored.rrsets.push_back(std::move(out));
+    }
+    return stored;
 }
 
 std::uint32_t UpdateService::systemClock() {
@@ -25,34 +81,145 @@ std::uint32_t UpdateService::systemClock() {
     return static_cast<std::uint32_t>(static_cast<std::uint64_t>(seconds));
 }
 
-UpdateService::UpdateService(Zone& zone, Clock clock) : m_zone(zone), m_clock(std::move(clock)) {}
+UpdateService::UpdateService(const Config& config, Zone& zone, Store* store, Clock clock)
+    : m_config(config), m_zone(zone), m_store(store), m_clock(std::move(clock)) {}
 
-UpdateOutcome UpdateService::apply(const Account& account, const dns::Name& host, std::optional<IpAddress> v4,
-                                   std::optional<IpAddress> v6) {
-    if ((v4 && !v4->isV4()) || (v6 && !v6->isV6())) return {UpdateStatus::BadAddress, {}};
-
-    // Writers are serialized so that two updates never both copy the same old snapshot and one
-    // of them is lost; readers keep using whatever snapshot they loaded.
+UpdateService::Committed UpdateService::commit(const std::function<bool(ZoneTransaction&)>& body) {
+    // Writers are serialized so that two updates never both copy the same old version and one
+    // of them is lost; readers keep using whatever version they loaded.
     const std::lock_guard lock(m_writeMutex);
     const auto current = m_zone.snapshot();
-    if (!host.isSubdomainOf(current->origin) || host == current->origin) return {UpdateStatus::NotInZone, {}};
-    const bool granted =
-        std::any_of(account.hosts.begin(), account.hosts.end(), [&](const dns::Name& h) { return h == host; });
-    const HostAddresses* existing = current->find(host);
-    if (!granted || existing == nullptr) return {UpdateStatus::NotGranted, {}};
+    ZoneTransaction tx(*current, m_clock());
+    if (!body(tx)) return {false, current->soa.serial, 0};
 
-    HostAddresses next = *existing;
-    if (v4) next.v4 = v4;
-    if (v6) next.v6 = v6;
-    if (next == *existing) return {UpdateStatus::Unchanged, next};
+    auto& touched = tx.m_touched;
+    std::sort(touched.begin(), touched.end(),
+              [](const dns::Name& a, const dns::Name& b) { return a.lowercased().wire() < b.lowercased().wire(); });
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (const auto& name : touched) tx.m_editor.settle(name);
 
-    // Copying the whole map is fine for the zones a DDNS server holds (hundreds of names); a
-    // persistent map can replace it without touching the readers.
-    auto updated = std::make_shared<ZoneSnapshot>(*current);
-    updated->names.insert_or_assign(host, next);
-    updated->soa.serial = nextSerial(current->soa.serial, m_clock());
-    m_zone.publish(std::move(updated));
-    return {UpdateStatus::Updated, next};
+    bool servedChanged = false;
+    StoreWrite write;
+    for (const auto& name : touched) {
+        const Node* after = tx.m_editor.find(name);
+        servedChanged = servedChanged || !servesSame(current->find(name), after);
+        write.upserts.push_back(after != nullptr ? toStored(name, *after) : StoredName{name, {}, false, 0});
+        if (after != nullptr && after->expiresAt != 0) m_expiries.emplace(after->expiresAt, name);
+    }
+    const std::uint32_t serial = servedChanged ? nextSerial(current->soa.serial, tx.now()) : current->soa.serial;
+    write.serial = serial;
+    const Store::Ticket ticket = m_store != nullptr ? m_store->enqueue(std::move(write)) : 0;
+    m_zone.publish(tx.m_editor.finish(serial));
+    return {servedChanged, serial, ticket};
+}
+
+UpdateOutcome UpdateService::apply(const Account& account, const dns::Name& host, const HostUpdate& update) {
+    if ((update.v4 && !update.v4->isV4()) || (update.v6 && !update.v6->isV6())) return {UpdateStatus::BadAddress, {}, 0};
+    UpdateStatus refusal = UpdateStatus::Updated;
+    const auto committed = commit([&](ZoneTransaction& tx) {
+        const dns::Name& origin = tx.current().origin;
+        if (!host.isSubdomainOf(origin) || host == origin) {
+            refusal = UpdateStatus::NotInZone;
+            return false;
+        }
+        const Node* existing = tx.find(host);
+        if (!granted(account, host) || existing == nullptr) {
+            refusal = UpdateStatus::NotGranted;
+            return false;
+        }
+        const auto isStatic = [existing](std::uint16_t type) {
+            const RRset* rrset = existing->find(type);
+            return rrset != nullptr && !rrset->dynamic;
+        };
+        if (((update.v4 || update.clearV4) && isStatic(dns::rrtype::A)) ||
+            ((update.v6 || update.clearV6) && isStatic(dns::rrtype::AAAA))) {
+            refusal = UpdateStatus::StaticRecord;
+            return false;
+        }
+        Node& node = tx.edit(host);
+        const std::uint32_t ttl = m_config.ttlFor(host);
+        if (update.v4 || update.clearV4) setAddress(node, dns::rrtype::A, update.v4, ttl);
+        if (update.v6 || update.clearV6) setAddress(node, dns::rrtype::AAAA, update.v6, ttl);
+        node.offline = update.offline;
+        // Every accepted update re-arms the expiry, changed or not (nanodnsd's refresh).
+        const std::uint32_t expire = m_config.expireFor(host);
+        node.expiresAt = expire == 0 ? 0 : tx.now() + expire;
+        return true;
+    });
+    if (refusal != UpdateStatus::Updated) return {refusal, {}, 0};
+    const auto status = committed.servedChanged ? UpdateStatus::Updated : UpdateStatus::Unchanged;
+    return {status, m_zone.snapshot()->addressesOf(host), committed.ticket};
+}
+
+std::size_t UpdateService::expireDue() {
+    std::size_t expired = 0;
+    commit([&](ZoneTransaction& tx) {
+        const std::uint32_t now = tx.now();
+        while (!m_expiries.empty() && m_expiries.begin()->first <= now) {
+            const auto [when, name] = *m_expiries.begin();
+            m_expiries.erase(m_expiries.begin());
+            const Node* node = tx.find(name);
+            // Entries go stale when a later update re-armed the expiry; only the current one counts.
+            if (node == nullptr || node->expiresAt != when) continue;
+            dropDynamicState(tx.edit(name));
+            logLine("expired " + name.toString() + " (no update for its expiry time)");
+            ++expired;
+        }
+        return expired > 0;
+    });
+    return expired;
+}
+
+Result<void> UpdateService::restore(const StoredZone& stored) {
+    if (!stored.exists) return {};
+    const std::lock_guard lock(m_writeMutex);
+    const auto current = m_zone.snapshot();
+    ZoneEditor editor(*current);
+    std::size_t dropped = 0;
+    for (const auto& name : stored.names) {
+        // The configuration may have changed since: state of names no account may update any
+        // more is dropped, and a static record now configured wins over a stored dynamic one.
+        const bool updatable = std::any_of(m_config.accounts.begin(), m_config.accounts.end(), [&](const Account& a) {
+            return std::any_of(a.hosts.begin(), a.hosts.end(), [&](const dns::Name& h) { return name.name.isSubdomainOf(h); });
+        });
+        if (!updatable) {
+            ++dropped;
+            continue;
+        }
+        Node& node = editor.edit(name.name);
+        for (const auto& saved : name.rrsets) {
+            const RRset* existing = node.find(saved.type);
+            if (existing != nullptr && !existing->dynamic) {
+                ++dropped;
+                continue;
+            }
+            RRset rrset{saved.type, saved.ttl, true, {}};
+            for (const auto& bytes : saved.rdatas) {
+                auto rdata = dns::decodeRData(saved.type, bytes);
+                if (!rdata) return makeError("store: " + name.name.toString() + ": " + rdata.message());
+                rrset.rdatas.push_back(std::move(*rdata));
+            }
+            std::erase_if(node.rrsets, [&](const RRset& set) { return set.type == saved.type; });
+            node.rrsets.push_back(std::move(rrset));
+        }
+        node.offline = name.offline;
+        node.expiresAt = name.expiresAt;
+        if (node.expiresAt != 0) m_expiries.emplace(node.expiresAt, name.name);
+        editor.settle(name.name);
+    }
+    if (dropped > 0) logLine("store: ignored " + std::to_string(dropped) + " stored entries the configuration no longer allows");
+    // The serial moves past the stored one so secondaries see the (possibly reconfigured) zone
+    // as newer than anything served before the restart.
+    m_zone.publish(editor.finish(nextSerial(stored.serial, m_clock())));
+    return {};
+}
+
+void UpdateService::whenDurable(Store::Ticket ticket, const std::function<void(const Result<void>&)>& done) {
+    if (m_store == nullptr || ticket == 0) {
+        done(Result<void>{});
+        return;
+    }
+    m_store->whenDurable(ticket, done);
 }
 
 }  // namespace qdyn::server

@@ -27,11 +27,12 @@ hosts = ["home", "a.b.dyn.example.test"]
 struct Fixture {
     Fixture()
         : config(qdyn::server::Config::parse(kConfig, "fuzz.toml").value()),
-          zone(qdyn::server::buildInitialSnapshot(config.zone, config.accounts, 1000).value()),
-          updates(zone) {
+          zone(qdyn::server::buildInitialSnapshot(config, 1000).value()),
+          updates(config, zone) {
         const auto home = qdyn::dns::Name::parse("home.dyn.example.test").value();
-        static_cast<void>(updates.apply(config.accounts[0], home, qdyn::IpAddress::parse("203.0.113.7"),
-                                        qdyn::IpAddress::parse("2001:db8::7")));
+        static_cast<void>(updates.apply(config.accounts[0], home,
+                                        {qdyn::IpAddress::parse("203.0.113.7"), qdyn::IpAddress::parse("2001:db8::7"),
+                                         false, false, false}));
     }
     qdyn::server::Config config;
     qdyn::server::Zone zone;

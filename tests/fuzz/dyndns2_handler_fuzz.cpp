@@ -27,8 +27,8 @@ hosts = ["home", "nas"]
 struct Fixture {
     Fixture()
         : config(qdyn::server::Config::parse(kConfig, "fuzz.toml").value()),
-          zone(qdyn::server::buildInitialSnapshot(config.zone, config.accounts, 1000).value()),
-          updates(zone),
+          zone(qdyn::server::buildInitialSnapshot(config, 1000).value()),
+          updates(config, zone),
           handler(config, updates) {}
     qdyn::server::Config config;
     qdyn::server::Zone zone;

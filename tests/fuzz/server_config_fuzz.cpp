@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (config.message().empty()) std::abort();
         return 0;
     }
-    auto snapshot = qdyn::server::buildInitialSnapshot(config->zone, config->accounts, 1);
+    auto snapshot = qdyn::server::buildInitialSnapshot(*config, 1);
     static_cast<void>(snapshot);
     return 0;
 }

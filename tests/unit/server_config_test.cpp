@@ -209,13 +209,13 @@ TEST(ServerConfig, AccountsAreValidated) {
               "server.toml:7: hosts must list at least one name");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"p\"\nhosts = [\"home.other.test\"]\n")),
               "server.toml:7: host 'home.other.test' is not inside the zone dyn.example.test. "
-              "(write a single label or the full name)");
+              "(write a single label, the full name, or an absolute name ending in '.')");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"p\"\nhosts = [\"home.other.test.\"]\n")),
               "server.toml:7: host 'home.other.test.' is not inside the zone dyn.example.test.");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"p\"\nhosts = [\"dyn.example.test\"]\n")),
               "server.toml:7: host 'dyn.example.test' is the zone apex, which holds SOA and NS only");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"p\"\nhosts = [\"\"]\n")),
-              "server.toml:7: host '' empty host name");
+              "server.toml:7: host '' must not be empty");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"p\"\nhosts = [\"home\", \"HOME.dyn.example.test\"]\n")),
               "server.toml:7: host 'HOME.dyn.example.test' is listed twice");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"p\"\nhosts = [\"a\"]\n[[account]]\nname = \"a\"\n"

@@ -8,6 +8,7 @@
 #include "qdyn_server/dns_responder.hpp"
 #include "qdyn_server/zone.hpp"
 #include "test_values.hpp"
+#include "test_zone.hpp"
 
 namespace {
 
@@ -17,23 +18,26 @@ namespace dns = qdyn::dns;
 namespace rrtype = dns::rrtype;
 
 using qdyn::test::ip;
+using qdyn::test::addressRRset;
 using qdyn::test::name;
+using qdyn::test::putRRset;
 
 ZoneSnapshot demoZone() {
-    ZoneConfig config;
-    config.origin = name("dyn.example.test");
-    config.nameserver = name("ns1.dyn.example.test");
-    config.nameserverGlue = {ip("192.0.2.53"), ip("2001:db8::53")};
-    config.email = "hostmaster@example.test";
-    std::vector<Account> accounts{Account{
+    Config config;
+    config.zone.origin = name("dyn.example.test");
+    config.zone.nameserver = name("ns1.dyn.example.test");
+    config.zone.nameserverGlue = {ip("192.0.2.53"), ip("2001:db8::53")};
+    config.zone.email = "hostmaster@example.test";
+    config.accounts = {Account{
         "alice",
         "s3cret",
         {name("home.dyn.example.test"), name("v4only.dyn.example.test"), name("never.dyn.example.test"),
          name("x.deep.dyn.example.test")},
     }};
-    ZoneSnapshot zone = *buildInitialSnapshot(config, accounts, 2024010100).value();
-    zone.names[name("home.dyn.example.test")] = HostAddresses{ip("203.0.113.7"), ip("2001:db8::7")};
-    zone.names[name("v4only.dyn.example.test")] = HostAddresses{ip("198.51.100.4"), std::nullopt};
+    ZoneSnapshot zone = *buildInitialSnapshot(config, 2024010100).value();
+    putRRset(zone, name("home.dyn.example.test"), addressRRset({ip("203.0.113.7")}));
+    putRRset(zone, name("home.dyn.example.test"), addressRRset({ip("2001:db8::7")}));
+    putRRset(zone, name("v4only.dyn.example.test"), addressRRset({ip("198.51.100.4")}));
     return zone;
 }
 
@@ -110,12 +114,14 @@ TEST(DnsResponder, AnswersAaaa) {
     EXPECT_EQ(std::get<dns::AaaaData>(reply.answers[0].data).address, ip("2001:db8::7").v6Bytes());
 }
 
-TEST(DnsResponder, AnyAtAHostReturnsItsAddresses) {
+TEST(DnsResponder, AnyGetsOneRRsetAsRfc8482Suggests) {
     const auto zone = demoZone();
     const auto reply = ask(query("home.dyn.example.test", rrtype::ANY), zone);
-    ASSERT_EQ(reply.answers.size(), 2U);
-    EXPECT_EQ(reply.answers[0].type, rrtype::A);
-    EXPECT_EQ(reply.answers[1].type, rrtype::AAAA);
+    ASSERT_EQ(reply.answers.size(), 1U);
+    EXPECT_EQ(reply.answers[0].type, rrtype::A);  // the addresses first
+    const auto v6 = ask(query("v4only.dyn.example.test", rrtype::ANY), zone);
+    ASSERT_EQ(v6.answers.size(), 1U);
+    EXPECT_EQ(v6.answers[0].type, rrtype::A);
 }
 
 TEST(DnsResponder, NoDataForKnownNamesWithoutTheType) {
@@ -173,7 +179,8 @@ TEST(DnsResponder, ApexSoaAndNsWithGlue) {
     EXPECT_EQ(ns.additional[1].type, rrtype::AAAA);
 
     const auto any = ask(query("dyn.example.test", rrtype::ANY), zone);
-    EXPECT_EQ(any.answers.size(), 2U);
+    ASSERT_EQ(any.answers.size(), 1U);  // RFC 8482: one RRset, the SOA at the apex
+    EXPECT_EQ(any.answers[0].type, rrtype::SOA);
 }
 
 TEST(DnsResponder, TheNameServerNameAnswersWithItsGlue) {
@@ -318,8 +325,10 @@ TEST(DnsResponder, TwoOptRecordsAreFormErr) {
 
 TEST(DnsResponder, TruncatesWhatDoesNotFitTheUdpLimit) {
     auto zone = demoZone();
-    zone.nameserverGlue.clear();
-    for (int i = 1; i <= 40; ++i) zone.nameserverGlue.push_back(ip("2001:db8::" + std::to_string(i)));
+    std::vector<IpAddress> many;
+    for (int i = 1; i <= 40; ++i) many.push_back(ip("2001:db8::" + std::to_string(i)));
+    putRRset(zone, name("ns1.dyn.example.test"), addressRRset(many, 86400));
+    putRRset(zone, name("ns1.dyn.example.test"), RRset{rrtype::A, 86400, false, {}});
     const auto plain = query("dyn.example.test", rrtype::NS);
 
     // Without EDNS: 512 octets.

@@ -2,6 +2,7 @@
 // all without sockets.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "qdyn_server/dyndns2_handler.hpp"
@@ -42,8 +43,8 @@ class Dyndns2HandlerTest : public ::testing::Test {
 protected:
     Dyndns2HandlerTest()
         : m_config(demoConfig()),
-          m_zone(buildInitialSnapshot(m_config.zone, m_config.accounts, 1000).value()),
-          m_updates(m_zone, [] { return 1000U; }),
+          m_zone(buildInitialSnapshot(m_config, 1000).value()),
+          m_updates(m_config, m_zone, nullptr, [] { return 1000U; }),
           m_handler(m_config, m_updates) {}
 
     HttpReply get(const std::string& target, const std::string& auth = kAlice, const std::string& agent = "test/1.0",
@@ -56,9 +57,19 @@ protected:
         return m_handler.handle(request);
     }
 
-    [[nodiscard]] HostAddresses addressesOf(std::string_view host) const {
-        const auto* entry = m_zone.snapshot()->find(name(host));
-        return entry != nullptr ? *entry : HostAddresses{};
+    // The one address of a family the host serves, if any.
+    struct Published {
+        std::optional<IpAddress> v4;
+        std::optional<IpAddress> v6;
+    };
+    [[nodiscard]] Published addressesOf(std::string_view host) const {
+        const auto all = m_zone.snapshot()->addressesOf(name(host));
+        EXPECT_LE(all.v4.size(), 1U);
+        EXPECT_LE(all.v6.size(), 1U);
+        Published out;
+        if (!all.v4.empty()) out.v4 = all.v4.front();
+        if (!all.v6.empty()) out.v6 = all.v6.front();
+        return out;
     }
 
     Config m_config;

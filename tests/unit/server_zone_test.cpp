@@ -12,43 +12,55 @@
 namespace {
 
 using qdyn::IpAddress;
+using qdyn::Result;
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
 
 using qdyn::test::ip;
 using qdyn::test::name;
 
-ZoneConfig zoneConfig() {
-    ZoneConfig zone;
-    zone.origin = name("dyn.example.test");
-    zone.nameserver = name("ns1.dyn.example.test");
-    zone.nameserverGlue = {ip("192.0.2.53")};
-    zone.email = "hostmaster@example.test";
-    return zone;
-}
-
-std::vector<Account> accounts() {
-    return {
+Config serverConfig() {
+    Config config;
+    config.zone.origin = name("dyn.example.test");
+    config.zone.nameserver = name("ns1.dyn.example.test");
+    config.zone.nameserverGlue = {ip("192.0.2.53")};
+    config.zone.email = "hostmaster@example.test";
+    config.accounts = {
         Account{"alice", "s3cret", {name("home.dyn.example.test"), name("a.b.dyn.example.test")}},
         Account{"bob", "pw", {name("bob.dyn.example.test")}},
     };
+    return config;
+}
+
+HostUpdate v4(std::string_view address) { return HostUpdate{ip(address), std::nullopt, false, false, false}; }
+HostUpdate v6(std::string_view address) { return HostUpdate{std::nullopt, ip(address), false, false, false}; }
+HostUpdate both(std::string_view a, std::string_view aaaa) { return HostUpdate{ip(a), ip(aaaa), false, false, false}; }
+
+std::vector<IpAddress> addresses(std::initializer_list<std::string_view> texts) {
+    std::vector<IpAddress> out;
+    for (const auto text : texts) out.push_back(ip(text));
+    return out;
 }
 
 class UpdateServiceTest : public ::testing::Test {
 protected:
     UpdateServiceTest()
-        : m_accounts(accounts()),
-          m_zone(buildInitialSnapshot(zoneConfig(), m_accounts, 1000).value()),
-          m_service(m_zone, [this] { return m_now; }) {}
+        : m_config(serverConfig()),
+          m_zone(buildInitialSnapshot(m_config, 1000).value()),
+          m_service(m_config, m_zone, nullptr, [this] { return m_now; }) {}
 
-    std::vector<Account> m_accounts;
+    const Account& alice() const { return m_config.accounts[0]; }
+    const Account& bob() const { return m_config.accounts[1]; }
+    HostAddresses published(std::string_view host) const { return m_zone.snapshot()->addressesOf(name(host)); }
+
+    Config m_config;
     Zone m_zone;
     std::uint32_t m_now = 1000;
     UpdateService m_service;
 };
 
 TEST(ZoneSnapshot, InitialSnapshotHasEveryConfiguredName) {
-    auto built = buildInitialSnapshot(zoneConfig(), accounts(), 1234);
+    auto built = buildInitialSnapshot(serverConfig(), 1234);
     ASSERT_TRUE(built) << built.message();
     const ZoneSnapshot& zone = **built;
     EXPECT_EQ(zone.soa.serial, 1234U);
@@ -59,29 +71,59 @@ TEST(ZoneSnapshot, InitialSnapshotHasEveryConfiguredName) {
 
     const auto* home = zone.find(name("HOME.dyn.example.test"));  // case-insensitive
     ASSERT_NE(home, nullptr);
-    EXPECT_FALSE(home->v4);
-    EXPECT_FALSE(home->v6);
+    EXPECT_TRUE(home->rrsets.empty());
+    EXPECT_TRUE(home->configured);
     EXPECT_NE(zone.find(name("a.b.dyn.example.test")), nullptr);
-    EXPECT_NE(zone.find(name("b.dyn.example.test")), nullptr);  // empty non-terminal
-    EXPECT_NE(zone.find(name("ns1.dyn.example.test")), nullptr);
-    EXPECT_EQ(zone.nameserverGlue.size(), 1U);
-    EXPECT_EQ(zone.find(name("dyn.example.test")), nullptr);  // the apex is not a host
+    const auto* ent = zone.find(name("b.dyn.example.test"));  // empty non-terminal
+    ASSERT_NE(ent, nullptr);
+    EXPECT_EQ(ent->children, 1U);
+    EXPECT_FALSE(ent->configured);
+    const auto* ns = zone.find(name("ns1.dyn.example.test"));
+    ASSERT_NE(ns, nullptr);
+    ASSERT_NE(ns->find(dns::rrtype::A), nullptr);
+    EXPECT_FALSE(ns->find(dns::rrtype::A)->dynamic);
+    EXPECT_EQ(zone.addressesOf(name("ns1.dyn.example.test")).v4, addresses({"192.0.2.53"}));
+    EXPECT_NE(zone.find(name("dyn.example.test")), nullptr);  // the apex
     EXPECT_EQ(zone.find(name("nope.dyn.example.test")), nullptr);
-    EXPECT_EQ(zone.names.size(), 5U);
+    EXPECT_EQ(zone.nameCount(), 6U);  // apex, ns1, home, a.b, b, bob
 }
 
-TEST(ZoneSnapshot, OutOfZoneNameServerHasNoGlueOrName) {
-    auto config = zoneConfig();
-    config.nameserver = name("ns.example.test");
-    auto built = buildInitialSnapshot(config, {}, 1);
+TEST(ZoneSnapshot, OutOfZoneNameServerHasNoNameInTheZone) {
+    auto config = serverConfig();
+    config.zone.nameserver = name("ns.example.test");
+    config.accounts.clear();
+    auto built = buildInitialSnapshot(config, 1);
     ASSERT_TRUE(built) << built.message();
-    EXPECT_TRUE((*built)->nameserverGlue.empty());
-    EXPECT_TRUE((*built)->names.empty());
+    EXPECT_EQ((*built)->nameCount(), 1U);  // the apex only
+    EXPECT_EQ((*built)->nameservers, std::vector<dns::Name>{name("ns.example.test")});
 }
 
 TEST(ZoneSnapshot, RejectsHostsOutsideTheZone) {
-    std::vector<Account> bad{Account{"x", "y", {name("home.other.test")}}};
-    EXPECT_FALSE(buildInitialSnapshot(zoneConfig(), bad, 1));
+    auto config = serverConfig();
+    config.accounts = {Account{"x", "y", {name("home.other.test")}}};
+    EXPECT_FALSE(buildInitialSnapshot(config, 1));
+}
+
+TEST(ZoneEditor, SharesUntouchedShardsAndRemovesEmptyNonTerminals) {
+    auto config = serverConfig();
+    const auto base = buildInitialSnapshot(config, 1).value();
+    ZoneEditor editor(*base);
+    Node& node = editor.edit(name("x.y.z.dyn.example.test"));
+    node.rrsets.push_back(RRset{dns::rrtype::TXT, 60, true, {dns::TxtData{{"hello"}}}});
+    editor.settle(name("x.y.z.dyn.example.test"));
+    const auto grown = editor.finish(2);
+    EXPECT_EQ(grown->nameCount(), base->nameCount() + 3);  // x.y.z plus the non-terminals y.z and z
+    EXPECT_NE(grown->find(name("z.dyn.example.test")), nullptr);
+    EXPECT_EQ(base->find(name("z.dyn.example.test")), nullptr);  // the old version is untouched
+    EXPECT_EQ(grown->find(name("home.dyn.example.test")), base->find(name("home.dyn.example.test")));  // shared
+
+    ZoneEditor shrink(*grown);
+    shrink.edit(name("x.y.z.dyn.example.test")).rrsets.clear();
+    shrink.settle(name("x.y.z.dyn.example.test"));
+    const auto back = shrink.finish(3);
+    EXPECT_EQ(back->nameCount(), base->nameCount());
+    EXPECT_EQ(back->find(name("z.dyn.example.test")), nullptr);
+    EXPECT_EQ(back->find(name("y.z.dyn.example.test")), nullptr);
 }
 
 TEST(ZoneSerial, FollowsTheClockAndNeverGoesBack) {
@@ -95,34 +137,34 @@ TEST(ZoneSerial, FollowsTheClockAndNeverGoesBack) {
 TEST_F(UpdateServiceTest, UpdatesBothFamiliesAndBumpsTheSerial) {
     const auto before = m_zone.snapshot();
     m_now = 1005;
-    auto outcome = m_service.apply(m_accounts[0], name("home.dyn.example.test"), ip("203.0.113.7"), ip("2001:db8::7"));
+    auto outcome = m_service.apply(alice(), name("home.dyn.example.test"), both("203.0.113.7", "2001:db8::7"));
     EXPECT_EQ(outcome.status, UpdateStatus::Updated);
-    EXPECT_EQ(outcome.addresses.v4, ip("203.0.113.7"));
-    EXPECT_EQ(outcome.addresses.v6, ip("2001:db8::7"));
+    EXPECT_EQ(outcome.addresses.v4, addresses({"203.0.113.7"}));
+    EXPECT_EQ(outcome.addresses.v6, addresses({"2001:db8::7"}));
 
     const auto after = m_zone.snapshot();
     EXPECT_NE(before.get(), after.get());
     EXPECT_EQ(after->soa.serial, 1005U);
-    EXPECT_EQ(after->find(name("home.dyn.example.test"))->v4, ip("203.0.113.7"));
+    EXPECT_EQ(after->addressesOf(name("home.dyn.example.test")).v4, addresses({"203.0.113.7"}));
     // A reader holding the old snapshot still sees the old version.
-    EXPECT_FALSE(before->find(name("home.dyn.example.test"))->v4);
+    EXPECT_TRUE(before->addressesOf(name("home.dyn.example.test")).v4.empty());
 }
 
 TEST_F(UpdateServiceTest, SameAddressesAreUnchangedAndKeepTheSerial) {
-    ASSERT_EQ(m_service.apply(m_accounts[0], name("home.dyn.example.test"), ip("203.0.113.7"), std::nullopt).status,
+    ASSERT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), v4("203.0.113.7")).status,
               UpdateStatus::Updated);
     const auto serial = m_zone.snapshot()->soa.serial;
-    const auto outcome = m_service.apply(m_accounts[0], name("Home.Dyn.Example.Test"), ip("203.0.113.7"), std::nullopt);
+    const auto outcome = m_service.apply(alice(), name("Home.Dyn.Example.Test"), v4("203.0.113.7"));
     EXPECT_EQ(outcome.status, UpdateStatus::Unchanged);
     EXPECT_EQ(m_zone.snapshot()->soa.serial, serial);
 }
 
 TEST_F(UpdateServiceTest, AMissingFamilyIsLeftAsItIs) {
-    (void)m_service.apply(m_accounts[0], name("home.dyn.example.test"), ip("203.0.113.7"), ip("2001:db8::7"));
-    const auto outcome = m_service.apply(m_accounts[0], name("home.dyn.example.test"), std::nullopt, ip("2001:db8::8"));
+    (void)m_service.apply(alice(), name("home.dyn.example.test"), both("203.0.113.7", "2001:db8::7"));
+    const auto outcome = m_service.apply(alice(), name("home.dyn.example.test"), v6("2001:db8::8"));
     EXPECT_EQ(outcome.status, UpdateStatus::Updated);
-    EXPECT_EQ(outcome.addresses.v4, ip("203.0.113.7"));
-    EXPECT_EQ(outcome.addresses.v6, ip("2001:db8::8"));
+    EXPECT_EQ(outcome.addresses.v4, addresses({"203.0.113.7"}));
+    EXPECT_EQ(outcome.addresses.v6, addresses({"2001:db8::8"}));
 }
 
 TEST_F(UpdateServiceTest, SerialIncreasesOnEveryChangeWithinOneSecond) {
@@ -130,7 +172,7 @@ TEST_F(UpdateServiceTest, SerialIncreasesOnEveryChangeWithinOneSecond) {
     std::uint32_t last = m_zone.snapshot()->soa.serial;
     for (int i = 1; i <= 5; ++i) {
         const auto address = ip("198.51.100." + std::to_string(i));
-        ASSERT_EQ(m_service.apply(m_accounts[0], name("home.dyn.example.test"), address, std::nullopt).status,
+        ASSERT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), HostUpdate{address, std::nullopt, false, false, false}).status,
                   UpdateStatus::Updated);
         const auto serial = m_zone.snapshot()->soa.serial;
         EXPECT_GT(serial, last);
@@ -138,32 +180,32 @@ TEST_F(UpdateServiceTest, SerialIncreasesOnEveryChangeWithinOneSecond) {
     }
     EXPECT_EQ(last, 2004U);
     m_now = 10;  // the clock jumps back: the serial must not
-    (void)m_service.apply(m_accounts[0], name("home.dyn.example.test"), ip("198.51.100.99"), std::nullopt);
+    (void)m_service.apply(alice(), name("home.dyn.example.test"), v4("198.51.100.99"));
     EXPECT_EQ(m_zone.snapshot()->soa.serial, 2005U);
 }
 
 TEST_F(UpdateServiceTest, RefusesHostsNotGrantedOrOutsideTheZone) {
     const auto serial = m_zone.snapshot()->soa.serial;
-    EXPECT_EQ(m_service.apply(m_accounts[1], name("home.dyn.example.test"), ip("192.0.2.1"), std::nullopt).status,
+    EXPECT_EQ(m_service.apply(bob(), name("home.dyn.example.test"), v4("192.0.2.1")).status,
               UpdateStatus::NotGranted);
-    EXPECT_EQ(m_service.apply(m_accounts[0], name("other.dyn.example.test"), ip("192.0.2.1"), std::nullopt).status,
+    EXPECT_EQ(m_service.apply(alice(), name("other.dyn.example.test"), v4("192.0.2.1")).status,
               UpdateStatus::NotGranted);
-    EXPECT_EQ(m_service.apply(m_accounts[0], name("home.example.test"), ip("192.0.2.1"), std::nullopt).status,
+    EXPECT_EQ(m_service.apply(alice(), name("home.example.test"), v4("192.0.2.1")).status,
               UpdateStatus::NotInZone);
-    EXPECT_EQ(m_service.apply(m_accounts[0], name("dyn.example.test"), ip("192.0.2.1"), std::nullopt).status,
+    EXPECT_EQ(m_service.apply(alice(), name("dyn.example.test"), v4("192.0.2.1")).status,
               UpdateStatus::NotInZone);
     // A granted name that the zone does not know (account built in code) is not invented.
     Account rogue{"rogue", "x", {name("ghost.dyn.example.test")}};
-    EXPECT_EQ(m_service.apply(rogue, name("ghost.dyn.example.test"), ip("192.0.2.1"), std::nullopt).status,
+    EXPECT_EQ(m_service.apply(rogue, name("ghost.dyn.example.test"), v4("192.0.2.1")).status,
               UpdateStatus::NotGranted);
     EXPECT_EQ(m_zone.snapshot()->soa.serial, serial);
-    EXPECT_FALSE(m_zone.snapshot()->find(name("home.dyn.example.test"))->v4);
+    EXPECT_TRUE(published("home.dyn.example.test").v4.empty());
 }
 
 TEST_F(UpdateServiceTest, RejectsAddressesOfTheWrongFamily) {
-    EXPECT_EQ(m_service.apply(m_accounts[0], name("home.dyn.example.test"), ip("2001:db8::1"), std::nullopt).status,
+    EXPECT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), HostUpdate{ip("2001:db8::1"), std::nullopt, false, false, false}).status,
               UpdateStatus::BadAddress);
-    EXPECT_EQ(m_service.apply(m_accounts[0], name("home.dyn.example.test"), std::nullopt, ip("192.0.2.1")).status,
+    EXPECT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), HostUpdate{std::nullopt, ip("192.0.2.1"), false, false, false}).status,
               UpdateStatus::BadAddress);
 }
 
@@ -183,21 +225,130 @@ TEST_F(UpdateServiceTest, ConcurrentWritersLoseNoUpdateWhileReadersRun) {
     auto writer = [&](const Account& account, std::string_view host, std::string prefix) {
         for (int i = 0; i < kWrites; ++i) {
             const auto address = ip(prefix + std::to_string(i % 250));
-            (void)m_service.apply(account, name(host), address, std::nullopt);
+            (void)m_service.apply(account, name(host), HostUpdate{address, std::nullopt, false, false, false});
         }
     };
-    std::thread a(writer, std::cref(m_accounts[0]), "home.dyn.example.test", "198.51.100.");
-    std::thread b(writer, std::cref(m_accounts[1]), "bob.dyn.example.test", "203.0.113.");
+    std::thread a(writer, std::cref(alice()), "home.dyn.example.test", "198.51.100.");
+    std::thread b(writer, std::cref(bob()), "bob.dyn.example.test", "203.0.113.");
     a.join();
     b.join();
     done = true;
     reader.join();
     const auto last = m_zone.snapshot();
     // Both hosts carry their writer's final address: no update was lost to a racing copy.
-    EXPECT_EQ(last->find(name("home.dyn.example.test"))->v4, ip("198.51.100." + std::to_string((kWrites - 1) % 250)));
-    EXPECT_EQ(last->find(name("bob.dyn.example.test"))->v4, ip("203.0.113." + std::to_string((kWrites - 1) % 250)));
+    EXPECT_EQ(last->addressesOf(name("home.dyn.example.test")).v4,
+              std::vector<IpAddress>{ip("198.51.100." + std::to_string((kWrites - 1) % 250))});
+    EXPECT_EQ(last->addressesOf(name("bob.dyn.example.test")).v4,
+              std::vector<IpAddress>{ip("203.0.113." + std::to_string((kWrites - 1) % 250))});
     EXPECT_EQ(last->soa.serial, 1000U + 2 * kWrites);
     EXPECT_GT(reads.load(), 0U);
+}
+
+TEST_F(UpdateServiceTest, ClearingAFamilyRemovesItsRecord) {
+    (void)m_service.apply(alice(), name("home.dyn.example.test"), both("203.0.113.7", "2001:db8::7"));
+    HostUpdate clear;
+    clear.v4 = ip("203.0.113.7");
+    clear.clearV6 = true;
+    EXPECT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), clear).status, UpdateStatus::Updated);
+    EXPECT_EQ(published("home.dyn.example.test").v4, addresses({"203.0.113.7"}));
+    EXPECT_TRUE(published("home.dyn.example.test").v6.empty());
+    EXPECT_NE(m_zone.snapshot()->find(name("home.dyn.example.test")), nullptr);  // a configured host stays
+}
+
+TEST_F(UpdateServiceTest, OfflineWithholdsTheAddressesUntilTheNextUpdate) {
+    (void)m_service.apply(alice(), name("home.dyn.example.test"), v4("203.0.113.7"));
+    HostUpdate offline;
+    offline.offline = true;
+    EXPECT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), offline).status, UpdateStatus::Updated);
+    EXPECT_TRUE(published("home.dyn.example.test").v4.empty());
+    EXPECT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), offline).status, UpdateStatus::Unchanged);
+    // Back online with the same address: served again.
+    EXPECT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), v4("203.0.113.7")).status, UpdateStatus::Updated);
+    EXPECT_EQ(published("home.dyn.example.test").v4, addresses({"203.0.113.7"}));
+}
+
+TEST(UpdateService, AStaticFamilyCannotBeUpdatedButTheOtherCan) {
+    auto config = serverConfig();
+    config.records.push_back(StaticRecord{name("home.dyn.example.test"), dns::rrtype::AAAA, 300,
+                                          addressRData(ip("2001:db8::1"))});
+    Zone zone(buildInitialSnapshot(config, 1).value());
+    UpdateService service(config, zone, nullptr, [] { return 5U; });
+    EXPECT_EQ(service.apply(config.accounts[0], name("home.dyn.example.test"), v6("2001:db8::2")).status,
+              UpdateStatus::StaticRecord);
+    const auto outcome = service.apply(config.accounts[0], name("home.dyn.example.test"), v4("192.0.2.1"));
+    EXPECT_EQ(outcome.status, UpdateStatus::Updated);
+    EXPECT_EQ(outcome.addresses.v4, addresses({"192.0.2.1"}));
+    EXPECT_EQ(outcome.addresses.v6, addresses({"2001:db8::1"}));
+}
+
+TEST_F(UpdateServiceTest, DynamicRecordsExpireAndEachUpdateReArmsTheExpiry) {
+    m_config.zone.hostExpire = 100;
+    m_config.hosts.push_back(HostSettings{name("bob.dyn.example.test"), 30U, 0U});  // bob never expires
+    m_now = 1000;
+    (void)m_service.apply(alice(), name("home.dyn.example.test"), v4("203.0.113.7"));
+    (void)m_service.apply(bob(), name("bob.dyn.example.test"), v4("203.0.113.8"));
+    EXPECT_EQ(m_zone.snapshot()->find(name("bob.dyn.example.test"))->find(dns::rrtype::A)->ttl, 30U);
+    m_now = 1090;
+    EXPECT_EQ(m_service.expireDue(), 0U);
+    EXPECT_EQ(m_service.apply(alice(), name("home.dyn.example.test"), v4("203.0.113.7")).status,
+              UpdateStatus::Unchanged);  // unchanged, but the expiry moves to 1190
+    m_now = 1150;
+    EXPECT_EQ(m_service.expireDue(), 0U);
+    EXPECT_EQ(published("home.dyn.example.test").v4, addresses({"203.0.113.7"}));
+    const auto serial = m_zone.snapshot()->soa.serial;
+    m_now = 1190;
+    EXPECT_EQ(m_service.expireDue(), 1U);
+    EXPECT_TRUE(published("home.dyn.example.test").v4.empty());
+    EXPECT_NE(m_zone.snapshot()->find(name("home.dyn.example.test")), nullptr);  // the host itself stays
+    EXPECT_GT(m_zone.snapshot()->soa.serial, serial);
+    EXPECT_EQ(published("bob.dyn.example.test").v4, addresses({"203.0.113.8"}));
+}
+
+// A store that records what the update service queues.
+class RecordingStore final : public Store {
+public:
+    Result<StoredZone> load() override { return StoredZone{}; }
+    Ticket enqueue(StoreWrite write) override {
+        writes.push_back(std::move(write));
+        return writes.size();
+    }
+    void whenDurable(Ticket, DurableCallback done) override { done(Result<void>{}); }
+    Result<void> waitDurable(Ticket) override { return {}; }
+    void close() override {}
+    [[nodiscard]] StoreStats stats() const override { return {}; }
+    std::vector<StoreWrite> writes;
+};
+
+TEST(UpdateService, QueuesTheDynamicStateOfEveryChangeAndRestoresIt) {
+    const auto config = serverConfig();
+    RecordingStore store;
+    Zone zone(buildInitialSnapshot(config, 1).value());
+    UpdateService service(config, zone, &store, [] { return 50U; });
+    HostUpdate update = both("203.0.113.7", "2001:db8::7");
+    const auto outcome = service.apply(config.accounts[0], name("home.dyn.example.test"), update);
+    EXPECT_EQ(outcome.ticket, 1U);
+    ASSERT_EQ(store.writes.size(), 1U);
+    const StoreWrite& write = store.writes[0];
+    EXPECT_EQ(write.serial, zone.snapshot()->soa.serial);
+    ASSERT_EQ(write.upserts.size(), 1U);
+    EXPECT_EQ(write.upserts[0].name, name("home.dyn.example.test"));
+    EXPECT_EQ(write.upserts[0].rrsets.size(), 2U);
+    EXPECT_EQ(write.upserts[0].expiresAt, 50U + 86400U);
+
+    // A fresh server restores it, and its serial moves past the stored one.
+    StoredZone stored;
+    stored.exists = true;
+    stored.serial = 2000000000U;  // ahead of the clock (60) in RFC 1982 terms
+    stored.names = write.upserts;
+    stored.names.push_back(StoredName{name("gone.dyn.example.test"), write.upserts[0].rrsets, false, 0});  // no grant
+    Zone restoredZone(buildInitialSnapshot(config, 1).value());
+    UpdateService restored(config, restoredZone, nullptr, [] { return 60U; });
+    ASSERT_TRUE(restored.restore(stored));
+    const auto snapshot = restoredZone.snapshot();
+    EXPECT_EQ(snapshot->addressesOf(name("home.dyn.example.test")).v4, addresses({"203.0.113.7"}));
+    EXPECT_EQ(snapshot->addressesOf(name("home.dyn.example.test")).v6, addresses({"2001:db8::7"}));
+    EXPECT_EQ(snapshot->find(name("gone.dyn.example.test")), nullptr);
+    EXPECT_EQ(snapshot->soa.serial, 2000000001U);
 }
 
 }  // namespace

@@ -38,6 +38,13 @@ class Decoder {
 public:
     explicit Decoder(std::span<const std::uint8_t> wire) : m_wire(wire) {}
 
+    // One RDATA filling the whole buffer (stored records), with the message rules.
+    Result<RData> decodeRDataOnly(std::uint16_t type) {
+        RData out;
+        if (!readRData(type, rrclass::IN, m_wire.size(), out)) return makeError(std::move(m_error));
+        return out;
+    }
+
     Result<Message> decode() {
         Message message;
         if (!decodeAll(message)) return makeError(std::move(m_error));
@@ -322,7 +329,7 @@ public:
     // byte-exact so the case a client sent (0x20 randomisation) survives in the answers.
     void name(const Name& n, bool compress) {
         const std::string_view wire = n.wire();
-        if (!compress) {
+        if (!compress || !m_compression) {
             bytes(wire.data(), wire.size());
             return;
         }
@@ -390,6 +397,10 @@ private:
         }
     }
 
+public:
+    // For stored records: every name written in full.
+    void disableCompression() noexcept { m_compression = false; }
+
     void rdata(std::uint16_t type, const RData& data) {
         // Names are compressed only in the RFC 1035 types; RFC 3597 forbids it for the rest.
         if (const auto* raw = std::get_if<RawData>(&data)) {
@@ -434,6 +445,7 @@ private:
         }
     }
 
+private:
     struct Suffix {
         std::string_view wire;  // views into the names of the message being encoded
         std::size_t offset;
@@ -441,6 +453,7 @@ private:
 
     std::vector<std::uint8_t>& m_out;
     std::vector<Suffix> m_suffixes;
+    bool m_compression = true;
 };
 
 std::size_t estimateRData(const RData& data) {
@@ -529,6 +542,18 @@ std::string typeToString(std::uint16_t type) {
 }
 
 Result<Message> decodeMessage(std::span<const std::uint8_t> wire) { return Decoder(wire).decode(); }
+
+std::vector<std::uint8_t> encodeRData(std::uint16_t type, const RData& data) {
+    std::vector<std::uint8_t> out;
+    Encoder encoder(out);
+    encoder.disableCompression();
+    encoder.rdata(type, data);
+    return out;
+}
+
+Result<RData> decodeRData(std::uint16_t type, std::span<const std::uint8_t> rdata) {
+    return Decoder(rdata).decodeRDataOnly(type);
+}
 
 std::vector<std::uint8_t> encodeMessage(const Message& message) {
     std::vector<std::uint8_t> out;

@@ -6,14 +6,11 @@
 #include <chrono>
 #include <utility>
 
+#include "tsig_detail.hpp"
+
 namespace qdyn::dns {
 
-namespace {
-
-using Bytes = std::vector<std::uint8_t>;
-using ByteSpan = std::span<const std::uint8_t>;
-
-constexpr std::size_t kHeaderSize = 12;
+namespace tsig_internal {
 
 crypto::HmacAlgorithm hmacOf(TsigAlgorithm algorithm) noexcept {
     switch (algorithm) {
@@ -32,22 +29,37 @@ void put16(Bytes& out, std::uint16_t value) {
     out.push_back(static_cast<std::uint8_t>(value >> 8));
     out.push_back(static_cast<std::uint8_t>(value & 0xff));
 }
+void put48(Bytes& out, std::uint64_t value) {
+    put16(out, static_cast<std::uint16_t>((value >> 32) & 0xffff));
+    put16(out, static_cast<std::uint16_t>((value >> 16) & 0xffff));
+    put16(out, static_cast<std::uint16_t>(value & 0xffff));
+}
+
+std::uint16_t get16(ByteSpan wire, std::size_t pos) noexcept {
+    return static_cast<std::uint16_t>((wire[pos] << 8) | wire[pos + 1]);
+}
+std::uint64_t get48(ByteSpan wire, std::size_t pos) noexcept {
+    return (std::uint64_t{get16(wire, pos)} << 32) | (std::uint64_t{get16(wire, pos + 2)} << 16) | get16(wire, pos + 4);
+}
+
+std::uint64_t distance(std::uint64_t a, std::uint64_t b) noexcept {
+    return a > b ? a - b : b - a;
+}
+
+}  // namespace tsig_internal
+
+namespace {
+
+using namespace tsig_internal;
+
 void put32(Bytes& out, std::uint32_t value) {
     put16(out, static_cast<std::uint16_t>(value >> 16));
     put16(out, static_cast<std::uint16_t>(value & 0xffff));
-}
-void put48(Bytes& out, std::uint64_t value) {
-    put16(out, static_cast<std::uint16_t>((value >> 32) & 0xffff));
-    put32(out, static_cast<std::uint32_t>(value & 0xffffffff));
 }
 void putBytes(Bytes& out, ByteSpan bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
 void putName(Bytes& out, const Name& name) {
     const auto& wire = name.wire();
     out.insert(out.end(), wire.begin(), wire.end());
-}
-
-std::uint16_t get16(ByteSpan wire, std::size_t pos) noexcept {
-    return static_cast<std::uint16_t>((wire[pos] << 8) | wire[pos + 1]);
 }
 
 // The TSIG variables of RFC 8945 4.3.3: names in canonical (lower-case, uncompressed) form.
@@ -102,6 +114,17 @@ std::size_t lastRecordOffset(ByteSpan wire) noexcept {
     return pos < wire.size() ? pos : 0;
 }
 
+// A response's digest starts with the request MAC, length-prefixed (RFC 8945 4.3.1); a
+// request's has no such part at all (not even a zero length).
+Bytes priorMacInput(ByteSpan priorMac) {
+    Bytes prior;
+    if (!priorMac.empty()) {
+        put16(prior, static_cast<std::uint16_t>(priorMac.size()));
+        putBytes(prior, priorMac);
+    }
+    return prior;
+}
+
 TsigCheck check(TsigVerdict verdict, std::string detail, std::uint16_t error = 0) {
     TsigCheck result;
     result.verdict = verdict;
@@ -110,9 +133,47 @@ TsigCheck check(TsigVerdict verdict, std::string detail, std::uint16_t error = 0
     return result;
 }
 
-std::uint64_t distance(std::uint64_t a, std::uint64_t b) noexcept { return a > b ? a - b : b - a; }
-
 }  // namespace
+
+namespace tsig_internal {
+
+std::optional<std::string> tsigPlacementError(const Message& message) {
+    for (const auto* section : {&message.answers, &message.authority}) {
+        for (const auto& record : *section) {
+            if (record.type == rrtype::TSIG) return "TSIG RR outside the additional section";
+        }
+    }
+    std::size_t count = 0;
+    for (const auto& record : message.additional) {
+        if (record.type == rrtype::TSIG) ++count;
+    }
+    if (count > 1) return "more than one TSIG RR";
+    if (count == 1 && message.additional.back().type != rrtype::TSIG) return "TSIG RR is not the last record";
+    return std::nullopt;
+}
+
+Result<Bytes> expectedMac(ByteSpan wire, ByteSpan priorMac, const ResourceRecord& record, const TsigRData& rdata,
+                          const TsigKey& key) {
+    const std::size_t tsigStart = lastRecordOffset(wire);
+    if (tsigStart < kHeaderSize) return makeError("cannot locate the TSIG RR");
+    Bytes prefix(wire.begin(), wire.begin() + static_cast<std::ptrdiff_t>(tsigStart));
+    prefix[0] = static_cast<std::uint8_t>(rdata.originalId >> 8);
+    prefix[1] = static_cast<std::uint8_t>(rdata.originalId & 0xff);
+    const auto arcount = static_cast<std::uint16_t>(get16(wire, 10) - 1);
+    prefix[10] = static_cast<std::uint8_t>(arcount >> 8);
+    prefix[11] = static_cast<std::uint8_t>(arcount & 0xff);
+    const Bytes prior = priorMacInput(priorMac);
+    const Bytes variables = tsigVariables(record.name, record.klass, record.ttl, rdata);
+    const std::array<ByteSpan, 3> parts{ByteSpan(prior), ByteSpan(prefix), ByteSpan(variables)};
+    return crypto::hmac(hmacOf(key.algorithm()), secretBytes(key), parts);
+}
+
+bool macEquals(ByteSpan got, ByteSpan want) noexcept {
+    return constantTimeEquals(std::string_view(reinterpret_cast<const char*>(got.data()), got.size()),
+                              std::string_view(reinterpret_cast<const char*>(want.data()), want.size()));
+}
+
+}  // namespace tsig_internal
 
 std::optional<TsigAlgorithm> parseTsigAlgorithm(std::string_view text) {
     if (!text.empty() && text.back() == '.') text.remove_suffix(1);
@@ -187,8 +248,7 @@ Result<TsigRData> decodeTsigRData(ByteSpan rdata) {
     out.algorithm = std::move(*algorithm);
     std::size_t pos = nameEnd;
     if (rdata.size() - pos < 10) return makeError("TSIG: truncated RDATA");
-    out.timeSigned = (std::uint64_t{get16(rdata, pos)} << 32) | (std::uint64_t{get16(rdata, pos + 2)} << 16) |
-                     get16(rdata, pos + 4);
+    out.timeSigned = get48(rdata, pos);
     out.fudge = get16(rdata, pos + 6);
     const std::size_t macSize = get16(rdata, pos + 8);
     pos += 10;
@@ -237,11 +297,7 @@ Result<Bytes> signMessage(const Message& message, ByteSpan priorMac, const TsigK
     rdata.originalId = message.header.id;
     rdata.error = error;
     rdata.otherData.assign(otherData.begin(), otherData.end());
-    Bytes prior;
-    if (!priorMac.empty()) {
-        put16(prior, static_cast<std::uint16_t>(priorMac.size()));
-        putBytes(prior, priorMac);
-    }
+    const Bytes prior = priorMacInput(priorMac);
     const Bytes variables = tsigVariables(key.name(), rrclass::ANY, 0, rdata);
     const std::array<ByteSpan, 3> parts{ByteSpan(prior), ByteSpan(wire), ByteSpan(variables)};
     auto mac = crypto::hmac(hmacOf(key.algorithm()), secretBytes(key), parts);
@@ -286,17 +342,8 @@ Result<std::vector<std::uint8_t>> signResponse(const Message& response, ByteSpan
 TsigCheck verifyResponse(ByteSpan response, const SignedRequest& request, const TsigKey& key, std::uint64_t now) {
     const auto message = decodeMessage(response);
     if (!message) return check(TsigVerdict::Malformed, message.message());
+    if (auto misplaced = tsigPlacementError(*message)) return check(TsigVerdict::Malformed, std::move(*misplaced));
     const auto& additional = message->additional;
-    for (std::size_t i = 0; i + 1 < additional.size(); ++i) {
-        if (additional[i].type == rrtype::TSIG) return check(TsigVerdict::Malformed, "TSIG RR is not the last record");
-    }
-    if (!message->answers.empty() || !message->authority.empty()) {
-        for (const auto* section : {&message->answers, &message->authority}) {
-            for (const auto& record : *section) {
-                if (record.type == rrtype::TSIG) return check(TsigVerdict::Malformed, "TSIG RR outside the additional section");
-            }
-        }
-    }
     if (additional.empty() || additional.back().type != rrtype::TSIG) {
         return check(TsigVerdict::Unsigned, "the response carries no TSIG RR");
     }
@@ -324,26 +371,10 @@ TsigCheck verifyResponse(ByteSpan response, const SignedRequest& request, const 
         if (rdata->mac.size() != crypto::hmacSize(hmacOf(key.algorithm()))) {
             return check(TsigVerdict::BadMac, "the response's MAC has the wrong size", rdata->error);
         }
-        const std::size_t tsigStart = lastRecordOffset(response);
-        if (tsigStart < kHeaderSize) return check(TsigVerdict::Malformed, "cannot locate the TSIG RR");
-        // The MAC covers the response as it was before the TSIG RR was added: original id,
-        // additional count without the TSIG RR.
-        Bytes prefix(response.begin(), response.begin() + static_cast<std::ptrdiff_t>(tsigStart));
-        prefix[0] = static_cast<std::uint8_t>(rdata->originalId >> 8);
-        prefix[1] = static_cast<std::uint8_t>(rdata->originalId & 0xff);
-        const auto arcount = static_cast<std::uint16_t>(get16(response, 10) - 1);
-        prefix[10] = static_cast<std::uint8_t>(arcount >> 8);
-        prefix[11] = static_cast<std::uint8_t>(arcount & 0xff);
-        Bytes requestMac;
-        put16(requestMac, static_cast<std::uint16_t>(request.mac.size()));
-        putBytes(requestMac, request.mac);
-        const Bytes variables = tsigVariables(record.name, record.klass, record.ttl, *rdata);
-        const std::array<ByteSpan, 3> parts{ByteSpan(requestMac), ByteSpan(prefix), ByteSpan(variables)};
-        auto expected = crypto::hmac(hmacOf(key.algorithm()), secretBytes(key), parts);
+        auto expected = expectedMac(response, request.mac, record, *rdata, key);
         if (!expected) return check(TsigVerdict::Malformed, expected.message());
-        const std::string_view got(reinterpret_cast<const char*>(rdata->mac.data()), rdata->mac.size());
-        const std::string_view want(reinterpret_cast<const char*>(expected->data()), expected->size());
-        if (!constantTimeEquals(got, want)) return check(TsigVerdict::BadMac, "the response's MAC does not verify", rdata->error);
+        if (!macEquals(rdata->mac, *expected))
+            return check(TsigVerdict::BadMac, "the response's MAC does not verify", rdata->error);
         if (rdata->originalId != request.id) return check(TsigVerdict::Malformed, "TSIG original id does not match the request");
     }
 
@@ -351,8 +382,7 @@ TsigCheck verifyResponse(ByteSpan response, const SignedRequest& request, const 
         TsigCheck result = check(TsigVerdict::ServerBadTime, "", rdata->error);
         result.serverTime = rdata->timeSigned;
         if (rdata->otherData.size() == 6) {
-            result.serverTime = (std::uint64_t{get16(rdata->otherData, 0)} << 32) |
-                                (std::uint64_t{get16(rdata->otherData, 2)} << 16) | get16(rdata->otherData, 4);
+            result.serverTime = get48(rdata->otherData, 0);
         }
         result.detail = "the server's clock (" + std::to_string(result.serverTime) + ") and ours (" +
                         std::to_string(now) + ") differ by more than the fudge (BADTIME)";

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "qdyn/dns/message.hpp"
 #include "qdyn/dns/name.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
@@ -25,12 +27,38 @@ struct Account {
     std::vector<dns::Name> hosts;  // names this account may update, each inside the zone
 };
 
+// A record from the configuration, served as it is and never changed by updates. The owner may
+// be the apex ("@").
+struct StaticRecord {
+    dns::Name name;
+    std::uint16_t type = 0;  // A, AAAA, CNAME, MX or TXT
+    std::uint32_t ttl = 0;
+    dns::RData data;
+};
+
+// [[tsig_key]]: a key that signs DNS UPDATEs (nsupdate -y, knsupdate) for one account. The
+// updates it signs may touch that account's hosts and the names below them.
+struct TsigKeyConfig {
+    dns::Name name;
+    std::string algorithm = "hmac-sha256";  // hmac-sha1, hmac-sha256, hmac-sha512
+    std::string secret;                     // base64, as tsig-keygen prints it
+    std::string account;
+};
+
+// [[host]]: settings of one updatable host that differ from the zone's defaults.
+struct HostSettings {
+    dns::Name name;
+    std::optional<std::uint32_t> ttl;     // TTL of its dynamic records
+    std::optional<std::uint32_t> expire;  // seconds after an update until they go; 0: never
+};
+
 struct ZoneConfig {
     dns::Name origin;                        // e.g. dyn.example.test
     dns::Name nameserver;                    // MNAME and the apex NS
     std::vector<IpAddress> nameserverGlue;   // A/AAAA for the name server when it is inside the zone
     std::string email = "hostmaster";        // RNAME source; dots before '@' are escaped
     std::uint32_t hostTtl = 60;
+    std::uint32_t hostExpire = 86400;  // dynamic records go this long after their last update; 0: never
     std::uint32_t apexTtl = 86400;
     std::uint32_t refresh = 600;
     std::uint32_t retry = 300;
@@ -51,6 +79,13 @@ struct Config {
     std::vector<ListenAddress> dnsTcp;
     std::vector<ListenAddress> http;
     std::vector<Account> accounts;
+    std::vector<StaticRecord> records;
+    std::vector<HostSettings> hosts;
+    std::vector<TsigKeyConfig> tsigKeys;
+
+    // The TTL and expiry that apply to a host's dynamic records.
+    [[nodiscard]] std::uint32_t ttlFor(const dns::Name& host) const;
+    [[nodiscard]] std::uint32_t expireFor(const dns::Name& host) const;
 
     // Errors name the source and the line ("server.toml:12: ...").
     static Result<Config> parse(std::string_view toml, const std::string& sourceName);

@@ -1,52 +1,116 @@
-// The one update path of qdyn-server: every front end (dyndns2 today; DNS UPDATE, the line
-// protocols and the file drop later) turns its request into a call of UpdateService::apply.
+// The one update path of qdyn-server: every front end (dyndns2, DNS UPDATE, and later the line
+// protocols and the file drop) turns its request into a call of UpdateService. It authorizes,
+// builds the next zone version, bumps the serial when what is served changed, queues the durable
+// write, and publishes the new version.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "qdyn/dns/name.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn_server/config.hpp"
+#include "qdyn_server/store.hpp"
 #include "qdyn_server/zone.hpp"
 
 namespace qdyn::server {
 
 enum class UpdateStatus : std::uint8_t {
-    Updated,     // the zone changed, the serial was bumped
-    Unchanged,   // the zone already held these addresses
-    NotInZone,   // the host lies outside the zone
-    NotGranted,  // the account may not update this host
-    BadAddress,  // an address of the wrong family was passed for v4/v6
+    Updated,       // the zone changed, the serial was bumped
+    Unchanged,     // the zone already held these addresses (the expiry was re-armed)
+    NotInZone,     // the host lies outside the zone
+    NotGranted,    // the account may not update this host
+    BadAddress,    // an address of the wrong family was passed for v4/v6
+    StaticRecord,  // the host's record of that family is static (from the configuration)
 };
 
 std::string_view toString(UpdateStatus status) noexcept;
 
+// What an update of one host asks for. A family left empty and not cleared keeps its address.
+struct HostUpdate {
+    std::optional<IpAddress> v4;
+    std::optional<IpAddress> v6;
+    bool clearV4 = false;  // remove the A record (nanodnsd: a missing parameter removes it)
+    bool clearV6 = false;
+    bool offline = false;  // withhold the addresses (kept for when the host comes back)
+};
+
 struct UpdateOutcome {
     UpdateStatus status = UpdateStatus::Unchanged;
-    HostAddresses addresses;  // what the host holds after the call (empty unless granted)
+    HostAddresses addresses;  // what the host serves after the call (empty unless granted)
+    Store::Ticket ticket = 0; // the durable write to wait for before acknowledging; 0: none
+};
+
+// The writer's view inside UpdateService::commit: the next version being built.
+class ZoneTransaction {
+public:
+    ZoneTransaction(const ZoneSnapshot& current, std::uint32_t now) : m_current(current), m_editor(current), m_now(now) {}
+
+    [[nodiscard]] const ZoneSnapshot& current() const noexcept { return m_current; }
+    [[nodiscard]] const Node* find(const dns::Name& name) const { return m_editor.find(name); }
+    // The node for editing; every edited name is settled, compared and stored at commit.
+    Node& edit(const dns::Name& name);
+    [[nodiscard]] std::uint32_t now() const noexcept { return m_now; }
+
+private:
+    friend class UpdateService;
+    const ZoneSnapshot& m_current;
+    ZoneEditor m_editor;
+    std::uint32_t m_now;
+    std::vector<dns::Name> m_touched;
 };
 
 class UpdateService {
 public:
-    // Unix time in seconds; replaceable so tests can drive the serial.
+    // Unix time in seconds; replaceable so tests can drive the serial and expiry.
     using Clock = std::function<std::uint32_t()>;
     static std::uint32_t systemClock();
 
-    explicit UpdateService(Zone& zone, Clock clock = &UpdateService::systemClock);
+    // `store` may be null (no durability: tests, --check-config).
+    UpdateService(const Config& config, Zone& zone, Store* store = nullptr, Clock clock = &UpdateService::systemClock);
 
-    // Sets the host's A (v4) and/or AAAA (v6) record; a family passed as nullopt is left as it
-    // is. Thread-safe: writers are serialized, readers of the zone never wait.
-    UpdateOutcome apply(const Account& account, const dns::Name& host, std::optional<IpAddress> v4,
-                        std::optional<IpAddress> v6);
+    // Sets, clears or takes offline the host's A and AAAA records. Thread-safe: writers are
+    // serialized, readers of the zone never wait.
+    UpdateOutcome apply(const Account& account, const dns::Name& host, const HostUpdate& update);
+
+    // Runs `body` on a transaction of the current zone under the write lock. When it returns
+    // true the edited names are settled; if anything served changed the serial is bumped; the
+    // dynamic state of the edited names is queued to the store and the version published.
+    struct Committed {
+        bool servedChanged = false;
+        std::uint32_t serial = 0;
+        Store::Ticket ticket = 0;
+    };
+    Committed commit(const std::function<bool(ZoneTransaction&)>& body);
+
+    // Removes the dynamic records of every name whose expiry has passed. Returns how many
+    // names expired. Called periodically by the server.
+    std::size_t expireDue();
+
+    // Re-applies stored dynamic state on top of the configured zone at start-up.
+    Result<void> restore(const StoredZone& stored);
+
+    // Calls back when the write is durable (at once when there is no store or no ticket).
+    void whenDurable(Store::Ticket ticket, const std::function<void(const Result<void>&)>& done);
+
+    [[nodiscard]] const Config& config() const noexcept { return m_config; }
+    [[nodiscard]] std::uint32_t now() const { return m_clock(); }
 
 private:
+    const Config& m_config;
     Zone& m_zone;
+    Store* m_store;
     Clock m_clock;
     std::mutex m_writeMutex;
+    std::multimap<std::uint32_t, dns::Name> m_expiries;  // may hold stale entries; checked on use
 };
+
+// The stored form of a name's dynamic state, and back.
+StoredName toStored(const dns::Name& name, const Node& node);
 
 }  // namespace qdyn::server

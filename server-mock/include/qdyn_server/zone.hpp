@@ -1,8 +1,13 @@
 // The in-memory zone: an immutable snapshot per version, published through an atomic
 // shared_ptr so DNS queries read it without taking a lock while the update service swaps in
 // a new version.
+//
+// Names live in a fixed number of shards, each an immutable hash map shared between versions:
+// a new version copies only the shards it changes, so an update costs the same in a zone of a
+// hundred names and in one of a million.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -17,41 +22,120 @@
 
 namespace qdyn::server {
 
-// What one name below the apex holds. Both empty: the name exists (a configured host that was
-// never updated, or an empty non-terminal) and answers NODATA rather than NXDOMAIN.
+// One RRset of a name. `dynamic` RRsets were written by updates (they are stored, withheld while
+// the name is offline when they are A/AAAA, and removed when the name expires); the others come
+// from the configuration and never change at run time.
+struct RRset {
+    std::uint16_t type = 0;
+    std::uint32_t ttl = 0;
+    bool dynamic = false;
+    std::vector<dns::RData> rdatas;  // no duplicates, in insertion order
+    friend bool operator==(const RRset&, const RRset&) = default;
+};
+
+// What one name holds. A name is in the zone when it holds RRsets, is a configured host (which
+// exists from the start and answers NODATA until its first update), or has a descendant that
+// exists (an empty non-terminal, RFC 8020).
+struct Node {
+    std::vector<RRset> rrsets;      // at most one per type
+    std::uint32_t expiresAt = 0;    // unix seconds at which the dynamic RRsets go; 0: never
+    std::uint32_t children = 0;     // names directly below this one that exist
+    bool offline = false;           // the dynamic A/AAAA are withheld from answers
+    bool configured = false;        // exists for as long as the configuration names it
+
+    [[nodiscard]] const RRset* find(std::uint16_t type) const noexcept;
+    [[nodiscard]] RRset* find(std::uint16_t type) noexcept;
+    // True when queries for this type get the RRset (offline hides dynamic addresses).
+    [[nodiscard]] bool serves(const RRset& rrset) const noexcept;
+    [[nodiscard]] bool exists() const noexcept { return configured || children > 0 || !rrsets.empty(); }
+    [[nodiscard]] bool hasDynamicData() const noexcept;
+    friend bool operator==(const Node&, const Node&) = default;
+};
+
+// The addresses a host publishes: its served A and AAAA records (for tests and status output).
 struct HostAddresses {
-    std::optional<IpAddress> v4;
-    std::optional<IpAddress> v6;
+    std::vector<IpAddress> v4;
+    std::vector<IpAddress> v6;
     friend bool operator==(const HostAddresses&, const HostAddresses&) = default;
 };
 
-struct ZoneSnapshot {
+class ZoneSnapshot {
+public:
+    static constexpr std::size_t kShardCount = 1024;
+    using Shard = std::unordered_map<dns::Name, Node, dns::NameHash>;
+
+    ZoneSnapshot();
+
     dns::Name origin;
     dns::SoaData soa;  // carries the serial of this version
     std::uint32_t apexTtl = 86400;
-    std::uint32_t hostTtl = 60;
-    dns::Name nameserver;
-    std::vector<IpAddress> nameserverGlue;  // only when the name server is inside the zone
-    // Every name strictly below the apex that exists, keyed case-insensitively.
-    std::unordered_map<dns::Name, HostAddresses, dns::NameHash> names;
+    std::vector<dns::Name> nameservers;  // the apex NS RRset
 
-    // nullptr when the name does not exist below the apex.
-    [[nodiscard]] const HostAddresses* find(const dns::Name& name) const;
+    // nullptr when the name does not exist. The apex is a node too (for its static records;
+    // SOA and NS are generated from the fields above).
+    [[nodiscard]] const Node* find(const dns::Name& name) const;
+    [[nodiscard]] std::size_t nameCount() const noexcept { return m_nameCount; }
+    [[nodiscard]] HostAddresses addressesOf(const dns::Name& name) const;
+
+    // Every node, in no particular order.
+    template <typename Fn>
+    void forEach(Fn&& fn) const {
+        for (const auto& shard : m_shards) {
+            for (const auto& [name, node] : *shard) fn(name, node);
+        }
+    }
+
+private:
+    friend class ZoneEditor;
+    std::array<std::shared_ptr<const Shard>, kShardCount> m_shards;
+    std::size_t m_nameCount = 0;
+};
+
+// Builds the next version of a zone from the current one. Only the writer uses it; the shards
+// it touches are copied once, the rest are shared with the current version.
+class ZoneEditor {
+public:
+    explicit ZoneEditor(const ZoneSnapshot& base);
+
+    [[nodiscard]] const Node* find(const dns::Name& name) const;
+    // The node for editing, created (empty, not yet existing) when absent.
+    Node& edit(const dns::Name& name);
+    // After editing: drops the node when it no longer exists and keeps the children counts of
+    // its ancestors (and their own existence) right. Call for every name passed to edit().
+    void settle(const dns::Name& name);
+
+    [[nodiscard]] bool changed() const noexcept { return m_changed; }
+    // The new version with `serial`. The editor is spent afterwards.
+    std::shared_ptr<const ZoneSnapshot> finish(std::uint32_t serial);
+
+    ZoneSnapshot& meta() noexcept { return *m_next; }
+
+private:
+    ZoneSnapshot::Shard& writableShard(const dns::Name& name);
+    void adjustParentChain(const dns::Name& name, int delta);
+
+    std::shared_ptr<ZoneSnapshot> m_next;
+    std::array<ZoneSnapshot::Shard*, ZoneSnapshot::kShardCount> m_writable{};  // shards copied by this editor
+    // Existence of each edited name before its first edit, to settle transitions.
+    std::unordered_map<dns::Name, bool, dns::NameHash> m_existedBefore;
+    bool m_changed = false;
 };
 
 // The RNAME for an email address: "john.doe@example.test" -> "john\.doe.example.test.".
 // Without '@' the text is the mailbox inside `origin` ("hostmaster" -> hostmaster.<origin>).
 Result<dns::Name> rnameFromEmail(std::string_view email, const dns::Name& origin);
 
-// The first snapshot for a configuration: every account host exists (with no address), empty
-// non-terminals above them exist, an in-zone name server carries its glue addresses.
-Result<std::shared_ptr<const ZoneSnapshot>> buildInitialSnapshot(const ZoneConfig& zone,
-                                                                 const std::vector<Account>& accounts,
-                                                                 std::uint32_t serial);
+// The first snapshot for a configuration: the apex, every configured host (with no address),
+// the static records, an in-zone name server's addresses, and the empty non-terminals.
+Result<std::shared_ptr<const ZoneSnapshot>> buildInitialSnapshot(const Config& config, std::uint32_t serial);
 
 // The serial that follows `current` at unix time `now`: the time when it is ahead (so serials
 // stay readable as dates), otherwise current + 1. Never goes backwards in RFC 1982 terms.
 std::uint32_t nextSerial(std::uint32_t current, std::uint32_t now) noexcept;
+
+// A/AAAA RDATA for an address, and back.
+dns::RData addressRData(const IpAddress& address);
+std::uint16_t addressType(const IpAddress& address) noexcept;
 
 // Holder of the live snapshot. Readers call snapshot() from any thread without locking;
 // publish() is called by the (single, serialized) writer.

@@ -1,9 +1,11 @@
-// Authoritative answers from one zone snapshot: positive answers, NXDOMAIN/NODATA with the SOA,
-// REFUSED outside the zone, EDNS(0) and UDP truncation. No state, no locks, no sockets.
+// The message-level rules of a DNS query: FORMERR and NOTIMP for what cannot be answered,
+// REFUSED outside the zone, EDNS(0) and UDP truncation; the lookup itself is in answer.cpp.
+// No state, no locks, no sockets.
 #include "qdyn_server/dns_responder.hpp"
 
 #include <algorithm>
 
+#include "dns/answer.hpp"
 #include "qdyn/dns/message.hpp"
 
 namespace qdyn::server {
@@ -40,69 +42,6 @@ dns::Message replyTo(const dns::Message& query, dns::Rcode rcode) {
     reply.header.rcode = rcode;
     reply.questions = query.questions;
     return reply;
-}
-
-dns::ResourceRecord addressRecord(const dns::Name& owner, const IpAddress& address, std::uint32_t ttl) {
-    if (address.isV4()) return {owner, dns::rrtype::A, dns::rrclass::IN, ttl, dns::AData{address.v4Bytes()}};
-    return {owner, dns::rrtype::AAAA, dns::rrclass::IN, ttl, dns::AaaaData{address.v6Bytes()}};
-}
-
-dns::ResourceRecord soaRecord(const ZoneSnapshot& zone, std::uint32_t ttl) {
-    return {zone.origin, dns::rrtype::SOA, dns::rrclass::IN, ttl, zone.soa};
-}
-
-dns::ResourceRecord nsRecord(const ZoneSnapshot& zone, const dns::Name& owner) {
-    return {owner, dns::rrtype::NS, dns::rrclass::IN, zone.apexTtl, dns::NameData{zone.nameserver}};
-}
-
-// RFC 2308 section 3: a negative answer is cached for min(SOA TTL, SOA MINIMUM).
-void addNegativeSoa(dns::Message& reply, const ZoneSnapshot& zone) {
-    reply.authority.push_back(soaRecord(zone, std::min(zone.apexTtl, zone.soa.minimum)));
-}
-
-bool wants(std::uint16_t qtype, std::uint16_t type) { return qtype == type || qtype == dns::rrtype::ANY; }
-
-void addGlue(dns::Message& reply, const ZoneSnapshot& zone) {
-    for (const auto& address : zone.nameserverGlue) {
-        reply.additional.push_back(addressRecord(zone.nameserver, address, zone.apexTtl));
-    }
-}
-
-// Fills the answer for a question already known to be inside the zone.
-void answerInZone(dns::Message& reply, const dns::Question& question, const ZoneSnapshot& zone) {
-    const auto qtype = question.type;
-    reply.header.aa = true;
-    if (question.name == zone.origin) {
-        if (wants(qtype, dns::rrtype::SOA)) reply.answers.push_back(soaRecord(zone, zone.apexTtl));
-        if (wants(qtype, dns::rrtype::NS)) {
-            reply.answers.push_back(nsRecord(zone, question.name));
-            addGlue(reply, zone);
-        }
-        if (reply.answers.empty()) addNegativeSoa(reply, zone);
-        return;
-    }
-    const HostAddresses* host = zone.find(question.name);
-    if (host == nullptr) {
-        reply.header.rcode = dns::Rcode::NxDomain;
-        addNegativeSoa(reply, zone);
-        return;
-    }
-    // The name server's own name answers with its glue (possibly several per family).
-    std::vector<IpAddress> addresses;
-    if (question.name == zone.nameserver) {
-        addresses = zone.nameserverGlue;
-    } else {
-        if (host->v4) addresses.push_back(*host->v4);
-        if (host->v6) addresses.push_back(*host->v6);
-    }
-    const std::uint32_t ttl = question.name == zone.nameserver ? zone.apexTtl : zone.hostTtl;
-    for (const auto& address : addresses) {
-        if (wants(qtype, address.isV4() ? dns::rrtype::A : dns::rrtype::AAAA)) {
-            // The owner is the name as asked, so the case the client used comes back.
-            reply.answers.push_back(addressRecord(question.name, address, ttl));
-        }
-    }
-    if (reply.answers.empty()) addNegativeSoa(reply, zone);
 }
 
 std::size_t udpLimit(const dns::ResourceRecord* opt) {

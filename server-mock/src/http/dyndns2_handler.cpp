@@ -127,12 +127,13 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
         if (!host) {
             line = "notfqdn";
         } else {
-            const auto outcome = m_updates.apply(*account, *host, v4, v6);
+            const auto outcome = m_updates.apply(*account, *host, HostUpdate{v4, v6, false, false, false});
             switch (outcome.status) {
             case UpdateStatus::Updated: line = withAddress("good", addresses); break;
             case UpdateStatus::Unchanged: line = withAddress("nochg", addresses); break;
             case UpdateStatus::NotInZone:
-            case UpdateStatus::NotGranted: line = "nohost"; break;
+            case UpdateStatus::NotGranted:
+            case UpdateStatus::StaticRecord: line = "nohost"; break;
             case UpdateStatus::BadAddress:
                 line = "911";
                 failed = true;

@@ -1,14 +1,122 @@
-// Building zone snapshots from the configuration, and the small rules (RNAME, serial) that the
-// SOA record depends on.
+// Zone snapshots, the editor that derives the next version from the current one, and the small
+// rules (RNAME, serial) that the SOA record depends on.
 #include "qdyn_server/zone.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace qdyn::server {
 
-const HostAddresses* ZoneSnapshot::find(const dns::Name& name) const {
-    const auto it = names.find(name);
-    return it == names.end() ? nullptr : &it->second;
+namespace {
+
+std::size_t shardOf(const dns::Name& name) noexcept {
+    // The maps inside a shard use the same hash, so the shard takes its index from a mix of the
+    // high bits rather than the low ones the buckets use.
+    const std::uint64_t hash = dns::NameHash()(name);
+    const std::uint64_t mixed = (hash ^ (hash >> 31U)) * 0x9E3779B97F4A7C15ULL;
+    return static_cast<std::size_t>(mixed >> 54U) % ZoneSnapshot::kShardCount;
+}
+
+const std::shared_ptr<const ZoneSnapshot::Shard>& emptyShard() {
+    static const auto empty = std::make_shared<const ZoneSnapshot::Shard>();
+    return empty;
+}
+
+}  // namespace
+
+const RRset* Node::find(std::uint16_t type) const noexcept {
+    const auto it = std::find_if(rrsets.begin(), rrsets.end(), [type](const RRset& set) { return set.type == type; });
+    return it == rrsets.end() ? nullptr : &*it;
+}
+
+RRset* Node::find(std::uint16_t type) noexcept {
+    const auto it = std::find_if(rrsets.begin(), rrsets.end(), [type](const RRset& set) { return set.type == type; });
+    return it == rrsets.end() ? nullptr : &*it;
+}
+
+bool Node::serves(const RRset& rrset) const noexcept {
+    const bool address = rrset.type == dns::rrtype::A || rrset.type == dns::rrtype::AAAA;
+    return !(offline && rrset.dynamic && address);
+}
+
+bool Node::hasDynamicData() const noexcept {
+    return offline || expiresAt != 0 ||
+           std::any_of(rrsets.begin(), rrsets.end(), [](const RRset& set) { return set.dynamic; });
+}
+
+ZoneSnapshot::ZoneSnapshot() { m_shards.fill(emptyShard()); }
+
+const Node* ZoneSnapshot::find(const dns::Name& name) const {
+    const auto& shard = *m_shards[shardOf(name)];
+    const auto it = shard.find(name);
+    return it == shard.end() ? nullptr : &it->second;
+}
+
+HostAddresses ZoneSnapshot::addressesOf(const dns::Name& name) const {
+    HostAddresses out;
+    const Node* node = find(name);
+    if (node == nullptr) return out;
+    for (const auto& rrset : node->rrsets) {
+        if (!node->serves(rrset)) continue;
+        for (const auto& rdata : rrset.rdatas) {
+            if (const auto* a = std::get_if<dns::AData>(&rdata)) out.v4.push_back(IpAddress::fromV4(a->address));
+            if (const auto* aaaa = std::get_if<dns::AaaaData>(&rdata)) out.v6.push_back(IpAddress::fromV6(aaaa->address));
+        }
+    }
+    return out;
+}
+
+ZoneEditor::ZoneEditor(const ZoneSnapshot& base) : m_next(std::make_shared<ZoneSnapshot>(base)) {}
+
+const Node* ZoneEditor::find(const dns::Name& name) const { return m_next->find(name); }
+
+ZoneSnapshot::Shard& ZoneEditor::writableShard(const dns::Name& name) {
+    const std::size_t index = shardOf(name);
+    if (m_writable[index] == nullptr) {
+        // Copy on first write; the copy is not visible to any reader until finish().
+        auto copy = std::make_shared<ZoneSnapshot::Shard>(*m_next->m_shards[index]);
+        m_writable[index] = copy.get();
+        m_next->m_shards[index] = std::move(copy);
+    }
+    return *m_writable[index];
+}
+
+Node& ZoneEditor::edit(const dns::Name& name) {
+    m_changed = true;
+    auto& shard = writableShard(name);
+    auto [it, inserted] = shard.try_emplace(name);
+    m_existedBefore.try_emplace(name, !inserted && it->second.exists());
+    return it->second;
+}
+
+void ZoneEditor::settle(const dns::Name& name) {
+    auto& shard = writableShard(name);
+    const auto it = shard.find(name);
+    const bool existsNow = it != shard.end() && it->second.exists();
+    if (it != shard.end() && !existsNow) shard.erase(it);
+    auto before = m_existedBefore.find(name);
+    const bool existedBefore = before != m_existedBefore.end() && before->second;
+    if (before != m_existedBefore.end()) before->second = existsNow;
+    if (existedBefore == existsNow) return;
+    if (existsNow) {
+        ++m_next->m_nameCount;
+    } else {
+        --m_next->m_nameCount;
+    }
+    adjustParentChain(name, existsNow ? 1 : -1);
+}
+
+void ZoneEditor::adjustParentChain(const dns::Name& name, int delta) {
+    if (name == m_next->origin || !name.isSubdomainOf(m_next->origin)) return;
+    const dns::Name parent = name.parent();
+    Node& node = edit(parent);
+    node.children = static_cast<std::uint32_t>(static_cast<std::int64_t>(node.children) + delta);
+    settle(parent);
+}
+
+std::shared_ptr<const ZoneSnapshot> ZoneEditor::finish(std::uint32_t serial) {
+    m_next->soa.serial = serial;
+    return std::move(m_next);
 }
 
 Result<dns::Name> rnameFromEmail(std::string_view email, const dns::Name& origin) {
@@ -39,47 +147,20 @@ Result<dns::Name> rnameFromEmail(std::string_view email, const dns::Name& origin
     return name;
 }
 
-Result<std::shared_ptr<const ZoneSnapshot>> buildInitialSnapshot(const ZoneConfig& zone,
-                                                                 const std::vector<Account>& accounts,
-                                                                 std::uint32_t serial) {
-    auto rname = rnameFromEmail(zone.email, zone.origin);
-    if (!rname) return rname.error();
-
-    auto snapshot = std::make_shared<ZoneSnapshot>();
-    snapshot->origin = zone.origin;
-    snapshot->apexTtl = zone.apexTtl;
-    snapshot->hostTtl = zone.hostTtl;
-    snapshot->nameserver = zone.nameserver;
-    snapshot->soa = dns::SoaData{zone.nameserver, *rname, serial, zone.refresh, zone.retry, zone.expire, zone.minimum};
-
-    // A name exists when it holds data or has a descendant that does (RFC 8020): register the
-    // name and every empty non-terminal between it and the apex.
-    auto addExisting = [&](const dns::Name& name) {
-        for (dns::Name current = name; current.isSubdomainOf(zone.origin) && !(current == zone.origin);
-             current = current.parent()) {
-            snapshot->names.try_emplace(current);
-        }
-    };
-    if (zone.nameserver.isSubdomainOf(zone.origin)) {
-        snapshot->nameserverGlue = zone.nameserverGlue;
-        addExisting(zone.nameserver);
-    }
-    for (const auto& account : accounts) {
-        for (const auto& host : account.hosts) {
-            if (!host.isSubdomainOf(zone.origin) || host == zone.origin) {
-                return makeError("host " + host.toString() + " is not below the zone " + zone.origin.toString());
-            }
-            addExisting(host);
-        }
-    }
-    return std::shared_ptr<const ZoneSnapshot>(std::move(snapshot));
-}
-
 std::uint32_t nextSerial(std::uint32_t current, std::uint32_t now) noexcept {
     // RFC 1982: `now` is ahead of `current` when the forward distance is below 2^31.
     const std::uint32_t distance = now - current;
     if (distance != 0 && distance < 0x80000000U) return now;
     return current + 1;
+}
+
+dns::RData addressRData(const IpAddress& address) {
+    if (address.isV4()) return dns::AData{address.v4Bytes()};
+    return dns::AaaaData{address.v6Bytes()};
+}
+
+std::uint16_t addressType(const IpAddress& address) noexcept {
+    return address.isV4() ? dns::rrtype::A : dns::rrtype::AAAA;
 }
 
 }  // namespace qdyn::server

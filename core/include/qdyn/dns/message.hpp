@@ -139,6 +139,11 @@ struct Message {
 // RDLENGTH exactly; RDLENGTH 0 on any type (an UPDATE delete) yields RawData{}.
 Result<Message> decodeMessage(std::span<const std::uint8_t> wire);
 
+// One RDATA in uncompressed wire form (how qdyn-server stores records), and back. Decoding
+// applies the message rules (exact lengths, valid names) to a buffer holding just the RDATA.
+std::vector<std::uint8_t> encodeRData(std::uint16_t type, const RData& data);
+Result<RData> decodeRData(std::uint16_t type, std::span<const std::uint8_t> rdata);
+
 // Encodes a message, compressing owner names and the names inside NS, CNAME, SOA and MX
 // RDATA (RFC 1035 4.1.4). Counts come from the vectors' sizes.
 std::vector<std::uint8_t> encodeMessage(const Message& message);

@@ -1,0 +1,29 @@
+// The parsers of the sections of server.toml, one file per group, joined by config.cpp.
+#pragma once
+
+#include <vector>
+
+#include "config/reader.hpp"
+#include "qdyn_server/config.hpp"
+
+namespace qdyn::server::config {
+
+Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table);
+Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table);
+Result<std::vector<ListenAddress>> parseListenList(const Reader& reader, const toml::node& node, std::string_view key);
+Result<Account> parseAccount(const Reader& reader, const toml::table& table, const ZoneConfig& zone);
+// [[tsig_key]] entries; every key belongs to an existing account.
+Result<std::vector<TsigKeyConfig>> parseTsigKeys(const Reader& reader, const std::vector<const toml::table*>& tables,
+                                                 const std::vector<Account>& accounts);
+// [[record]] entries, checked against each other and the zone.
+Result<std::vector<StaticRecord>> parseRecords(const Reader& reader, const std::vector<const toml::table*>& tables,
+                                               const ZoneConfig& zone);
+// [[host]] entries; every host must be granted to an account.
+Result<std::vector<HostSettings>> parseHosts(const Reader& reader, const std::vector<const toml::table*>& tables,
+                                             const ZoneConfig& zone, const std::vector<Account>& accounts);
+// Rules that span sections (a CNAME next to an updatable host, static addresses on the name
+// server, ...). `where` locates each record for the error message.
+Result<void> checkConsistency(const Reader& reader, const Config& config,
+                              const std::vector<const toml::table*>& recordTables);
+
+}  // namespace qdyn::server::config

@@ -1,0 +1,149 @@
+// [zone], [dns] and [listen] of server.toml.
+#include <charconv>
+
+#include "config/sections.hpp"
+#include "qdyn_server/zone.hpp"
+
+namespace qdyn::server::config {
+
+namespace {
+
+// [dns] limits: an hour of idling is already generous; the connection cap stays below what a
+// default file-descriptor limit could ever hold.
+constexpr std::int64_t kMaxTcpIdleTimeout = 3600;
+constexpr std::int64_t kMaxTcpConnections = 65535;
+
+// "127.0.0.1:53", "[::1]:5353". Port 0 means "any free port".
+Result<ListenAddress> parseListenAddress(std::string_view text) {
+    std::string_view host;
+    std::string_view port;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find("]:");
+        if (close == std::string_view::npos) return makeError("expected [IPv6]:port");
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string_view::npos) return makeError("expected address:port");
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        if (host.find(':') != std::string_view::npos) return makeError("IPv6 addresses need brackets: [addr]:port");
+    }
+    auto address = IpAddress::parse(host);
+    if (!address) return makeError("'" + std::string(host) + "' is not an IP address");
+    if (text.front() == '[' && !address->isV6()) return makeError("brackets are for IPv6 addresses only");
+    unsigned value = 0;
+    const auto* end = port.data() + port.size();
+    auto [ptr, ec] = std::from_chars(port.data(), end, value);
+    if (port.empty() || ec != std::errc() || ptr != end || value > 65535 || port.front() == '+') {
+        return makeError("'" + std::string(port) + "' is not a port (0..65535)");
+    }
+    return ListenAddress{*address, static_cast<std::uint16_t>(value)};
+}
+
+}  // namespace
+
+Result<std::vector<ListenAddress>> parseListenList(const Reader& reader, const toml::node& node, std::string_view key) {
+    auto items = reader.stringArray(node, key);
+    if (!items) return items.error();
+    std::vector<ListenAddress> out;
+    for (const auto& [text, element] : *items) {
+        auto parsed = parseListenAddress(text);
+        if (!parsed) return reader.at(*element, std::string(key) + " '" + text + "': " + parsed.message());
+        for (const auto& existing : out) {
+            if (existing.port != 0 && existing.port == parsed->port && existing.address == parsed->address) {
+                return reader.at(*element, std::string(key) + " '" + text + "' is listed twice");
+            }
+        }
+        out.push_back(*parsed);
+    }
+    return out;
+}
+
+Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table) {
+    if (auto keys = reader.onlyKeys(table,
+                                    {"origin", "nameserver", "nameserver_addresses", "email", "host_ttl",
+                                     "host_expire", "apex_ttl", "refresh", "retry", "expire", "minimum"},
+                                    "[zone]");
+        !keys) {
+        return keys.error();
+    }
+    ZoneConfig zone;
+    const auto* origin = table.get("origin");
+    if (origin == nullptr) return reader.at(table, "[zone] needs origin (the zone's name)");
+    auto originName = reader.name(*origin, "origin");
+    if (!originName) return originName.error();
+    zone.origin = *originName;
+
+    const auto* nameserver = table.get("nameserver");
+    if (nameserver == nullptr) return reader.at(table, "[zone] needs nameserver (the zone's NS and SOA MNAME)");
+    auto nsName = reader.name(*nameserver, "nameserver");
+    if (!nsName) return nsName.error();
+    zone.nameserver = *nsName;
+    if (zone.nameserver == zone.origin) {
+        return reader.at(*nameserver, "nameserver must not be the zone apex itself");
+    }
+
+    if (const auto* glue = table.get("nameserver_addresses")) {
+        auto items = reader.stringArray(*glue, "nameserver_addresses");
+        if (!items) return items.error();
+        if (!zone.nameserver.isSubdomainOf(zone.origin) && !items->empty()) {
+            return reader.at(*glue, "nameserver_addresses only apply when nameserver is inside the zone");
+        }
+        for (const auto& [text, element] : *items) {
+            auto address = IpAddress::parse(text);
+            if (!address) return reader.at(*element, "nameserver_addresses: '" + text + "' is not an IP address");
+            for (const auto& existing : zone.nameserverGlue) {
+                if (existing == *address) return reader.at(*element, "nameserver_addresses: '" + text + "' is listed twice");
+            }
+            zone.nameserverGlue.push_back(*address);
+        }
+    }
+
+    if (const auto* email = table.get("email")) {
+        auto text = reader.string(*email, "email");
+        if (!text) return text.error();
+        zone.email = *text;
+        if (auto rname = rnameFromEmail(zone.email, zone.origin); !rname) {
+            return reader.at(*email, "email: " + rname.message());
+        }
+    }
+
+    const std::pair<const char*, std::uint32_t*> ttls[] = {
+        {"host_ttl", &zone.hostTtl}, {"apex_ttl", &zone.apexTtl}, {"refresh", &zone.refresh},
+        {"retry", &zone.retry},      {"expire", &zone.expire},    {"minimum", &zone.minimum},
+    };
+    for (const auto& [key, target] : ttls) {
+        if (const auto* node = table.get(key)) {
+            auto value = reader.ttl(*node, key);
+            if (!value) return value.error();
+            *target = *value;
+        }
+    }
+    if (const auto* node = table.get("host_expire")) {
+        auto value = reader.duration(*node, "host_expire");
+        if (!value) return value.error();
+        zone.hostExpire = *value;
+    }
+    return zone;
+}
+
+Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
+    if (auto keys = reader.onlyKeys(table, {"tcp_idle_timeout", "tcp_max_connections"}, "[dns]"); !keys) {
+        return keys.error();
+    }
+    DnsOptions options;
+    if (const auto* node = table.get("tcp_idle_timeout")) {
+        auto value = reader.integer(*node, "tcp_idle_timeout", 1, kMaxTcpIdleTimeout, " (seconds)");
+        if (!value) return value.error();
+        options.tcpIdleTimeout = *value;
+    }
+    if (const auto* node = table.get("tcp_max_connections")) {
+        auto value = reader.integer(*node, "tcp_max_connections", 1, kMaxTcpConnections, "");
+        if (!value) return value.error();
+        options.tcpMaxConnections = *value;
+    }
+    return options;
+}
+
+}  // namespace qdyn::server::config
