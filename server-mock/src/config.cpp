@@ -18,7 +18,7 @@ namespace {
 using config::Reader;
 
 Result<Config> parseDocument(const Reader& reader, const toml::table& root) {
-    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "account", "host", "record", "tsig_key"}, "the top level");
+    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key"}, "the top level");
         !keys) {
         return keys.error();
     }
@@ -51,6 +51,18 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root) {
         auto options = config::parseDns(reader, **dnsTable);
         if (!options) return options.error();
         config.dns = *options;
+    }
+
+    auto storeTable = reader.optionalTable(root, "store");
+    if (!storeTable) return storeTable.error();
+    if (*storeTable != nullptr) {
+        if (auto keys = reader.onlyKeys(**storeTable, {"path"}, "[store]"); !keys) return keys.error();
+        if (const auto* node = (*storeTable)->get("path")) {
+            auto path = reader.string(*node, "path");
+            if (!path) return path.error();
+            if (path->empty()) return reader.at(*node, "path must not be empty (leave [store] out to keep state in memory)");
+            config.storePath = *path;
+        }
     }
 
     auto accountTables = reader.tableArray(root, "account");

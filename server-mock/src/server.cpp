@@ -11,14 +11,18 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "dns/tcp_listener.hpp"
 #include "dns/udp_listener.hpp"
+#include "dns/update_handler.hpp"
 #include "http/http_listener.hpp"
 #include "log.hpp"
+#include "metrics.hpp"
 #include "qdyn_server/dns_responder.hpp"
 #include "qdyn_server/dyndns2_handler.hpp"
 #include "qdyn_server/http_router.hpp"
+#include "qdyn_server/store.hpp"
 #include "qdyn_server/update_service.hpp"
 #include "qdyn_server/zone.hpp"
 
@@ -45,6 +49,25 @@ std::shared_ptr<const ZoneSnapshot> initialSnapshot(const Config& config, std::o
     return empty;
 }
 
+constexpr std::size_t kDnsHeaderSize = 12;
+constexpr std::uint8_t kOpcodeUpdate = 5;
+
+bool isUpdateRequest(std::span<const std::uint8_t> message) {
+    return message.size() >= kDnsHeaderSize && (message[2] & 0x80U) == 0 &&
+           ((message[2] >> 3U) & 0x0FU) == kOpcodeUpdate;
+}
+
+// SERVFAIL echoing the id and opcode: what an UPDATE gets when its write could not be made
+// durable (the change is then not acknowledged, though it may be served until a restart).
+std::vector<std::uint8_t> servFailFor(std::span<const std::uint8_t> request) {
+    std::vector<std::uint8_t> reply(kDnsHeaderSize, 0);
+    reply[0] = request[0];
+    reply[1] = request[1];
+    reply[2] = static_cast<std::uint8_t>(0x80U | (request[2] & 0x78U));
+    reply[3] = static_cast<std::uint8_t>(dns::Rcode::ServFail);
+    return reply;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -54,15 +77,146 @@ struct Server::Impl {
         : config(std::move(cfg)),
           zone(initialSnapshot(config, initError)),
           updates(config, zone),
-          dyndns2(config, updates) {
+          dyndns2(config, updates),
+          dnsUpdates(config, updates) {
         // Every HTTP API the server offers, in one list.
-        router.add("/nic/update", {"GET"}, [this](const HttpRequestInfo& request) { return dyndns2.handle(request); });
+        router.add("/nic/update", {"GET"},
+                   [this](const HttpRequestInfo& request) { return durable(counted(dyndns2.handle(request))); });
+        router.add("/healthz", {"GET", "HEAD"}, [this](const HttpRequestInfo&) { return health(); });
+        router.add("/metrics", {"GET"}, [this](const HttpRequestInfo&) {
+            HttpReply reply;
+            reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
+            reply.body = metrics.render(*zone.snapshot(), store.get());
+            return reply;
+        });
+    }
+
+    // 200 while the server can do its job; 503 once a store write has failed (updates may then
+    // be answered but not durable: the operator should look at the log).
+    HttpReply health() const {
+        HttpReply reply;
+        const auto failures = store ? store->stats().failures : 0;
+        if (failures == 0) {
+            reply.body = "ok\n";
+        } else {
+            reply.status = 503;
+            reply.body = "store: " + std::to_string(failures) + " failed transactions since start\n";
+        }
+        return reply;
+    }
+
+    // dyndns2 outcomes for /metrics: the first word of each line of the body.
+    HttpReply counted(HttpReply reply) {
+        if (reply.status == 401) metrics.countAuthFailure("dyndns2");
+        std::size_t start = 0;
+        while (start < reply.body.size()) {
+            const auto end = reply.body.find('\n', start);
+            const auto line = reply.body.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            if (!line.empty()) metrics.countUpdate("dyndns2", line.substr(0, line.find(' ')));
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+        return reply;
+    }
+
+    void countDnsAnswer(const std::vector<std::uint8_t>& reply, DnsTransport transport) noexcept {
+        const bool overTcp = transport == DnsTransport::Tcp;
+        if (reply.size() < kDnsHeaderSize) return metrics.countDropped(overTcp);
+        metrics.countAnswer(overTcp, static_cast<std::uint8_t>(reply[3] & 0x0FU));
+    }
+
+    // The durable state: opened, read back and re-applied before anything listens.
+    Result<void> openStore() {
+        if (config.storePath.empty()) {
+            logLine("no [store] path configured: updates are kept in memory only and lost on restart");
+            return {};
+        }
+        auto opened = Store::open(config.storePath);
+        if (!opened) return makeError("store " + config.storePath.string() + ": " + opened.message());
+        auto stored = (*opened)->load();
+        if (!stored) return makeError("store " + config.storePath.string() + ": " + stored.message());
+        if (auto restored = updates.restore(*stored); !restored) return restored;
+        logLine("store " + config.storePath.string() + ": " + std::to_string(stored->names.size()) +
+                " names restored, serial " + std::to_string(zone.snapshot()->soa.serial));
+        store = std::move(*opened);
+        updates.useStore(store.get());
+        return {};
+    }
+
+    // Every DNS message from any transport: UPDATEs to the update handler (acknowledged once
+    // durable), everything else to the responder over the current snapshot.
+    DnsReply handleDns(std::span<const std::uint8_t> message, const IpAddress& peer, DnsTransport transport) {
+        if (!isUpdateRequest(message)) {
+            const QueryContext context{peer, std::chrono::system_clock::now(), RateLimiter::Clock::now(),
+                                       cookies ? &*cookies : nullptr,
+                                       limited(peer, transport) ? &limiter : nullptr};
+            auto reply = respond(message, *zone.snapshot(), transport, &context);
+            countDnsAnswer(reply, transport);
+            return reply;
+        }
+        auto reply = dnsUpdates.handle(message, peer, transport);
+        if (!reply.logLine.empty()) logLine(reply.logLine);
+        countDnsAnswer(reply.wire, transport);
+        if (reply.wire.size() >= kDnsHeaderSize) {
+            const auto rcode = static_cast<dns::Rcode>(reply.wire[3] & 0x0FU);
+            metrics.countUpdate("rfc2136", std::string(dns::toString(rcode)));
+            if (rcode == dns::Rcode::NotAuth) metrics.countAuthFailure("rfc2136");
+        }
+        if (reply.ticket == 0) return DnsReply(std::move(reply.wire));
+        DnsReply later;
+        later.later = [this, ticket = reply.ticket, wire = std::move(reply.wire),
+                       failure = servFailFor(message)](const DnsReply::Sender& send) {
+            afterDurable(ticket, [send, wire, failure](bool ok) { send(ok ? wire : failure); });
+        };
+        return later;
+    }
+
+    // The rate limit covers UDP answers to others; tools and resolvers on this machine are
+    // never limited (a loopback source cannot be spoofed from outside).
+    [[nodiscard]] bool limited(const IpAddress& peer, DnsTransport transport) const {
+        return transport == DnsTransport::Udp && config.dns.rateLimit.enabled && peer.scope() != AddressScope::Loopback;
+    }
+
+    // An HTTP reply that acknowledges a write goes out once the write is durable, or as a
+    // 911 when it cannot be made durable.
+    HttpReply durable(HttpReply reply) {
+        if (reply.ticket == 0) return reply;
+        const auto ticket = reply.ticket;
+        reply.later = [this, ticket, ready = reply](const std::function<void(HttpReply)>& send) {
+            afterDurable(ticket, [send, ready](bool ok) {
+                if (ok) return send(ready);
+                HttpReply failure;
+                failure.status = 500;
+                failure.body = "911\n";
+                failure.logSummary = ready.logSummary + " (store write failed: 911)";
+                send(failure);
+            });
+        };
+        return reply;
+    }
+
+    // Calls `then` on the io thread once the write is durable (or has failed).
+    void afterDurable(Store::Ticket ticket, std::function<void(bool)> then) {
+        updates.whenDurable(ticket, [this, then = std::move(then)](const Result<void>& done) {
+            if (!done) logLine("store write failed: " + done.message());
+            asio::post(io, [then, ok = static_cast<bool>(done)] { then(ok); });
+        });
+    }
+
+    // Dynamic records whose expiry passed are removed once a second.
+    void scheduleExpiry() {
+        expiryTimer.expires_after(std::chrono::seconds(1));
+        expiryTimer.async_wait([this](const boost::system::error_code& error) {
+            if (error) return;
+            updates.expireDue();
+            scheduleExpiry();
+        });
     }
 
     Result<void> openListeners() {
         for (const auto& where : config.dnsUdp) {
-            auto listener = UdpListener::open(io, where, [this](std::span<const std::uint8_t> query, const IpAddress&) {
-                return respond(query, *zone.snapshot(), DnsTransport::Udp);
+            auto listener = UdpListener::open(io, where, [this](std::span<const std::uint8_t> query, const IpAddress& peer) {
+                return handleDns(query, peer, DnsTransport::Udp);
             });
             if (!listener) return listener.error();
             bound.push_back({"dns-udp", where.address, (*listener)->port()});
@@ -77,8 +231,8 @@ struct Server::Impl {
             // connection sees updates and the query path takes no lock.
             auto listener = TcpListener::open(
                 io, where,
-                [this](std::span<const std::uint8_t> query, const IpAddress&) {
-                    return respond(query, *zone.snapshot(), DnsTransport::Tcp);
+                [this](std::span<const std::uint8_t> query, const IpAddress& peer) {
+                    return handleDns(query, peer, DnsTransport::Tcp);
                 },
                 tcpLimits);
             if (!listener) return listener.error();
@@ -95,6 +249,7 @@ struct Server::Impl {
     }
 
     void stopListeners() {
+        expiryTimer.cancel();
         for (auto& listener : udp) listener->stop();
         for (auto& listener : tcp) listener->stop();
         for (auto& listener : http) listener->stop();
@@ -114,13 +269,20 @@ struct Server::Impl {
     }
 
     Config config;
+    Metrics metrics;
     std::optional<Error> initError;
     Zone zone;
     UpdateService updates;
     Dyndns2Handler dyndns2;
+    DnsUpdateHandler dnsUpdates;
+    std::optional<ServerCookies> cookies;  // set at start() when [dns] cookies is on
+    RateLimiter limiter{config.dns.rateLimit};  // used on the io thread only
     HttpRouter router;
 
     asio::io_context io{1};
+    asio::steady_timer expiryTimer{io};
+    // After io: destroyed first, so its last callbacks can still post to io.
+    std::unique_ptr<Store> store;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::thread thread;
     std::vector<std::shared_ptr<UdpListener>> udp;
@@ -140,6 +302,12 @@ Result<void> Server::start() {
     const std::lock_guard lock(impl.lifecycle);
     if (impl.state != Impl::State::Idle) return makeError("the server was already started");
     if (impl.initError) return makeError("zone: " + impl.initError->message);
+    if (auto opened = impl.openStore(); !opened) return opened;
+    if (impl.config.dns.cookies.enabled) {
+        auto cookies = ServerCookies::create(impl.config.dns.cookies);
+        if (!cookies) return makeError("DNS cookies: " + cookies.message());
+        impl.cookies = std::move(*cookies);
+    }
     if (auto opened = impl.openListeners(); !opened) {
         impl.stopListeners();
         impl.udp.clear();
@@ -151,6 +319,7 @@ Result<void> Server::start() {
     for (auto& listener : impl.udp) listener->start();
     for (auto& listener : impl.tcp) listener->start();
     for (auto& listener : impl.http) listener->start();
+    impl.scheduleExpiry();
     impl.work.emplace(impl.io.get_executor());
     impl.thread = std::thread([&impl] { impl.run(); });
     impl.state = Impl::State::Running;
@@ -167,6 +336,8 @@ void Server::stop() {
     // Listeners are touched only on the io thread; once they are closed and the in-flight
     // replies are written, run() runs out of work and the thread ends.
     asio::post(impl.io, [&impl] { impl.stopListeners(); });
+    // Commit what is queued: the replies owed for it are posted while the io thread still runs.
+    if (impl.store) impl.store->close();
     impl.work.reset();
     impl.thread.join();
     impl.state = Impl::State::Stopped;

@@ -45,12 +45,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static Fixture fixture;
     const std::span<const std::uint8_t> query(data, size);
     const auto snapshot = fixture.zone.snapshot();
-    for (auto transport : {qdyn::server::DnsTransport::Udp, qdyn::server::DnsTransport::Tcp}) {
-        const auto answer = qdyn::server::respond(query, *snapshot, transport);
-        if (answer.empty()) continue;
-        if (transport == qdyn::server::DnsTransport::Udp && answer.size() > qdyn::server::kMaxUdpPayload) std::abort();
-        if (answer.size() < 12 || size < 2 || answer[0] != data[0] || answer[1] != data[1]) std::abort();
-        if (!qdyn::dns::decodeMessage(answer)) std::abort();
+    // Without and with the cookie and rate-limit context (a generous limit: the checks below
+    // hold for every answer, limited ones included).
+    static const qdyn::server::ServerCookies cookies(qdyn::server::CookieSecret{7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7},
+                                                     std::nullopt);
+    static qdyn::server::RateLimiter limiter(qdyn::server::RateLimitOptions{}, qdyn::server::RateLimiter::HashKey{});
+    const qdyn::server::QueryContext context{*qdyn::IpAddress::parse("192.0.2.1"),
+                                             std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)),
+                                             qdyn::server::RateLimiter::Clock::now(), &cookies, &limiter};
+    for (const auto* ctx : {static_cast<const qdyn::server::QueryContext*>(nullptr), &context}) {
+        for (auto transport : {qdyn::server::DnsTransport::Udp, qdyn::server::DnsTransport::Tcp}) {
+            const auto answer = qdyn::server::respond(query, *snapshot, transport, ctx);
+            if (answer.empty()) continue;
+            if (transport == qdyn::server::DnsTransport::Udp && answer.size() > qdyn::server::kMaxUdpPayload) std::abort();
+            if (answer.size() < 12 || size < 2 || answer[0] != data[0] || answer[1] != data[1]) std::abort();
+            if (!qdyn::dns::decodeMessage(answer)) std::abort();
+        }
     }
     return 0;
 }

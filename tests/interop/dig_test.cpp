@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "process.hpp"
+#include "server_process.hpp"
 #include "temp_dir.hpp"
 
 namespace qdyn::test {
@@ -19,18 +20,11 @@ protected:
         if (!haveProgram("dig")) {
             GTEST_FAIL() << "dig is not installed (package bind9-dnsutils); run packaging/deps/debian.sh";
         }
-        ASSERT_TRUE(m_server.start({QDYN_SERVER_PATH, "--config", kServerConfig}));
-        bool ready = false;
-        const auto lines = m_server.readUntil("ready", std::chrono::seconds(20), ready);
-        ASSERT_TRUE(ready) << "qdyn-server did not print ready";
-        const std::regex listening(R"(listening (dns-udp|dns-tcp|http) 127\.0\.0\.1:(\d+))");
-        for (const auto& line : lines) {
-            std::smatch match;
-            if (std::regex_match(line, match, listening)) {
-                auto& port = match[1] == "http" ? m_httpPort : match[1] == "dns-tcp" ? m_tcpPort : m_dnsPort;
-                port = match[2].str();
-            }
-        }
+        ServerPorts ports;
+        ASSERT_TRUE(startServer(m_server, {QDYN_SERVER_PATH, "--config", kServerConfig}, ports));
+        m_dnsPort = ports.udp;
+        m_tcpPort = ports.tcp;
+        m_httpPort = ports.http;
         ASSERT_FALSE(m_dnsPort.empty());
         ASSERT_FALSE(m_tcpPort.empty()) << "the demo config lists dns_tcp";
         ASSERT_FALSE(m_httpPort.empty());

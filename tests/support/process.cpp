@@ -186,4 +186,14 @@ int BackgroundProcess::stop(std::chrono::milliseconds grace) {
     return decodeStatus(status);
 }
 
+void BackgroundProcess::kill() {
+    if (m_pid <= 0) return;
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    ::waitpid(m_pid, &status, 0);
+    m_pid = -1;
+    if (m_stdout >= 0) ::close(m_stdout);
+    m_stdout = -1;
+}
+
 }  // namespace qdyn::test

@@ -39,6 +39,8 @@ public:
     std::vector<std::string> readUntil(const std::string& line, std::chrono::milliseconds timeout, bool& found);
     // SIGTERM, then SIGKILL after a grace period; returns the exit status (-1 if signalled).
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
+    // SIGKILL at once (a crash: no cleanup in the process), then reaps it.
+    void kill();
     [[nodiscard]] pid_t pid() const noexcept { return m_pid; }
 
 private:

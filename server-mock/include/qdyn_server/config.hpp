@@ -13,6 +13,8 @@
 #include "qdyn/dns/name.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
+#include "qdyn_server/dns_cookies.hpp"
+#include "qdyn_server/rate_limiter.hpp"
 
 namespace qdyn::server {
 
@@ -70,6 +72,8 @@ struct ZoneConfig {
 struct DnsOptions {
     std::uint32_t tcpIdleTimeout = 10;       // seconds between messages, and for a message to arrive whole
     std::uint32_t tcpMaxConnections = 256;   // over this, a new connection evicts the oldest
+    CookieOptions cookies;                   // RFC 7873/9018 server cookies
+    RateLimitOptions rateLimit;              // UDP answers per source prefix without a valid cookie
 };
 
 struct Config {
@@ -82,6 +86,9 @@ struct Config {
     std::vector<StaticRecord> records;
     std::vector<HostSettings> hosts;
     std::vector<TsigKeyConfig> tsigKeys;
+    // [store] path: the SQLite file holding the dynamic records. Empty: updates live in memory
+    // only and are lost on restart (the server says so when it starts).
+    std::filesystem::path storePath;
 
     // The TTL and expiry that apply to a host's dynamic records.
     [[nodiscard]] std::uint32_t ttlFor(const dns::Name& host) const;

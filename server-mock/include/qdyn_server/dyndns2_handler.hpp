@@ -2,6 +2,7 @@
 // protocol is testable without sockets; the HTTP listener only carries bytes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,12 @@ struct HttpReply {
     std::string contentType = "text/plain; charset=utf-8";
     std::string body;
     std::string logSummary;  // for the request log: user, hosts, codes; never a secret
+    // The durable write this reply acknowledges (0: none). The server turns it into `later`.
+    std::uint64_t ticket = 0;
+    // When set, the listener writes nothing now and calls `later` with a sender instead, which
+    // is called once, on the io thread, with the reply to write (an update is acknowledged
+    // only once it is durable).
+    std::function<void(std::function<void(HttpReply)>)> later;
 };
 
 // Return codes travel in the body with HTTP 200, as on the classic dyndns2 servers that

@@ -92,6 +92,9 @@ public:
     // names expired. Called periodically by the server.
     std::size_t expireDue();
 
+    // Makes every later change durable in `store` (opened after construction, before serving).
+    void useStore(Store* store) noexcept { m_store = store; }
+
     // Re-applies stored dynamic state on top of the configured zone at start-up.
     Result<void> restore(const StoredZone& stored);
 

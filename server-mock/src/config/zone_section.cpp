@@ -1,5 +1,7 @@
 // [zone], [dns] and [listen] of server.toml.
 #include <charconv>
+#include <optional>
+#include <tuple>
 
 #include "config/sections.hpp"
 #include "qdyn_server/zone.hpp"
@@ -39,6 +41,19 @@ Result<ListenAddress> parseListenAddress(std::string_view text) {
         return makeError("'" + std::string(port) + "' is not a port (0..65535)");
     }
     return ListenAddress{*address, static_cast<std::uint16_t>(value)};
+}
+
+std::optional<CookieSecret> parseHexSecret(std::string_view text) {
+    CookieSecret secret{};
+    if (text.size() != secret.size() * 2) return std::nullopt;
+    for (std::size_t i = 0; i < secret.size(); ++i) {
+        unsigned value = 0;
+        const char* first = text.data() + 2 * i;
+        auto [ptr, ec] = std::from_chars(first, first + 2, value, 16);
+        if (ec != std::errc() || ptr != first + 2) return std::nullopt;
+        secret[i] = static_cast<std::uint8_t>(value);
+    }
+    return secret;
 }
 
 }  // namespace
@@ -129,7 +144,12 @@ Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table) {
 }
 
 Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
-    if (auto keys = reader.onlyKeys(table, {"tcp_idle_timeout", "tcp_max_connections"}, "[dns]"); !keys) {
+    if (auto keys = reader.onlyKeys(table,
+                                    {"tcp_idle_timeout", "tcp_max_connections", "cookies", "cookie_secret", "rate_limit",
+                                     "rate_limit_burst", "rate_limit_slip", "rate_limit_ipv4_prefix",
+                                     "rate_limit_ipv6_prefix"},
+                                    "[dns]");
+        !keys) {
         return keys.error();
     }
     DnsOptions options;
@@ -142,6 +162,46 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
         auto value = reader.integer(*node, "tcp_max_connections", 1, kMaxTcpConnections, "");
         if (!value) return value.error();
         options.tcpMaxConnections = *value;
+    }
+    if (const auto* node = table.get("cookies")) {
+        const auto* flag = node->as_boolean();
+        if (flag == nullptr) return reader.at(*node, "cookies must be true or false");
+        options.cookies.enabled = flag->get();
+    }
+    if (const auto* node = table.get("cookie_secret")) {
+        auto text = reader.string(*node, "cookie_secret");
+        if (!text) return text.error();
+        auto secret = parseHexSecret(*text);
+        if (!secret) return reader.at(*node, "cookie_secret must be 32 hex digits (16 octets), e.g. from `openssl rand -hex 16`");
+        options.cookies.secret = *secret;
+    }
+    // rate_limit = 0 turns the limit off; the rest shape it (BIND's RRL terms).
+    const std::tuple<const char*, std::int64_t, std::int64_t, std::uint32_t*> limits[] = {
+        {"rate_limit", 0, 1000000, &options.rateLimit.responsesPerSecond},
+        {"rate_limit_burst", 1, 1000000, &options.rateLimit.burst},
+        {"rate_limit_slip", 0, 10, &options.rateLimit.slip},
+    };
+    for (const auto& [key, low, high, target] : limits) {
+        if (const auto* node = table.get(key)) {
+            auto value = reader.integer(*node, key, low, high, "");
+            if (!value) return value.error();
+            *target = *value;
+        }
+    }
+    if (options.rateLimit.responsesPerSecond == 0) {
+        options.rateLimit.enabled = false;
+        options.rateLimit.responsesPerSecond = 1;  // unused, but keeps the limiter's own checks happy
+    }
+    const std::tuple<const char*, std::int64_t, std::uint8_t*> prefixes[] = {
+        {"rate_limit_ipv4_prefix", 32, &options.rateLimit.ipv4PrefixLength},
+        {"rate_limit_ipv6_prefix", 128, &options.rateLimit.ipv6PrefixLength},
+    };
+    for (const auto& [key, high, target] : prefixes) {
+        if (const auto* node = table.get(key)) {
+            auto value = reader.integer(*node, key, 0, high, "");
+            if (!value) return value.error();
+            *target = static_cast<std::uint8_t>(*value);
+        }
     }
     return options;
 }

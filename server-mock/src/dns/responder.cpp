@@ -50,10 +50,14 @@ std::size_t udpLimit(const dns::ResourceRecord* opt) {
     return std::clamp<std::size_t>(opt->klass, kClassicUdpLimit, kMaxUdpPayload);
 }
 
-std::vector<std::uint8_t> finish(dns::Message& reply, const dns::ResourceRecord* queryOpt, DnsTransport transport) {
+std::vector<std::uint8_t> finish(dns::Message& reply, const dns::ResourceRecord* queryOpt, DnsTransport transport,
+                                 const CookieDecision& cookie = {}) {
     if (queryOpt != nullptr) {
-        // Our OPT: 1232 octets, version 0, no DO (qdyn-server does not sign), no options yet.
-        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0, dns::RawData{}});
+        // Our OPT: 1232 octets, version 0, no DO (qdyn-server does not sign), the COOKIE option
+        // when the query sent one.
+        const auto option = cookie.responseOption();
+        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0,
+                                    dns::RawData{std::vector<std::uint8_t>(option.begin(), option.end())}});
     }
     auto wire = dns::encodeMessage(reply);
     const std::size_t limit = transport == DnsTransport::Udp ? udpLimit(queryOpt) : 65535;
@@ -66,10 +70,27 @@ std::vector<std::uint8_t> finish(dns::Message& reply, const dns::ResourceRecord*
     return dns::encodeMessage(reply);
 }
 
+// The small reply a rate-limited query may get instead of silence: with a client cookie,
+// BADCOOKIE and our cookie (the client retries over UDP at once, now with a valid cookie);
+// without one, TC=1 so a real resolver retries over TCP, which a spoofed source cannot.
+std::vector<std::uint8_t> slip(const dns::Message& message, const dns::ResourceRecord* opt, const CookieDecision& cookie) {
+    auto reply = replyTo(message, dns::Rcode::NoError);
+    if (cookieSlipRcode(cookie.status) == CookieSlip::BadCookie && opt != nullptr) {
+        reply.header.rcode = static_cast<dns::Rcode>(kBadCookieHeaderRcode);
+        const auto option = cookie.responseOption();
+        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, kBadCookieOptTtl,
+                                    dns::RawData{std::vector<std::uint8_t>(option.begin(), option.end())}});
+        return dns::encodeMessage(reply);
+    }
+    reply.header.tc = true;
+    if (opt != nullptr) reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0, dns::RawData{}});
+    return dns::encodeMessage(reply);
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const ZoneSnapshot& zone,
-                                  DnsTransport transport) {
+                                  DnsTransport transport, const QueryContext* context) {
     if (query.size() < kHeaderSize) return {};
     // A response must never be answered (it would let two servers loop forever).
     if ((query[2] & 0x80U) != 0) return {};
@@ -110,6 +131,26 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
         return dns::encodeMessage(reply);
     }
 
+    CookieDecision cookie;
+    if (context != nullptr && context->cookies != nullptr && opt != nullptr) {
+        const auto* options = std::get_if<dns::RawData>(&opt->data);
+        cookie = context->cookies->evaluate(options != nullptr ? std::span<const std::uint8_t>(options->bytes)
+                                                               : std::span<const std::uint8_t>(),
+                                            context->client, context->now);
+        if (cookie.status == CookieStatus::Malformed) {  // RFC 7873 5.2.2
+            auto reply = replyTo(message, dns::Rcode::FormErr);
+            return finish(reply, opt, transport);
+        }
+    }
+    if (transport == DnsTransport::Udp && context != nullptr && context->limiter != nullptr &&
+        cookie.status != CookieStatus::Valid) {
+        switch (context->limiter->check(context->client, context->steadyNow)) {
+        case RateDecision::Allow: break;
+        case RateDecision::Drop: return {};
+        case RateDecision::Slip: return slip(message, opt, cookie);
+        }
+    }
+
     const dns::Question& question = message.questions.front();
     auto reply = replyTo(message, dns::Rcode::NoError);
     if (question.type == dns::rrtype::OPT || question.type == dns::rrtype::TSIG) {
@@ -126,7 +167,7 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
     } else {
         answerInZone(reply, question, zone);
     }
-    return finish(reply, opt, transport);
+    return finish(reply, opt, transport, cookie);
 }
 
 }  // namespace qdyn::server

@@ -81,7 +81,7 @@ private:
         if (error == asio::error::eof) {
             m_draining = true;
             m_readTimer.cancel();
-            if (m_output.empty()) close();
+            if (m_output.empty() && m_pending == 0) close();
             return;
         }
         if (error) return close();
@@ -92,7 +92,7 @@ private:
         if (m_draining) {
             // No more reads; the timers still bound how long the queued replies may take.
             m_readTimer.cancel();
-            if (m_output.empty()) close();
+            if (m_output.empty() && m_pending == 0) close();
             return;
         }
         if (m_input.empty()) {
@@ -125,22 +125,35 @@ private:
             const std::span<const std::uint8_t> query(m_input.data() + at + kLengthPrefix, length);
             at += kLengthPrefix + length;
             completedAny = true;
-            std::vector<std::uint8_t> reply;
+            DnsReply reply;
             try {
                 reply = (*m_handler)(query, m_peer);
             } catch (const std::exception& e) {
                 logLine("dns-tcp: query from " + m_peerText + " failed: " + e.what());
             }
+            if (reply.later) {
+                ++m_pending;
+                reply.later([self = shared_from_this()](std::vector<std::uint8_t> bytes) { self->onLateReply(std::move(bytes)); });
+                continue;
+            }
             // The responder drops what it cannot answer (not a query); over TCP the only way to
             // stay silent without stalling a pipelining client is to end the connection.
-            if (reply.empty() || reply.size() > kMaxMessage) {
+            if (reply.wire.empty() || reply.wire.size() > kMaxMessage) {
                 m_draining = true;
                 break;
             }
-            queueReply(std::move(reply));
+            queueReply(std::move(reply.wire));
         }
         m_input.erase(m_input.begin(), m_input.begin() + static_cast<std::ptrdiff_t>(at));
         return completedAny;
+    }
+
+    void onLateReply(std::vector<std::uint8_t> reply) {
+        --m_pending;
+        if (m_closed) return;
+        if (reply.empty() || reply.size() > kMaxMessage) m_draining = true;
+        if (!reply.empty() && reply.size() <= kMaxMessage) return queueReply(std::move(reply));
+        if (m_draining && m_output.empty() && m_pending == 0) close();
     }
 
     void queueReply(std::vector<std::uint8_t> reply) {
@@ -171,7 +184,7 @@ private:
         m_output.pop_front();
         if (!m_output.empty()) return write();
         m_writeTimer.cancel();
-        if (m_draining) return close();
+        if (m_draining && m_pending == 0) return close();
         // Reading paused while the queue was full; the peer is taking replies again.
         if (!m_reading && m_queuedBytes < m_limits.maxQueuedBytes) {
             armReadTimer(m_inMessage ? m_limits.messageTimeout : m_limits.idleTimeout);
@@ -202,6 +215,7 @@ private:
     std::vector<std::uint8_t> m_input;               // received bytes not yet answered
     std::deque<std::vector<std::uint8_t>> m_output;  // framed replies; the front one is being written
     std::size_t m_queuedBytes = 0;
+    std::size_t m_pending = 0;  // replies promised for later (durable UPDATEs)
     bool m_reading = false;
     bool m_writing = false;
     bool m_inMessage = false;  // m_input holds the start of a message and its deadline is armed

@@ -16,6 +16,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "dns/dns_reply.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
 #include "qdyn_server/config.hpp"
@@ -38,8 +39,9 @@ class TcpConnection;
 
 class TcpListener : public std::enable_shared_from_this<TcpListener> {
 public:
-    // The answer to one query; empty means "drop", which closes the connection.
-    using Handler = std::function<std::vector<std::uint8_t>(std::span<const std::uint8_t> query, const IpAddress& peer)>;
+    // The answer to one message, now or later; empty means "drop", which closes the connection.
+    // Later replies may overtake earlier ones (RFC 7766 6.2.1.1: clients match by ID).
+    using Handler = std::function<DnsReply(std::span<const std::uint8_t> query, const IpAddress& peer)>;
 
     // Binds and listens now, so errors surface from Server::start; serving begins with start().
     static Result<std::shared_ptr<TcpListener>> open(boost::asio::io_context& io, const ListenAddress& where,

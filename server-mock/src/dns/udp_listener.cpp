@@ -53,6 +53,13 @@ void UdpListener::receive() {
                                 });
 }
 
+void UdpListener::send(std::vector<std::uint8_t> reply, const udp::endpoint& peer) {
+    if (reply.empty() || !m_socket.is_open()) return;
+    auto owned = std::make_shared<std::vector<std::uint8_t>>(std::move(reply));
+    m_socket.async_send_to(asio::buffer(*owned), peer,
+                           [self = shared_from_this(), owned](const boost::system::error_code&, std::size_t) {});
+}
+
 void UdpListener::onReceive(const boost::system::error_code& error, std::size_t size) {
     if (error == asio::error::operation_aborted || !m_socket.is_open()) return;
     // Other errors (ICMP port-unreachable reported as ECONNREFUSED on Linux) concern one peer,
@@ -60,11 +67,12 @@ void UdpListener::onReceive(const boost::system::error_code& error, std::size_t 
     if (!error) {
         try {
             auto reply = m_handler(std::span<const std::uint8_t>(m_buffer.data(), size), toIpAddress(m_peer.address()));
-            if (!reply.empty()) {
-                auto owned = std::make_shared<std::vector<std::uint8_t>>(std::move(reply));
-                m_socket.async_send_to(asio::buffer(*owned), m_peer,
-                                       [self = shared_from_this(), owned](const boost::system::error_code&, std::size_t) {
-                                       });
+            if (reply.later) {
+                reply.later([self = shared_from_this(), peer = m_peer](std::vector<std::uint8_t> bytes) {
+                    self->send(std::move(bytes), peer);
+                });
+            } else {
+                send(std::move(reply.wire), m_peer);
             }
         } catch (const std::exception& e) {
             logLine(std::string("dns-udp: query from ") + toIpAddress(m_peer.address()).toString() +

@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "dns/dns_reply.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
 #include "qdyn_server/config.hpp"
@@ -20,8 +21,8 @@ namespace qdyn::server {
 
 class UdpListener : public std::enable_shared_from_this<UdpListener> {
 public:
-    // The reply to send back, empty to stay silent.
-    using Handler = std::function<std::vector<std::uint8_t>(std::span<const std::uint8_t> query, const IpAddress& peer)>;
+    // The reply to send back (empty to stay silent), now or later.
+    using Handler = std::function<DnsReply(std::span<const std::uint8_t> query, const IpAddress& peer)>;
 
     // Binds now (so errors surface from Server::start); serving begins with start().
     static Result<std::shared_ptr<UdpListener>> open(boost::asio::io_context& io, const ListenAddress& where,
@@ -37,6 +38,7 @@ public:
 private:
     void receive();
     void onReceive(const boost::system::error_code& error, std::size_t size);
+    void send(std::vector<std::uint8_t> reply, const boost::asio::ip::udp::endpoint& peer);
 
     boost::asio::ip::udp::socket m_socket;
     Handler m_handler;

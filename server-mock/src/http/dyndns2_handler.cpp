@@ -121,6 +121,7 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
     std::string body;
     std::string summary = user;
     bool failed = false;
+    std::uint64_t ticket = 0;
     for (const auto text : hosts) {
         std::string line;
         const auto host = parseFqdn(text);
@@ -128,6 +129,8 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
             line = "notfqdn";
         } else {
             const auto outcome = m_updates.apply(*account, *host, HostUpdate{v4, v6, false, false, false});
+            // Writes become durable in order: the last ticket covers every host of the request.
+            ticket = std::max(ticket, outcome.ticket);
             switch (outcome.status) {
             case UpdateStatus::Updated: line = withAddress("good", addresses); break;
             case UpdateStatus::Unchanged: line = withAddress("nochg", addresses); break;
@@ -143,7 +146,9 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
         body += line + "\n";
         summary += " " + (host ? host->toString() : "<invalid>") + ":" + line;
     }
-    return textReply(failed ? 500 : 200, std::move(body), std::move(summary));
+    auto reply = textReply(failed ? 500 : 200, std::move(body), std::move(summary));
+    reply.ticket = ticket;
+    return reply;
 }
 
 }  // namespace qdyn::server

@@ -98,9 +98,24 @@ private:
             reply.logSummary = std::string("handler failed: ") + e.what();
         }
         const auto path = std::string(info.target.substr(0, info.target.find('?')));
+        const unsigned version = request.version();
+        const bool keepAlive = request.keep_alive();
+        if (reply.later) {
+            auto later = std::move(reply.later);
+            m_writing = true;  // a reply is owed: stopping waits for it as for a write
+            later([self = shared_from_this(), info, path, version, keepAlive](HttpReply final) {
+                self->finish(info, path, final, version, keepAlive);
+            });
+            return;
+        }
+        finish(info, path, reply, version, keepAlive);
+    }
+
+    void finish(const HttpRequestInfo& info, const std::string& path, const HttpReply& reply, unsigned version,
+                bool keepAlive) {
         logLine("http " + m_peerText + " \"" + info.method + " " + path + "\" " + std::to_string(reply.status) + " " +
                 reply.logSummary);
-        write(reply, request.version(), request.keep_alive() && !m_stopping);
+        write(reply, version, keepAlive && !m_stopping);
     }
 
     void replyAndClose(unsigned status, std::string body) {

@@ -1,0 +1,168 @@
+// Loading and committing the dynamic zone (see zone_tables.hpp).
+#include "store/zone_tables.hpp"
+
+#include <limits>
+#include <string>
+
+#include "store/schema.hpp"
+
+namespace qdyn::server::store {
+
+namespace {
+
+constexpr std::int64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
+
+Result<void> prepareInto(Database& db, const char* sql, Statement& out) {
+    auto statement = db.prepare(sql);
+    if (!statement) return makeError(std::string("cannot prepare \"") + sql + "\": " + statement.message());
+    out = std::move(*statement);
+    return {};
+}
+
+Result<StoredName> decodeRow(const Statement& row) {
+    const auto key = row.columnBlob(0);
+    const auto spelling = row.isNull(1) ? key : row.columnBlob(1);
+    auto name = dns::Name::fromWire(spelling);
+    if (!name) return makeError("a stored name is invalid: " + name.message());
+    if (spelling.data() != key.data() && name->lowercased().wire() != key) {
+        return makeError(name->toString() + ": its spelling does not match its key");
+    }
+    const auto offline = row.columnInt64(2);
+    const auto expiresAt = row.columnInt64(3);
+    if (offline < 0 || offline > 1 || expiresAt < 0 || expiresAt > kMaxU32) {
+        return makeError(name->toString() + ": offline flag or expiry out of range");
+    }
+    auto rrsets = decodeRRsets(row.columnBlob(4));
+    if (!rrsets) return makeError(name->toString() + ": " + rrsets.message());
+    return StoredName{std::move(*name), std::move(*rrsets), offline == 1, static_cast<std::uint32_t>(expiresAt)};
+}
+
+}  // namespace
+
+Result<ZoneTables> ZoneTables::open(const std::filesystem::path& path, int busyTimeoutMs) {
+    auto db = openStoreDatabase(path, busyTimeoutMs);
+    if (!db) return db.error();
+    ZoneTables tables;
+    tables.m_path = path;
+    tables.m_db = std::move(*db);
+    const std::pair<const char*, Statement*> statements[] = {
+        {"BEGIN IMMEDIATE", &tables.m_begin},
+        {"COMMIT", &tables.m_commit},
+        {"INSERT OR REPLACE INTO names (key, spelling, offline, expires_at, rrsets) VALUES (?1, ?2, ?3, ?4, ?5)",
+         &tables.m_upsert},
+        {"DELETE FROM names WHERE key = ?1", &tables.m_remove},
+        {"INSERT OR REPLACE INTO serial (id, value) VALUES (0, ?1)", &tables.m_setSerial},
+    };
+    for (const auto& [sql, statement] : statements) {
+        if (auto prepared = prepareInto(tables.m_db, sql, *statement); !prepared) return prepared.error();
+    }
+    return tables;
+}
+
+Result<StoredZone> ZoneTables::load() {
+    if (!isOpen()) return makeError("the store " + m_path.string() + " is closed");
+    if (auto begun = m_db.exec("BEGIN"); !begun) return makeError("cannot read the store: " + begun.message());
+    StoredZone zone;
+    if (auto loaded = loadRows(zone); !loaded) {
+        (void)m_db.exec("ROLLBACK");
+        return makeError("cannot load the store " + m_path.string() + ": " + loaded.message());
+    }
+    if (auto ended = m_db.exec("COMMIT"); !ended) return makeError("cannot read the store: " + ended.message());
+    return zone;
+}
+
+Result<void> ZoneTables::loadRows(StoredZone& zone) {
+    // Load runs once per start, so its statements are not kept.
+    auto serial = m_db.prepare("SELECT value FROM serial WHERE id = 0");
+    if (!serial) return serial.error();
+    {
+        const ResetOnExit resetter(*serial);
+        auto row = serial->step();
+        if (!row) return row.error();
+        zone.exists = *row;
+        if (*row) {
+            const auto value = serial->columnInt64(0);
+            if (value < 0 || value > kMaxU32) return makeError("the stored serial is out of range");
+            zone.serial = static_cast<std::uint32_t>(value);
+        }
+    }
+
+    auto count = m_db.prepare("SELECT count(*) FROM names");
+    if (!count) return count.error();
+    {
+        const ResetOnExit resetter(*count);
+        auto row = count->step();
+        if (!row) return row.error();
+        if (*row) zone.names.reserve(static_cast<std::size_t>(count->columnInt64(0)));
+    }
+
+    auto names = m_db.prepare("SELECT key, spelling, offline, expires_at, rrsets FROM names");
+    if (!names) return names.error();
+    const ResetOnExit resetter(*names);
+    while (true) {
+        auto row = names->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        auto name = decodeRow(*names);
+        if (!name) return name.error();
+        zone.names.push_back(std::move(*name));
+    }
+    return {};
+}
+
+Result<void> ZoneTables::commit(std::span<const EncodedWrite* const> writes) {
+    if (!isOpen()) return makeError("the store " + m_path.string() + " is closed");
+    if (writes.empty()) return {};
+    if (auto begun = m_begin.run(); !begun) return makeError("cannot begin a store transaction: " + begun.message());
+    for (const EncodedWrite* write : writes) {
+        if (auto applied = applyOne(*write); !applied) return rollback(applied.error());
+    }
+    // Every write carries the serial after it; only the last one's survives the transaction.
+    m_setSerial.bindInt64(1, writes.back()->serial);
+    if (auto stored = m_setSerial.run(); !stored) return rollback(stored.error());
+    if (auto committed = m_commit.run(); !committed) return rollback(committed.error());
+    return {};
+}
+
+Result<void> ZoneTables::applyOne(const EncodedWrite& write) {
+    for (const auto& key : write.removals) {
+        m_remove.bindBlob(1, key);
+        if (auto removed = m_remove.run(); !removed) return removed;
+    }
+    for (const auto& name : write.upserts) {
+        if (name.remove) {
+            m_remove.bindBlob(1, name.key);
+            if (auto removed = m_remove.run(); !removed) return removed;
+            continue;
+        }
+        m_upsert.bindBlob(1, name.key);
+        if (name.spelling.empty()) {
+            m_upsert.bindNull(2);
+        } else {
+            m_upsert.bindBlob(2, name.spelling);
+        }
+        m_upsert.bindInt64(3, name.offline ? 1 : 0);
+        m_upsert.bindInt64(4, name.expiresAt);
+        m_upsert.bindBlob(5, name.rrsets);
+        if (auto upserted = m_upsert.run(); !upserted) return upserted;
+    }
+    return {};
+}
+
+Result<void> ZoneTables::rollback(const Error& error) {
+    // A failed COMMIT or statement may already have ended the transaction; otherwise undo it so
+    // the connection is ready for the next batch.
+    if (sqlite3_get_autocommit(m_db.get()) == 0) (void)m_db.exec("ROLLBACK");
+    return makeError("store transaction failed: " + error.message);
+}
+
+void ZoneTables::close() noexcept {
+    m_begin = {};
+    m_commit = {};
+    m_upsert = {};
+    m_remove = {};
+    m_setSerial = {};
+    m_db.close();
+}
+
+}  // namespace qdyn::server::store

@@ -1,0 +1,25 @@
+// Starting qdyn-server for a test and reading where it listens.
+#include "server_process.hpp"
+
+#include <regex>
+
+namespace qdyn::test {
+
+::testing::AssertionResult startServer(BackgroundProcess& process, const std::vector<std::string>& argv,
+                                       ServerPorts& ports) {
+    if (!process.start(argv)) return ::testing::AssertionFailure() << "cannot start " << argv.front();
+    bool ready = false;
+    const auto lines = process.readUntil("ready", std::chrono::seconds(20), ready);
+    if (!ready) return ::testing::AssertionFailure() << "qdyn-server did not print ready";
+    const std::regex listening(R"(listening (dns-udp|dns-tcp|http) 127\.0\.0\.1:(\d+))");
+    ports = {};
+    for (const auto& line : lines) {
+        std::smatch match;
+        if (!std::regex_match(line, match, listening)) continue;
+        auto& port = match[1] == "http" ? ports.http : match[1] == "dns-tcp" ? ports.tcp : ports.udp;
+        if (port.empty()) port = match[2].str();
+    }
+    return ::testing::AssertionSuccess();
+}
+
+}  // namespace qdyn::test

@@ -1,0 +1,25 @@
+// The qdyn-server executable as a test peer: started on free loopback ports, its listening
+// lines parsed, stopped by its PID.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "process.hpp"
+
+namespace qdyn::test {
+
+struct ServerPorts {
+    std::string udp;
+    std::string tcp;
+    std::string http;
+};
+
+// Starts `argv` (the qdyn-server path and its arguments), waits for "ready" and reads the
+// 127.0.0.1 ports it printed.
+::testing::AssertionResult startServer(BackgroundProcess& process, const std::vector<std::string>& argv,
+                                       ServerPorts& ports);
+
+}  // namespace qdyn::test
