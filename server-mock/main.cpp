@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
     app.add_flag("--check-config", checkOnly, "parse and validate the configuration, then exit");
     app.footer(
         "Once every listener is bound it prints one line per listener, 'listening KIND ADDRESS:PORT'\n"
-        "(a port of 0 in the config picks a free port), then 'ready'. SIGTERM or SIGINT stops it.\n"
+        "(a port of 0 in the config picks a free port), then 'ready'. SIGTERM or SIGINT stops it;\n"
+        "SIGHUP re-reads the config file and applies it without losing the dynamic records (a broken\n"
+        "file, or a change of listeners, store or zone origin, is refused and the old config stays).\n"
         "Example config: packaging/examples/qdyn-server.toml\n\n"
         "Exit codes: 0 stopped cleanly or config OK, 1 could not start (e.g. a port in use),\n"
         "2 bad command line or configuration.");
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
     sigemptyset(&stopSignals);
     sigaddset(&stopSignals, SIGINT);
     sigaddset(&stopSignals, SIGTERM);
+    sigaddset(&stopSignals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
     qdyn::server::Server server(std::move(*config));
@@ -78,7 +81,17 @@ int main(int argc, char** argv) {
     std::cout << "ready" << std::endl;
 
     int received = 0;
-    sigwait(&stopSignals, &received);
+    for (;;) {
+        sigwait(&stopSignals, &received);
+        if (received != SIGHUP) break;
+        auto next = qdyn::server::Config::load(configPath);
+        auto applied = next ? server.reload(std::move(*next)) : qdyn::Result<void>(next.error());
+        if (applied) {
+            std::cerr << "qdyn-server: SIGHUP: configuration reloaded" << std::endl;
+        } else {
+            std::cerr << "qdyn-server: SIGHUP: reload refused: " << applied.message() << std::endl;
+        }
+    }
     std::cerr << "qdyn-server: signal " << received << ", stopping\n";
     server.stop();
     return 0;

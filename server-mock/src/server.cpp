@@ -15,7 +15,7 @@
 
 #include "dns/tcp_listener.hpp"
 #include "dns/udp_listener.hpp"
-#include "dns/update_handler.hpp"
+#include "generation.hpp"
 #include "http/http_listener.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
@@ -77,11 +77,10 @@ struct Server::Impl {
         : config(std::move(cfg)),
           zone(initialSnapshot(config, initError)),
           updates(config, zone),
-          dyndns2(config, updates),
-          dnsUpdates(config, updates) {
+          limiter(std::make_unique<RateLimiter>(config.dns.rateLimit)) {
         // Every HTTP API the server offers, in one list.
         router.add("/nic/update", {"GET"},
-                   [this](const HttpRequestInfo& request) { return durable(counted(dyndns2.handle(request))); });
+                   [this](const HttpRequestInfo& request) { return durable(counted(current()->dyndns2.handle(request))); });
         router.add("/healthz", {"GET", "HEAD"}, [this](const HttpRequestInfo&) { return health(); });
         router.add("/metrics", {"GET"}, [this](const HttpRequestInfo&) {
             HttpReply reply;
@@ -146,15 +145,16 @@ struct Server::Impl {
     // Every DNS message from any transport: UPDATEs to the update handler (acknowledged once
     // durable), everything else to the responder over the current snapshot.
     DnsReply handleDns(std::span<const std::uint8_t> message, const IpAddress& peer, DnsTransport transport) {
+        const auto gen = current();
         if (!isUpdateRequest(message)) {
             const QueryContext context{peer, std::chrono::system_clock::now(), RateLimiter::Clock::now(),
-                                       cookies ? &*cookies : nullptr,
-                                       limited(peer, transport) ? &limiter : nullptr};
+                                       gen->cookies ? &*gen->cookies : nullptr,
+                                       limited(*gen, peer, transport) ? limiter.get() : nullptr};
             auto reply = respond(message, *zone.snapshot(), transport, &context);
             countDnsAnswer(reply, transport);
             return reply;
         }
-        auto reply = dnsUpdates.handle(message, peer, transport);
+        auto reply = gen->dnsUpdates.handle(message, peer, transport);
         if (!reply.logLine.empty()) logLine(reply.logLine);
         countDnsAnswer(reply.wire, transport);
         if (reply.wire.size() >= kDnsHeaderSize) {
@@ -173,8 +173,29 @@ struct Server::Impl {
 
     // The rate limit covers UDP answers to others; tools and resolvers on this machine are
     // never limited (a loopback source cannot be spoofed from outside).
-    [[nodiscard]] bool limited(const IpAddress& peer, DnsTransport transport) const {
-        return transport == DnsTransport::Udp && config.dns.rateLimit.enabled && peer.scope() != AddressScope::Loopback;
+    [[nodiscard]] static bool limited(const Generation& generation, const IpAddress& peer, DnsTransport transport) {
+        return transport == DnsTransport::Udp && generation.config.dns.rateLimit.enabled &&
+               peer.scope() != AddressScope::Loopback;
+    }
+
+    [[nodiscard]] std::shared_ptr<const Generation> current() const { return generation.load(std::memory_order_acquire); }
+
+    // SIGHUP: a new generation of front ends, and the zone rebuilt around the dynamic state.
+    Result<void> reload(Config next) {
+        const auto running = current();
+        if (auto why = restartNeededFor(running->config, next)) {
+            return makeError(*why + "; that needs a restart, the running configuration stays");
+        }
+        auto made = Generation::make(std::move(next), updates);
+        if (!made) return made.error();
+        const auto& fresh = *made;
+        if (auto rebuilt = updates.reconfigure(std::shared_ptr<const Config>(fresh, &fresh->config)); !rebuilt) {
+            return rebuilt;
+        }
+        generation.store(fresh, std::memory_order_release);
+        // The limiter belongs to the io thread: swap it there.
+        asio::post(io, [this, options = fresh->config.dns.rateLimit] { limiter = std::make_unique<RateLimiter>(options); });
+        return {};
     }
 
     // An HTTP reply that acknowledges a write goes out once the write is durable, or as a
@@ -273,10 +294,8 @@ struct Server::Impl {
     std::optional<Error> initError;
     Zone zone;
     UpdateService updates;
-    Dyndns2Handler dyndns2;
-    DnsUpdateHandler dnsUpdates;
-    std::optional<ServerCookies> cookies;  // set at start() when [dns] cookies is on
-    RateLimiter limiter{config.dns.rateLimit};  // used on the io thread only
+    std::atomic<std::shared_ptr<const Generation>> generation;  // set by start(), replaced by reload()
+    std::unique_ptr<RateLimiter> limiter;  // used and replaced on the io thread only
     HttpRouter router;
 
     asio::io_context io{1};
@@ -303,11 +322,9 @@ Result<void> Server::start() {
     if (impl.state != Impl::State::Idle) return makeError("the server was already started");
     if (impl.initError) return makeError("zone: " + impl.initError->message);
     if (auto opened = impl.openStore(); !opened) return opened;
-    if (impl.config.dns.cookies.enabled) {
-        auto cookies = ServerCookies::create(impl.config.dns.cookies);
-        if (!cookies) return makeError("DNS cookies: " + cookies.message());
-        impl.cookies = std::move(*cookies);
-    }
+    auto first = Generation::make(impl.config, impl.updates);
+    if (!first) return first.error();
+    impl.generation.store(*first);
     if (auto opened = impl.openListeners(); !opened) {
         impl.stopListeners();
         impl.udp.clear();
@@ -323,6 +340,15 @@ Result<void> Server::start() {
     impl.work.emplace(impl.io.get_executor());
     impl.thread = std::thread([&impl] { impl.run(); });
     impl.state = Impl::State::Running;
+    return {};
+}
+
+Result<void> Server::reload(Config config) {
+    auto& impl = *m_impl;
+    const std::lock_guard lock(impl.lifecycle);
+    if (impl.state != Impl::State::Running) return makeError("the server is not running");
+    if (auto reloaded = impl.reload(std::move(config)); !reloaded) return reloaded;
+    logLine("reload: new configuration in use, serial " + std::to_string(impl.zone.snapshot()->soa.serial));
     return {};
 }
 

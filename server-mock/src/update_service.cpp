@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "log.hpp"
 
@@ -82,7 +83,11 @@ std::uint32_t UpdateService::systemClock() {
 }
 
 UpdateService::UpdateService(const Config& config, Zone& zone, Store* store, Clock clock)
-    : m_config(config), m_zone(zone), m_store(store), m_clock(std::move(clock)) {}
+    // The caller owns `config` and keeps it alive: held without ownership.
+    : m_config(std::shared_ptr<const Config>(std::shared_ptr<const Config>(), &config)),
+      m_zone(zone),
+      m_store(store),
+      m_clock(std::move(clock)) {}
 
 UpdateService::Committed UpdateService::commit(const std::function<bool(ZoneTransaction&)>& body) {
     // Writers are serialized so that two updates never both copy the same old version and one
@@ -137,12 +142,12 @@ UpdateOutcome UpdateService::apply(const Account& account, const dns::Name& host
             return false;
         }
         Node& node = tx.edit(host);
-        const std::uint32_t ttl = m_config.ttlFor(host);
+        const std::uint32_t ttl = m_config->ttlFor(host);
         if (update.v4 || update.clearV4) setAddress(node, dns::rrtype::A, update.v4, ttl);
         if (update.v6 || update.clearV6) setAddress(node, dns::rrtype::AAAA, update.v6, ttl);
         node.offline = update.offline;
         // Every accepted update re-arms the expiry, changed or not (nanodnsd's refresh).
-        const std::uint32_t expire = m_config.expireFor(host);
+        const std::uint32_t expire = m_config->expireFor(host);
         node.expiresAt = expire == 0 ? 0 : tx.now() + expire;
         return true;
     });
@@ -170,33 +175,29 @@ std::size_t UpdateService::expireDue() {
     return expired;
 }
 
-Result<void> UpdateService::restore(const StoredZone& stored) {
-    if (!stored.exists) return {};
-    const std::lock_guard lock(m_writeMutex);
-    const auto current = m_zone.snapshot();
-    ZoneEditor editor(*current);
-    std::size_t dropped = 0;
-    for (const auto& name : stored.names) {
+Result<void> UpdateService::carryOver(ZoneEditor& editor, const std::vector<StoredName>& names,
+                                     std::vector<dns::Name>& droppedNames, std::size_t& droppedRRsets) {
+    for (const auto& name : names) {
         // The configuration may have changed since: state of names no account may update any
-        // more is dropped, and a static record now configured wins over a stored dynamic one.
-        const bool updatable = std::any_of(m_config.accounts.begin(), m_config.accounts.end(), [&](const Account& a) {
+        // more is dropped, and a static record now configured wins over a dynamic one.
+        const bool updatable = std::any_of(m_config->accounts.begin(), m_config->accounts.end(), [&](const Account& a) {
             return std::any_of(a.hosts.begin(), a.hosts.end(), [&](const dns::Name& h) { return name.name.isSubdomainOf(h); });
         });
         if (!updatable) {
-            ++dropped;
+            droppedNames.push_back(name.name);
             continue;
         }
         Node& node = editor.edit(name.name);
         for (const auto& saved : name.rrsets) {
             const RRset* existing = node.find(saved.type);
             if (existing != nullptr && !existing->dynamic) {
-                ++dropped;
+                ++droppedRRsets;
                 continue;
             }
             RRset rrset{saved.type, saved.ttl, true, {}};
             for (const auto& bytes : saved.rdatas) {
                 auto rdata = dns::decodeRData(saved.type, bytes);
-                if (!rdata) return makeError("store: " + name.name.toString() + ": " + rdata.message());
+                if (!rdata) return makeError(name.name.toString() + ": " + rdata.message());
                 rrset.rdatas.push_back(std::move(*rdata));
             }
             std::erase_if(node.rrsets, [&](const RRset& set) { return set.type == saved.type; });
@@ -207,10 +208,57 @@ Result<void> UpdateService::restore(const StoredZone& stored) {
         if (node.expiresAt != 0) m_expiries.emplace(node.expiresAt, name.name);
         editor.settle(name.name);
     }
-    if (dropped > 0) logLine("store: ignored " + std::to_string(dropped) + " stored entries the configuration no longer allows");
+    return {};
+}
+
+Result<void> UpdateService::restore(const StoredZone& stored) {
+    if (!stored.exists) return {};
+    const std::lock_guard lock(m_writeMutex);
+    const auto current = m_zone.snapshot();
+    ZoneEditor editor(*current);
+    std::vector<dns::Name> droppedNames;
+    std::size_t droppedRRsets = 0;
+    if (auto carried = carryOver(editor, stored.names, droppedNames, droppedRRsets); !carried) {
+        return makeError("store: " + carried.message());
+    }
+    if (!droppedNames.empty() || droppedRRsets > 0) {
+        logLine("store: ignored " + std::to_string(droppedNames.size()) + " names and " + std::to_string(droppedRRsets) +
+                " RRsets the configuration no longer allows");
+    }
     // The serial moves past the stored one so secondaries see the (possibly reconfigured) zone
     // as newer than anything served before the restart.
     m_zone.publish(editor.finish(nextSerial(stored.serial, m_clock())));
+    return {};
+}
+
+Result<void> UpdateService::reconfigure(std::shared_ptr<const Config> next) {
+    const std::lock_guard lock(m_writeMutex);
+    const auto current = m_zone.snapshot();
+    if (!(next->zone.origin == current->origin)) {
+        return makeError("the zone origin cannot change on reload (" + current->origin.toString() + " -> " +
+                         next->zone.origin.toString() + "): restart the server for that");
+    }
+    auto base = buildInitialSnapshot(*next, current->soa.serial);
+    if (!base) return base.error();
+    std::vector<StoredName> dynamic;
+    current->forEach([&](const dns::Name& name, const Node& node) {
+        if (node.hasDynamicData()) dynamic.push_back(toStored(name, node));
+    });
+    auto previous = std::exchange(m_config, std::move(next));
+    ZoneEditor editor(**base);
+    std::vector<dns::Name> droppedNames;
+    std::size_t droppedRRsets = 0;
+    if (auto carried = carryOver(editor, dynamic, droppedNames, droppedRRsets); !carried) {
+        m_config = std::move(previous);
+        return carried.error();
+    }
+    if (!droppedNames.empty() || droppedRRsets > 0) {
+        logLine("reload: dropped the dynamic records of " + std::to_string(droppedNames.size()) + " names and " +
+                std::to_string(droppedRRsets) + " RRsets the new configuration no longer allows");
+    }
+    const std::uint32_t serial = nextSerial(current->soa.serial, m_clock());
+    if (m_store != nullptr) m_store->enqueue(StoreWrite{serial, {}, std::move(droppedNames)});
+    m_zone.publish(editor.finish(serial));
     return {};
 }
 

@@ -186,6 +186,10 @@ int BackgroundProcess::stop(std::chrono::milliseconds grace) {
     return decodeStatus(status);
 }
 
+void BackgroundProcess::signal(int signal) const {
+    if (m_pid > 0) ::kill(m_pid, signal);
+}
+
 void BackgroundProcess::kill() {
     if (m_pid <= 0) return;
     ::kill(m_pid, SIGKILL);

@@ -41,6 +41,8 @@ public:
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
     // SIGKILL at once (a crash: no cleanup in the process), then reaps it.
     void kill();
+    // Sends `signal` (e.g. SIGHUP) and leaves the process running.
+    void signal(int signal) const;
     [[nodiscard]] pid_t pid() const noexcept { return m_pid; }
 
 private:

@@ -351,4 +351,28 @@ TEST(UpdateService, QueuesTheDynamicStateOfEveryChangeAndRestoresIt) {
     EXPECT_EQ(snapshot->soa.serial, 2000000001U);
 }
 
+TEST(UpdateService, ReconfigureKeepsGrantedStateDropsTheRestAndRefusesAnotherOrigin) {
+    const auto config = serverConfig();
+    RecordingStore store;
+    Zone zone(buildInitialSnapshot(config, 1).value());
+    UpdateService service(config, zone, &store, [] { return 50U; });
+    (void)service.apply(config.accounts[0], name("home.dyn.example.test"), v4("203.0.113.7"));
+    (void)service.apply(config.accounts[1], name("bob.dyn.example.test"), v4("203.0.113.8"));
+    const auto serial = zone.snapshot()->soa.serial;
+
+    auto next = std::make_shared<Config>(config);
+    next->accounts.pop_back();  // bob goes
+    ASSERT_TRUE(service.reconfigure(next));
+    EXPECT_EQ(zone.snapshot()->addressesOf(name("home.dyn.example.test")).v4, addresses({"203.0.113.7"}));
+    EXPECT_EQ(zone.snapshot()->find(name("bob.dyn.example.test")), nullptr);
+    EXPECT_GT(zone.snapshot()->soa.serial, serial);
+    ASSERT_FALSE(store.writes.empty());
+    EXPECT_EQ(store.writes.back().removals, std::vector<dns::Name>{name("bob.dyn.example.test")});
+
+    auto moved = std::make_shared<Config>(config);
+    moved->zone.origin = name("other.example.test");
+    EXPECT_FALSE(service.reconfigure(moved));
+    EXPECT_EQ(zone.snapshot()->origin, name("dyn.example.test"));
+}
+
 }  // namespace

@@ -32,6 +32,11 @@ public:
 
     // Binds every listener (port 0 picks a free port) and starts serving on background threads.
     Result<void> start();
+    // Applies a new configuration while running (SIGHUP): accounts, keys, hosts, static records,
+    // SOA values, cookies and the rate limit; the dynamic records the new grants still allow are
+    // kept. Listener, store and zone-origin changes need a restart and are refused (the running
+    // configuration then stays as it is).
+    Result<void> reload(Config config);
     // Stops listening, finishes in-flight work, joins the threads. Idempotent.
     void stop();
 

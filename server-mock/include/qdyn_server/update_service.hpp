@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -101,11 +102,19 @@ public:
     // Calls back when the write is durable (at once when there is no store or no ticket).
     void whenDurable(Store::Ticket ticket, const std::function<void(const Result<void>&)>& done);
 
-    [[nodiscard]] const Config& config() const noexcept { return m_config; }
+    // Switches to a new configuration (SIGHUP): the zone is rebuilt from its static part, and the
+    // dynamic state of every name the new grants still allow is carried over (the rest is
+    // dropped, from the store too). The SOA serial moves on. The zone origin must not change.
+    Result<void> reconfigure(std::shared_ptr<const Config> next);
     [[nodiscard]] std::uint32_t now() const { return m_clock(); }
 
 private:
-    const Config& m_config;
+    // Applies stored-form dynamic state onto `editor` as far as the configuration allows.
+    Result<void> carryOver(ZoneEditor& editor, const std::vector<StoredName>& names,
+                           std::vector<dns::Name>& droppedNames, std::size_t& droppedRRsets);
+
+    // Read and replaced under m_writeMutex only (every use is inside a commit or restore).
+    std::shared_ptr<const Config> m_config;
     Zone& m_zone;
     Store* m_store;
     Clock m_clock;

@@ -1,0 +1,43 @@
+// Building a generation, and the parts of a configuration a reload cannot change.
+#include "generation.hpp"
+
+namespace qdyn::server {
+
+namespace {
+
+bool sameListeners(const std::vector<ListenAddress>& a, const std::vector<ListenAddress>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const ListenAddress& x, const ListenAddress& y) {
+        return x.address == y.address && x.port == y.port;
+    });
+}
+
+}  // namespace
+
+Generation::Generation(Config cfg, UpdateService& updates)
+    : config(std::move(cfg)), dyndns2(config, updates), dnsUpdates(config, updates) {}
+
+Result<std::shared_ptr<const Generation>> Generation::make(Config config, UpdateService& updates) {
+    auto generation = std::make_shared<Generation>(std::move(config), updates);
+    if (generation->config.dns.cookies.enabled) {
+        auto cookies = ServerCookies::create(generation->config.dns.cookies);
+        if (!cookies) return makeError("DNS cookies: " + cookies.message());
+        generation->cookies = std::move(*cookies);
+    }
+    return std::shared_ptr<const Generation>(std::move(generation));
+}
+
+std::optional<std::string> restartNeededFor(const Config& running, const Config& next) {
+    if (!(running.zone.origin == next.zone.origin)) return "[zone] origin changed";
+    if (!sameListeners(running.dnsUdp, next.dnsUdp) || !sameListeners(running.dnsTcp, next.dnsTcp) ||
+        !sameListeners(running.http, next.http)) {
+        return "[listen] changed";
+    }
+    if (running.storePath != next.storePath) return "[store] path changed";
+    if (running.dns.tcpIdleTimeout != next.dns.tcpIdleTimeout ||
+        running.dns.tcpMaxConnections != next.dns.tcpMaxConnections) {
+        return "the [dns] TCP limits changed";
+    }
+    return std::nullopt;
+}
+
+}  // namespace qdyn::server

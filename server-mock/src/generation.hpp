@@ -1,0 +1,35 @@
+// Everything built from one configuration that a reload (SIGHUP) replaces as a whole: the
+// front ends that read accounts and keys, and the DNS cookie secret. A request takes the
+// current generation once and keeps it to its end, so a reload never changes a request midway.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "dns/update_handler.hpp"
+#include "qdyn_server/config.hpp"
+#include "qdyn_server/dns_cookies.hpp"
+#include "qdyn_server/dyndns2_handler.hpp"
+#include "qdyn_server/update_service.hpp"
+
+namespace qdyn::server {
+
+class Generation {
+public:
+    // Fails when the DNS cookie secret cannot be set up (OpenSSL without SipHash).
+    static Result<std::shared_ptr<const Generation>> make(Config config, UpdateService& updates);
+
+    Generation(Config config, UpdateService& updates);
+    Generation(const Generation&) = delete;
+    Generation& operator=(const Generation&) = delete;
+
+    Config config;  // first: the handlers below hold references into it
+    Dyndns2Handler dyndns2;
+    DnsUpdateHandler dnsUpdates;
+    std::optional<ServerCookies> cookies;  // empty when [dns] cookies = false
+};
+
+// Why `next` cannot replace `running` without a restart (listeners, the store), or nothing.
+std::optional<std::string> restartNeededFor(const Config& running, const Config& next);
+
+}  // namespace qdyn::server
