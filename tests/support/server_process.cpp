@@ -11,13 +11,21 @@ namespace qdyn::test {
     bool ready = false;
     const auto lines = process.readUntil("ready", std::chrono::seconds(20), ready);
     if (!ready) return ::testing::AssertionFailure() << "qdyn-server did not print ready";
-    const std::regex listening(R"(listening (dns-udp|dns-tcp|http) 127\.0\.0\.1:(\d+))");
+    const std::regex listening(R"(listening (dns-udp|dns-tcp|http) (127\.0\.0\.1|\[::1\]):(\d+))");
     ports = {};
     for (const auto& line : lines) {
         std::smatch match;
         if (!std::regex_match(line, match, listening)) continue;
-        auto& port = match[1] == "http" ? ports.http : match[1] == "dns-tcp" ? ports.tcp : ports.udp;
-        if (port.empty()) port = match[2].str();
+        const bool v6 = match[2] == "[::1]";
+        std::string* port = nullptr;
+        if (match[1] == "http") {
+            port = v6 ? nullptr : &ports.http;
+        } else if (match[1] == "dns-tcp") {
+            port = v6 ? &ports.tcp6 : &ports.tcp;
+        } else {
+            port = v6 ? &ports.udp6 : &ports.udp;
+        }
+        if (port != nullptr && port->empty()) *port = match[3].str();
     }
     return ::testing::AssertionSuccess();
 }

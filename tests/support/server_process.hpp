@@ -12,13 +12,15 @@
 namespace qdyn::test {
 
 struct ServerPorts {
-    std::string udp;
+    std::string udp;  // on 127.0.0.1
     std::string tcp;
     std::string http;
+    std::string udp6;  // on [::1]
+    std::string tcp6;
 };
 
 // Starts `argv` (the qdyn-server path and its arguments), waits for "ready" and reads the
-// 127.0.0.1 ports it printed.
+// 127.0.0.1 and [::1] ports it printed.
 ::testing::AssertionResult startServer(BackgroundProcess& process, const std::vector<std::string>& argv,
                                        ServerPorts& ports);
 
