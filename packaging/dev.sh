@@ -4,7 +4,7 @@
 #
 #   packaging/dev.sh demo          build, start qdyn-server on loopback, update a host, show DNS
 #   packaging/dev.sh test          warnings-as-errors build + whole suite, then again under ASan+UBSan
-#   packaging/dev.sh bench NAME    run one benchmark from tests/bench (lists them without NAME)
+#   packaging/dev.sh bench NAME [ARGS]   run one benchmark from tests/bench (lists them without NAME)
 #   packaging/dev.sh fuzz [NAME] [SECONDS]   run a libFuzzer target (default: all, 60 s each)
 set -euo pipefail
 
@@ -118,13 +118,19 @@ cmd_bench() {
   local name="${1:-}"
   local dir="$ROOT/tests/bench"
   if [[ -z "$name" ]]; then
-    echo "benchmarks:"; ls "$dir" 2>/dev/null | sed -n 's/\.sh$//p' | sed 's/^/  /'
+    echo "benchmarks:"; ls "$dir" 2>/dev/null | sed -n 's/\.sh$//p' | grep -vx smoke | sed 's/^/  /'
     return 0
   fi
-  [[ -x "$dir/$name.sh" ]] || { echo "dev.sh: no benchmark '$name' (see: packaging/dev.sh bench)" >&2; exit 2; }
+  shift
+  [[ -x "$dir/$name.sh" && "$name" != smoke ]] || { echo "dev.sh: no benchmark '$name' (see: packaging/dev.sh bench)" >&2; exit 2; }
   deps
-  build release
-  "$dir/$name.sh" "$ROOT/build/release"
+  # Release build of what the benchmarks run, in its own tree (the release preset, no GUI).
+  local bench_build="$ROOT/build/bench"
+  log "build qdyn-server, qdyn and populate_store (preset release, in build/bench)"
+  cmake --preset release -B "$bench_build" -DQDYN_BUILD_GUI=OFF >/dev/null
+  cmake --build "$bench_build" -j "$JOBS" --target qdyn-server qdyn populate_store
+  log "benchmark $name"
+  "$dir/$name.sh" "$bench_build" "$@"
 }
 
 cmd_fuzz() {

@@ -17,11 +17,11 @@ TEST_PACKAGES=(
   # fuzzing and sanitizers with clang
   clang libclang-rt-14-dev
   # real peers the interop tests run against (PEERS.md)
-  bind9-dnsutils bind9 knot knot-dnsutils ddclient inadyn dnsperf wrk hyperfine
+  bind9-dnsutils bind9 knot knot-dnsutils nsd ddclient inadyn dnsperf wrk hyperfine
   # the desktop for tray tests
   xvfb xauth x11-utils imagemagick trayer xdotool openbox
-  # the seed's Python example client, network namespaces, process tools
-  python3 iproute2 procps
+  # the seed's Python example client, network namespaces, process tools, CPU times (benchmarks)
+  python3 iproute2 procps time
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "config/accounts_file.hpp"
 #include "config/sections.hpp"
 
 namespace qdyn::server {
@@ -17,8 +18,10 @@ namespace {
 
 using config::Reader;
 
-Result<Config> parseDocument(const Reader& reader, const toml::table& root) {
-    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key"}, "the top level");
+// `accountsText`: the content of the [accounts] file when the caller has it (the commands);
+// nullopt reads the file from disk.
+Result<Config> parseDocument(const Reader& reader, const toml::table& root, std::optional<std::string_view> accountsText) {
+    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "accounts"}, "the top level");
         !keys) {
         return keys.error();
     }
@@ -76,6 +79,14 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root) {
         }
         config.accounts.push_back(std::move(*account));
     }
+    // The [accounts] file joins here, before anything that refers to accounts or keys.
+    config::AccountsFile accountsFile;
+    if (auto opened = config::openAccountsFile(reader, root, accountsText, accountsFile); !opened) return opened.error();
+    config.accountsFile = accountsFile.path;
+    if (auto merged = config::mergeFileAccounts(reader, *accountTables, accountsFile, config.zone, config.accounts);
+        !merged) {
+        return merged.error();
+    }
 
     auto hostTables = reader.tableArray(root, "host");
     if (!hostTables) return hostTables.error();
@@ -88,6 +99,13 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root) {
     auto keys = config::parseTsigKeys(reader, *keyTables, config.accounts);
     if (!keys) return keys.error();
     config.tsigKeys = std::move(*keys);
+    if (auto merged = config::mergeFileTsigKeys(reader, *keyTables, accountsFile, config); !merged) return merged.error();
+
+    auto secondaryTables = reader.tableArray(root, "secondary");
+    if (!secondaryTables) return secondaryTables.error();
+    auto secondaries = config::parseSecondaries(reader, *secondaryTables, config.tsigKeys, *keyTables);
+    if (!secondaries) return secondaries.error();
+    config.secondaries = std::move(*secondaries);
 
     auto recordTables = reader.tableArray(root, "record");
     if (!recordTables) return recordTables.error();
@@ -116,7 +134,10 @@ std::uint32_t Config::expireFor(const dns::Name& host) const {
     return zone.hostExpire;
 }
 
-Result<Config> Config::parse(std::string_view toml, const std::string& sourceName) {
+namespace {
+
+Result<Config> parseWith(std::string_view toml, const std::string& sourceName,
+                         std::optional<std::string_view> accountsText) {
     const Reader reader(sourceName);
     toml::table root;
     try {
@@ -124,7 +145,17 @@ Result<Config> Config::parse(std::string_view toml, const std::string& sourceNam
     } catch (const toml::parse_error& error) {
         return reader.at(error.source(), std::string(error.description()));
     }
-    return parseDocument(reader, root);
+    return parseDocument(reader, root, accountsText);
+}
+
+}  // namespace
+
+Result<Config> Config::parse(std::string_view toml, const std::string& sourceName) {
+    return parseWith(toml, sourceName, std::nullopt);
+}
+
+Result<Config> Config::parse(std::string_view toml, const std::string& sourceName, std::string_view accountsText) {
+    return parseWith(toml, sourceName, accountsText);
 }
 
 Result<Config> Config::load(const std::filesystem::path& path) {

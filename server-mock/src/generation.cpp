@@ -13,11 +13,12 @@ bool sameListeners(const std::vector<ListenAddress>& a, const std::vector<Listen
 
 }  // namespace
 
-Generation::Generation(Config cfg, UpdateService& updates)
-    : config(std::move(cfg)), dyndns2(config, updates), dnsUpdates(config, updates) {}
+Generation::Generation(Config cfg, UpdateService& updates, const ZoneJournal& journal)
+    : config(std::move(cfg)), dyndns2(config, updates), dnsUpdates(config, updates), transfers(config, journal) {}
 
-Result<std::shared_ptr<const Generation>> Generation::make(Config config, UpdateService& updates) {
-    auto generation = std::make_shared<Generation>(std::move(config), updates);
+Result<std::shared_ptr<const Generation>> Generation::make(Config config, UpdateService& updates,
+                                                           const ZoneJournal& journal) {
+    auto generation = std::make_shared<Generation>(std::move(config), updates, journal);
     if (generation->config.dns.cookies.enabled) {
         auto cookies = ServerCookies::create(generation->config.dns.cookies);
         if (!cookies) return makeError("DNS cookies: " + cookies.message());
@@ -37,6 +38,7 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
         running.dns.tcpMaxConnections != next.dns.tcpMaxConnections) {
         return "the [dns] TCP limits changed";
     }
+    if (running.dns.ixfrJournal != next.dns.ixfrJournal) return "[dns] ixfr_journal changed";
     return std::nullopt;
 }
 

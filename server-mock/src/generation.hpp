@@ -11,21 +11,25 @@
 #include "qdyn_server/dns_cookies.hpp"
 #include "qdyn_server/dyndns2_handler.hpp"
 #include "qdyn_server/update_service.hpp"
+#include "xfr/journal.hpp"
+#include "xfr/transfer_handler.hpp"
 
 namespace qdyn::server {
 
 class Generation {
 public:
     // Fails when the DNS cookie secret cannot be set up (OpenSSL without SipHash).
-    static Result<std::shared_ptr<const Generation>> make(Config config, UpdateService& updates);
+    static Result<std::shared_ptr<const Generation>> make(Config config, UpdateService& updates,
+                                                          const ZoneJournal& journal);
 
-    Generation(Config config, UpdateService& updates);
+    Generation(Config config, UpdateService& updates, const ZoneJournal& journal);
     Generation(const Generation&) = delete;
     Generation& operator=(const Generation&) = delete;
 
     Config config;  // first: the handlers below hold references into it
     Dyndns2Handler dyndns2;
     DnsUpdateHandler dnsUpdates;
+    TransferHandler transfers;  // AXFR/IXFR to the [[secondary]] servers, and their signed queries
     std::optional<ServerCookies> cookies;  // empty when [dns] cookies = false
 };
 

@@ -25,6 +25,9 @@
 #include "qdyn_server/store.hpp"
 #include "qdyn_server/update_service.hpp"
 #include "qdyn_server/zone.hpp"
+#include "xfr/journal.hpp"
+#include "xfr/notify_sender.hpp"
+#include "xfr/transfer_handler.hpp"
 
 namespace qdyn::server {
 
@@ -146,6 +149,7 @@ struct Server::Impl {
     // durable), everything else to the responder over the current snapshot.
     DnsReply handleDns(std::span<const std::uint8_t> message, const IpAddress& peer, DnsTransport transport) {
         const auto gen = current();
+        if (TransferHandler::handles(message)) return handleTransfer(*gen, message, peer, transport);
         if (!isUpdateRequest(message)) {
             const QueryContext context{peer, std::chrono::system_clock::now(), RateLimiter::Clock::now(),
                                        gen->cookies ? &*gen->cookies : nullptr,
@@ -171,6 +175,44 @@ struct Server::Impl {
         return later;
     }
 
+    // --- secondaries: zone transfers, the IXFR journal and NOTIFY ---
+
+    // AXFR/IXFR to the [[secondary]] servers and their TSIG-signed queries (a secondary's SOA
+    // check). A transfer over TCP is a stream: each message is made once the previous is written.
+    DnsReply handleTransfer(const Generation& gen, std::span<const std::uint8_t> message, const IpAddress& peer,
+                            DnsTransport transport) {
+        auto reply = gen.transfers.handle(message, peer, transport, zone.snapshot());
+        if (!reply.logLine.empty()) logLine(reply.logLine);
+        if (!reply.reply.stream) countDnsAnswer(reply.reply.wire, transport);
+        return std::move(reply.reply);
+    }
+
+    // From here on the journal and NOTIFY follow every change; the secondaries hear of the
+    // current serial at once (it moved on at start-up). Runs before the io thread starts.
+    void startSecondaries() {
+        if (!notifier) {  // once, even when a failed start() is tried again
+            updates.addListener(journal);
+            notifier = std::make_shared<NotifySender>(io, zone);
+            updates.addListener(*notifier);
+        }
+        notifier->setTargets(notifyTargets(config));
+        notifier->notify();
+    }
+
+    // A reload may change the [[secondary]] list and keys: NOTIFY follows on the io thread.
+    void reloadSecondaries(const Config& next) {
+        if (!notifier) return;
+        auto targets = std::make_shared<std::vector<NotifyTarget>>(notifyTargets(next));
+        asio::post(io, [sender = notifier, targets] {
+            sender->setTargets(std::move(*targets));
+            sender->notify();
+        });
+    }
+
+    void stopSecondaries() {
+        if (notifier) notifier->stop();
+    }
+
     // The rate limit covers UDP answers to others; tools and resolvers on this machine are
     // never limited (a loopback source cannot be spoofed from outside).
     [[nodiscard]] static bool limited(const Generation& generation, const IpAddress& peer, DnsTransport transport) {
@@ -186,7 +228,7 @@ struct Server::Impl {
         if (auto why = restartNeededFor(running->config, next)) {
             return makeError(*why + "; that needs a restart, the running configuration stays");
         }
-        auto made = Generation::make(std::move(next), updates);
+        auto made = Generation::make(std::move(next), updates, journal);
         if (!made) return made.error();
         const auto& fresh = *made;
         if (auto rebuilt = updates.reconfigure(std::shared_ptr<const Config>(fresh, &fresh->config)); !rebuilt) {
@@ -195,6 +237,7 @@ struct Server::Impl {
         generation.store(fresh, std::memory_order_release);
         // The limiter belongs to the io thread: swap it there.
         asio::post(io, [this, options = fresh->config.dns.rateLimit] { limiter = std::make_unique<RateLimiter>(options); });
+        reloadSecondaries(fresh->config);
         return {};
     }
 
@@ -274,6 +317,7 @@ struct Server::Impl {
         for (auto& listener : udp) listener->stop();
         for (auto& listener : tcp) listener->stop();
         for (auto& listener : http) listener->stop();
+        stopSecondaries();
     }
 
     void run() {
@@ -298,8 +342,10 @@ struct Server::Impl {
     std::unique_ptr<RateLimiter> limiter;  // used and replaced on the io thread only
     HttpRouter router;
 
+    ZoneJournal journal{config.dns.ixfrJournal};  // registered with `updates` by startSecondaries()
     asio::io_context io{1};
     asio::steady_timer expiryTimer{io};
+    std::shared_ptr<NotifySender> notifier;  // after io: its sockets belong to io
     // After io: destroyed first, so its last callbacks can still post to io.
     std::unique_ptr<Store> store;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -322,9 +368,10 @@ Result<void> Server::start() {
     if (impl.state != Impl::State::Idle) return makeError("the server was already started");
     if (impl.initError) return makeError("zone: " + impl.initError->message);
     if (auto opened = impl.openStore(); !opened) return opened;
-    auto first = Generation::make(impl.config, impl.updates);
+    auto first = Generation::make(impl.config, impl.updates, impl.journal);
     if (!first) return first.error();
     impl.generation.store(*first);
+    impl.startSecondaries();
     if (auto opened = impl.openListeners(); !opened) {
         impl.stopListeners();
         impl.udp.clear();

@@ -114,7 +114,14 @@ UpdateService::Committed UpdateService::commit(const std::function<bool(ZoneTran
     const std::uint32_t serial = servedChanged ? nextSerial(current->soa.serial, tx.now()) : current->soa.serial;
     write.serial = serial;
     const Store::Ticket ticket = m_store != nullptr ? m_store->enqueue(std::move(write)) : 0;
+    ZoneChange change{current->soa.serial, serial, {}, {}, true};
+    if (servedChanged && !m_listeners.empty()) {
+        for (const auto& name : touched) {
+            diffServed(name, current->find(name), tx.m_editor.find(name), change.removed, change.added);
+        }
+    }
     m_zone.publish(tx.m_editor.finish(serial));
+    if (servedChanged) announce(change);
     return {servedChanged, serial, ticket};
 }
 
@@ -259,7 +266,18 @@ Result<void> UpdateService::reconfigure(std::shared_ptr<const Config> next) {
     const std::uint32_t serial = nextSerial(current->soa.serial, m_clock());
     if (m_store != nullptr) m_store->enqueue(StoreWrite{serial, {}, std::move(droppedNames)});
     m_zone.publish(editor.finish(serial));
+    // The records of the rebuilt zone are not diffed: secondaries take a full transfer.
+    announce(ZoneChange{current->soa.serial, serial, {}, {}, false});
     return {};
+}
+
+void UpdateService::addListener(ChangeListener& listener) {
+    const std::lock_guard lock(m_writeMutex);
+    m_listeners.push_back(&listener);
+}
+
+void UpdateService::announce(const ZoneChange& change) {
+    for (auto* listener : m_listeners) listener->zoneChanged(change);
 }
 
 void UpdateService::whenDurable(Store::Ticket ticket, const std::function<void(const Result<void>&)>& done) {

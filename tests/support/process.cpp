@@ -40,19 +40,24 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 int decodeStatus(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
-}  // namespace
-
-ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                         std::chrono::milliseconds timeout) {
+// runProcess with stdin from /dev/null (`input` null) or from a pipe holding `input`.
+ProcessResult runWithStdin(const std::vector<std::string>& argv, const std::string* input,
+                           const std::map<std::string, std::string>& env, std::chrono::milliseconds timeout) {
     ProcessResult result;
     int outPipe[2];
     int errPipe[2];
+    int inPipe[2] = {-1, -1};
     if (::pipe2(outPipe, O_CLOEXEC) != 0 || ::pipe2(errPipe, O_CLOEXEC) != 0) return result;
+    if (input != nullptr && ::pipe2(inPipe, O_CLOEXEC) != 0) return result;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (input != nullptr) {
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0);
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
     std::vector<std::string> args = argv;
     std::vector<std::string> envStrings = mergedEnvironment(env);
     auto argPointers = pointers(args);
@@ -62,6 +67,20 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<st
     posix_spawn_file_actions_destroy(&actions);
     ::close(outPipe[1]);
     ::close(errPipe[1]);
+    if (input != nullptr) {
+        if (spawned == 0) {
+            // Small inputs fit the pipe's buffer, so this returns before the child reads. Our
+            // read end stays open meanwhile, so a child that exits at once cannot SIGPIPE us.
+            std::size_t written = 0;
+            while (written < input->size()) {
+                const ssize_t n = ::write(inPipe[1], input->data() + written, input->size() - written);
+                if (n <= 0) break;
+                written += static_cast<std::size_t>(n);
+            }
+        }
+        ::close(inPipe[0]);
+        ::close(inPipe[1]);
+    }
     if (spawned != 0) {
         ::close(outPipe[0]);
         ::close(errPipe[0]);
@@ -100,6 +119,18 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<st
     ::waitpid(pid, &status, 0);
     result.exitCode = result.timedOut ? -1 : decodeStatus(status);
     return result;
+}
+
+}  // namespace
+
+ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                         std::chrono::milliseconds timeout) {
+    return runWithStdin(argv, nullptr, env, timeout);
+}
+
+ProcessResult runProcessWithInput(const std::vector<std::string>& argv, const std::string& input,
+                                  const std::map<std::string, std::string>& env, std::chrono::milliseconds timeout) {
+    return runWithStdin(argv, &input, env, timeout);
 }
 
 bool haveProgram(const std::string& name) {

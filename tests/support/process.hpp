@@ -23,6 +23,12 @@ struct ProcessResult {
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// The same with `input` on the child's stdin (then closed), e.g. a password for --password-stdin.
+// Meant for small inputs (below a pipe's buffer size).
+ProcessResult runProcessWithInput(const std::vector<std::string>& argv, const std::string& input,
+                                  const std::map<std::string, std::string>& env = {},
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
 // True when an executable of that name is on PATH.
 bool haveProgram(const std::string& name);
 

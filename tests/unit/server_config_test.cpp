@@ -202,7 +202,7 @@ TEST(ServerConfig, AccountsAreValidated) {
               "server.toml:5: account name must not be empty");
     EXPECT_EQ(errorOf(account("name = \"a:b\"\npassword = \"p\"\nhosts = [\"a\"]\n")),
               "server.toml:5: account name must not contain ':'");
-    EXPECT_EQ(errorOf(account("name = \"a\"\nhosts = [\"a\"]\n")), "server.toml:4: [[account]] 'a' needs password");
+    EXPECT_EQ(errorOf(account("name = \"a\"\nhosts = [\"a\"]\n")), "server.toml:4: [[account]] 'a' needs password or password_hash");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"\"\nhosts = [\"a\"]\n")),
               "server.toml:6: password must not be empty");
     EXPECT_EQ(errorOf(account("name = \"a\"\npassword = \"p\"\nhosts = []\n")),

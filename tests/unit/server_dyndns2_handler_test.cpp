@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "accounts/credential_cache.hpp"
 #include "qdyn_server/dyndns2_handler.hpp"
 #include "qdyn_server/http_fields.hpp"
 #include "qdyn_server/http_router.hpp"
@@ -26,6 +27,15 @@ constexpr const char* kAlice = "Basic YWxpY2U6czNjcmV0";         // alice:s3cret
 constexpr const char* kAliceWrong = "Basic YWxpY2U6d3Jvbmc=";    // alice:wrong
 constexpr const char* kMallory = "Basic bWFsbG9yeTpzM2NyZXQ=";   // mallory:s3cret
 constexpr const char* kBob = "Basic Ym9iOnB3";                   // bob:pw
+// carol has a password_hash: scrypt of "correct horse battery staple" (ln=10 to keep tests fast),
+// made with `openssl kdf ... SCRYPT`.
+constexpr const char* kCarolHash =
+    "$scrypt$ln=10,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$mp90zEQd5XGhjEv4WArVH4Z0XRSzkGWtJK2S/AXJlRU";
+// The same with the password "another password" (after `account passwd`).
+constexpr const char* kCarolNewHash =
+    "$scrypt$ln=10,r=8,p=1$EBESExQVFhcYGRobHB0eHw$mMr9tokDIHlnMMDSBl33lywl2CZgqhtJpVyj7nPoH3M";
+constexpr const char* kCarol = "Basic Y2Fyb2w6Y29ycmVjdCBob3JzZSBiYXR0ZXJ5IHN0YXBsZQ==";       // carol:correct horse battery staple
+constexpr const char* kCarolWrong = "Basic Y2Fyb2w6Y29ycmVjdCBob3JzZSBiYXR0ZXJ5IHN0YXBsZXI=";  // ...stapler
 
 Config demoConfig() {
     Config config;
@@ -35,6 +45,7 @@ Config demoConfig() {
     config.accounts = {
         Account{"alice", "s3cret", {name("home.dyn.example.test"), name("office.dyn.example.test")}},
         Account{"bob", "pw", {name("bob.dyn.example.test")}},
+        Account{"carol", "", {name("carol.dyn.example.test")}, kCarolHash},
     };
     return config;
 }
@@ -49,12 +60,16 @@ protected:
 
     HttpReply get(const std::string& target, const std::string& auth = kAlice, const std::string& agent = "test/1.0",
                   const std::string& peer = "192.0.2.10") {
+        return getFrom(m_handler, target, auth, agent, peer);
+    }
+    static HttpReply getFrom(const Dyndns2Handler& handler, const std::string& target, const std::string& auth,
+                             const std::string& agent = "test/1.0", const std::string& peer = "192.0.2.10") {
         HttpRequestInfo request;
         request.target = target;
         request.authorization = auth;
         request.userAgent = agent;
         request.peer = ip(peer);
-        return m_handler.handle(request);
+        return handler.handle(request);
     }
 
     // The one address of a family the host serves, if any.
@@ -210,6 +225,42 @@ TEST_F(Dyndns2HandlerTest, MissingOrInvalidAddressFallsBackToThePeer) {
 TEST_F(Dyndns2HandlerTest, EachAccountUpdatesItsOwnHosts) {
     EXPECT_EQ(get("/nic/update?hostname=bob.dyn.example.test&myip=198.51.100.77", kBob).body, "good 198.51.100.77\n");
     EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&myip=198.51.100.77", kBob).body, "nohost\n");
+}
+
+TEST_F(Dyndns2HandlerTest, HashedPasswordsAreCheckedWithScryptThenCached) {
+    CredentialCache cache;
+    const Dyndns2Handler handler(m_config, m_updates, &cache);
+    const std::string update = "/nic/update?hostname=carol.dyn.example.test&myip=198.51.100.8";
+    EXPECT_EQ(getFrom(handler, update, kCarolWrong).status, 401U);
+    EXPECT_EQ(cache.size(), 0U);  // a failure is never remembered
+    EXPECT_EQ(getFrom(handler, update, kCarol).body, "good 198.51.100.8\n");
+    EXPECT_EQ(cache.size(), 1U);
+    EXPECT_EQ(getFrom(handler, update, kCarol).body, "nochg 198.51.100.8\n");  // from the cache
+    EXPECT_EQ(cache.size(), 1U);
+    EXPECT_EQ(getFrom(handler, update, kCarolWrong).body, "badauth\n");
+    const auto logged = getFrom(handler, update, kCarol).logSummary;
+    EXPECT_EQ(logged.find("correct horse"), std::string::npos);
+    EXPECT_EQ(logged.find("$scrypt"), std::string::npos);
+
+    // `account passwd` + reload: a new hash. The old password is refused although the cache
+    // still holds its tag (the tag covers the hash), the new one is accepted.
+    Config changed = m_config;
+    changed.accounts[2].passwordHash = kCarolNewHash;
+    const Dyndns2Handler reloaded(changed, m_updates, &cache);
+    EXPECT_EQ(getFrom(reloaded, update, kCarol).status, 401U);
+    EXPECT_EQ(getFrom(reloaded, update, "Basic Y2Fyb2w6YW5vdGhlciBwYXNzd29yZA==" /* carol:another password */).body,
+              "nochg 198.51.100.8\n");
+}
+
+TEST_F(Dyndns2HandlerTest, UnknownUsersAreRefusedLikeWrongPasswords) {
+    // With hashed accounts around, an unknown user costs a scrypt against a fixed hash, so the
+    // answer and its timing match a wrong password.
+    const auto unknown = get("/nic/update?hostname=carol.dyn.example.test", kMallory);
+    const auto wrong = get("/nic/update?hostname=carol.dyn.example.test", kCarolWrong);
+    EXPECT_EQ(unknown.status, 401U);
+    EXPECT_EQ(unknown.body, wrong.body);
+    EXPECT_EQ(unknown.headers, wrong.headers);
+    EXPECT_EQ(unknown.logSummary, "badauth (unknown user)");
 }
 
 TEST(HttpRouter, RoutesByExactPathAndMethod) {

@@ -77,6 +77,14 @@ Bytes tsigVariables(const Name& keyName, std::uint16_t klass, std::uint32_t ttl,
     return out;
 }
 
+// RFC 8945 5.3.1: a later message of a multi-message response covers only the timers.
+Bytes tsigTimers(const TsigRData& rdata) {
+    Bytes out;
+    put48(out, rdata.timeSigned);
+    put16(out, rdata.fudge);
+    return out;
+}
+
 ByteSpan secretBytes(const TsigKey& key) noexcept {
     const std::string_view secret = key.secret().reveal();
     return {reinterpret_cast<const std::uint8_t*>(secret.data()), secret.size()};
@@ -278,12 +286,13 @@ std::vector<std::uint8_t> encodeTsigRData(const TsigRData& rdata) {
     return out;
 }
 
-namespace {
+namespace tsig_internal {
 
 // Encodes `message`, MACs it (after the length-prefixed prior MAC, when there is one) and
 // appends the TSIG RR by hand, so the signed prefix is exactly what was MACed.
 Result<Bytes> signMessage(const Message& message, ByteSpan priorMac, const TsigKey& key, std::uint64_t now,
-                          std::uint16_t fudge, std::uint16_t error, ByteSpan otherData, Bytes* macOut) {
+                          std::uint16_t fudge, std::uint16_t error, ByteSpan otherData, Bytes* macOut,
+                          TsigDigest digest) {
     for (const auto& record : message.additional) {
         if (record.type == rrtype::TSIG) return makeError("TSIG: the message is already signed");
     }
@@ -298,7 +307,7 @@ Result<Bytes> signMessage(const Message& message, ByteSpan priorMac, const TsigK
     rdata.error = error;
     rdata.otherData.assign(otherData.begin(), otherData.end());
     const Bytes prior = priorMacInput(priorMac);
-    const Bytes variables = tsigVariables(key.name(), rrclass::ANY, 0, rdata);
+    const Bytes variables = digest == TsigDigest::Timers ? tsigTimers(rdata) : tsigVariables(key.name(), rrclass::ANY, 0, rdata);
     const std::array<ByteSpan, 3> parts{ByteSpan(prior), ByteSpan(wire), ByteSpan(variables)};
     auto mac = crypto::hmac(hmacOf(key.algorithm()), secretBytes(key), parts);
     if (!mac) return mac.error();
@@ -318,11 +327,11 @@ Result<Bytes> signMessage(const Message& message, ByteSpan priorMac, const TsigK
     return wire;
 }
 
-}  // namespace
+}  // namespace tsig_internal
 
 Result<SignedRequest> signRequest(const Message& request, const TsigKey& key, std::uint64_t now, std::uint16_t fudge) {
     SignedRequest signedRequest;
-    auto wire = signMessage(request, {}, key, now, fudge, 0, {}, &signedRequest.mac);
+    auto wire = signMessage(request, {}, key, now, fudge, 0, {}, &signedRequest.mac, TsigDigest::Full);
     if (!wire) return wire.error();
     signedRequest.wire = std::move(*wire);
     signedRequest.id = request.header.id;
@@ -336,7 +345,7 @@ Result<SignedRequest> signRequest(const Message& request, const TsigKey& key, st
 Result<std::vector<std::uint8_t>> signResponse(const Message& response, ByteSpan requestMac, const TsigKey& key,
                                                std::uint64_t now, std::uint16_t error, ByteSpan otherData,
                                                std::uint16_t fudge) {
-    return signMessage(response, requestMac, key, now, fudge, error, otherData, nullptr);
+    return signMessage(response, requestMac, key, now, fudge, error, otherData, nullptr, TsigDigest::Full);
 }
 
 TsigCheck verifyResponse(ByteSpan response, const SignedRequest& request, const TsigKey& key, std::uint64_t now) {

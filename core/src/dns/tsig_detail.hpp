@@ -43,6 +43,17 @@ std::optional<std::string> tsigPlacementError(const Message& message);
 Result<Bytes> expectedMac(ByteSpan wire, ByteSpan priorMac, const ResourceRecord& record, const TsigRData& rdata,
                           const TsigKey& key);
 
+// What a MAC covers after the prior MAC and the message: every TSIG variable (4.3.3), or for a
+// later message of a multi-message response only the timers (5.3.1).
+enum class TsigDigest { Full, Timers };
+
+// Encodes `message` and appends a TSIG RR whose MAC covers the length-prefixed `priorMac`
+// (none when empty), the encoded message and the `digest` variables. The MAC is also written to
+// `macOut` when it is not null.
+Result<Bytes> signMessage(const Message& message, ByteSpan priorMac, const TsigKey& key, std::uint64_t now,
+                          std::uint16_t fudge, std::uint16_t error, ByteSpan otherData, Bytes* macOut,
+                          TsigDigest digest);
+
 // Constant-time equality of two MACs (their length is public, their content is not).
 bool macEquals(ByteSpan got, ByteSpan want) noexcept;
 

@@ -188,4 +188,28 @@ Result<std::vector<std::uint8_t>> signServerResponse(const Message& response, co
     return makeError("TSIG: unknown verdict");
 }
 
+Result<TsigResponseStream> TsigResponseStream::start(const TsigRequestCheck& check) {
+    if (check.verdict != TsigRequestVerdict::Verified || check.key == nullptr) {
+        return makeError("TSIG: a response stream needs a verified request");
+    }
+    return TsigResponseStream(check.key->clone(), check.requestMac);
+}
+
+Result<std::vector<std::uint8_t>> TsigResponseStream::sign(const Message& message, std::uint64_t now) {
+    Bytes mac;
+    const auto digest = m_first ? TsigDigest::Full : TsigDigest::Timers;
+    auto wire = signMessage(message, m_priorMac, m_key, now, kDefaultFudge, 0, {}, &mac, digest);
+    if (!wire) return wire.error();
+    m_priorMac = std::move(mac);
+    m_first = false;
+    return wire;
+}
+
+std::size_t TsigResponseStream::overhead() const noexcept {
+    // Owner, type, class, TTL, RDLENGTH; then algorithm, time, fudge, MAC size, MAC, original
+    // id, error and other length.
+    const std::size_t macSize = crypto::hmacSize(hmacOf(m_key.algorithm()));
+    return m_key.name().wire().size() + 10 + algorithmName(m_key.algorithm()).wire().size() + 6 + 2 + 2 + macSize + 6;
+}
+
 }  // namespace qdyn::dns

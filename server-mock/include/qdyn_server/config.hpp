@@ -23,10 +23,15 @@ struct ListenAddress {
     std::uint16_t port = 0;  // 0: bind a free port and report it
 };
 
+// [[account]]: a user of the dyndns2 API. Exactly one of `password` and `passwordHash` is set.
 struct Account {
     std::string name;
-    std::string password;          // compared in constant time (strong hashes arrive with the HTTP issue)
+    std::string password;          // plain text, compared in constant time; empty when hashed
     std::vector<dns::Name> hosts;  // names this account may update, each inside the zone
+    // "$scrypt$ln=15,r=8,p=1$salt$hash" (accounts/password_hash.hpp), as `qdyn-server account`
+    // writes it. Last and with an initializer, so {name, password, hosts} still initialises an
+    // account without a missing-initializer warning.
+    std::string passwordHash{};
 };
 
 // A record from the configuration, served as it is and never changed by updates. The owner may
@@ -38,13 +43,23 @@ struct StaticRecord {
     dns::RData data;
 };
 
-// [[tsig_key]]: a key that signs DNS UPDATEs (nsupdate -y, knsupdate) for one account. The
-// updates it signs may touch that account's hosts and the names below them.
+// [[tsig_key]]: a key that signs DNS UPDATEs (nsupdate -y, knsupdate) for one account, and/or
+// the zone transfers and NOTIFYs of a [[secondary]]. The updates it signs may touch that
+// account's hosts and the names below them; a key without an account signs no update (they are
+// REFUSED) and must be named by a [[secondary]].
 struct TsigKeyConfig {
     dns::Name name;
     std::string algorithm = "hmac-sha256";  // hmac-sha1, hmac-sha256, hmac-sha512
     std::string secret;                     // base64, as tsig-keygen prints it
-    std::string account;
+    std::string account;                    // empty: a transfer-only key
+};
+
+// [[secondary]]: a server that copies the zone by AXFR/IXFR (RFC 5936, 1995) and is sent a
+// NOTIFY (RFC 1996) after every change.
+struct SecondaryConfig {
+    IpAddress address;                 // transfers are answered to this source address only; NOTIFY goes here
+    std::uint16_t port = 53;           // the secondary's DNS port, for NOTIFY
+    std::optional<dns::Name> tsigKey;  // a [[tsig_key]] its transfers must be signed with; it signs our NOTIFYs
 };
 
 // [[host]]: settings of one updatable host that differ from the zone's defaults.
@@ -74,6 +89,7 @@ struct DnsOptions {
     std::uint32_t tcpMaxConnections = 256;   // over this, a new connection evicts the oldest
     CookieOptions cookies;                   // RFC 7873/9018 server cookies
     RateLimitOptions rateLimit;              // UDP answers per source prefix without a valid cookie
+    std::uint32_t ixfrJournal = 1000;        // serial changes kept for IXFR; 0: secondaries always get AXFR
 };
 
 struct Config {
@@ -86,16 +102,24 @@ struct Config {
     std::vector<StaticRecord> records;
     std::vector<HostSettings> hosts;
     std::vector<TsigKeyConfig> tsigKeys;
+    std::vector<SecondaryConfig> secondaries;
     // [store] path: the SQLite file holding the dynamic records. Empty: updates live in memory
     // only and are lost on restart (the server says so when it starts).
     std::filesystem::path storePath;
+    // [accounts] file: the accounts and TSIG keys `qdyn-server account` and `tsig-key` manage,
+    // resolved against the directory of the main file; read together with it. Empty: none.
+    std::filesystem::path accountsFile;
 
     // The TTL and expiry that apply to a host's dynamic records.
     [[nodiscard]] std::uint32_t ttlFor(const dns::Name& host) const;
     [[nodiscard]] std::uint32_t expireFor(const dns::Name& host) const;
 
-    // Errors name the source and the line ("server.toml:12: ...").
+    // Errors name the source and the line ("server.toml:12: ..."). A relative [accounts] file is
+    // found next to `sourceName` and read from disk.
     static Result<Config> parse(std::string_view toml, const std::string& sourceName);
+    // The same with `accountsText` standing in for the [accounts] file's content: the account
+    // commands check the file they are about to write exactly as the server will read it.
+    static Result<Config> parse(std::string_view toml, const std::string& sourceName, std::string_view accountsText);
     static Result<Config> load(const std::filesystem::path& path);
 };
 

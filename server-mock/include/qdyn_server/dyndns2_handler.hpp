@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "qdyn_server/update_service.hpp"
 
 namespace qdyn::server {
+
+class CredentialCache;
 
 // The parts of an HTTP request the update APIs look at, lifted out of the wire by the listener.
 struct HttpRequestInfo {
@@ -43,15 +46,22 @@ class Dyndns2Handler {
 public:
     static constexpr std::size_t kMaxHosts = 20;
 
-    // Both references must outlive the handler.
-    Dyndns2Handler(const Config& config, UpdateService& updates)
-        : m_config(config), m_updates(updates) {}
+    // Both references must outlive the handler. Hashed passwords that passed scrypt are
+    // remembered in `credentials` (which must outlive the handler too); without one the handler
+    // keeps its own, so a reload (a new handler) starts with an empty cache.
+    Dyndns2Handler(const Config& config, UpdateService& updates, CredentialCache* credentials = nullptr);
+    ~Dyndns2Handler();
+    Dyndns2Handler(const Dyndns2Handler&) = delete;
+    Dyndns2Handler& operator=(const Dyndns2Handler&) = delete;
 
     [[nodiscard]] HttpReply handle(const HttpRequestInfo& request) const;
 
 private:
     const Config& m_config;
     UpdateService& m_updates;
+    std::unique_ptr<CredentialCache> m_ownCredentials;
+    CredentialCache& m_credentials;
+    bool m_anyHashed = false;  // some account has a password_hash: unknown users cost a scrypt too
 };
 
 }  // namespace qdyn::server

@@ -47,6 +47,28 @@ struct UpdateOutcome {
     Store::Ticket ticket = 0; // the durable write to wait for before acknowledging; 0: none
 };
 
+// What one change of the zone did to what is served, for the consumers that follow the zone
+// (the IXFR journal, NOTIFY). `complete` is false when the zone was rebuilt as a whole (a
+// reload): only the serials are known then, not the records.
+struct ZoneChange {
+    std::uint32_t oldSerial = 0;
+    std::uint32_t newSerial = 0;
+    std::vector<dns::ResourceRecord> removed;  // served before, not after
+    std::vector<dns::ResourceRecord> added;    // served after, not before
+    bool complete = true;
+};
+
+// Told of every change of what is served, in serial order, under the write lock, right after
+// the new version is published. It must be quick and must not call the update service.
+class ChangeListener {
+public:
+    ChangeListener() = default;
+    ChangeListener(const ChangeListener&) = delete;
+    ChangeListener& operator=(const ChangeListener&) = delete;
+    virtual ~ChangeListener() = default;
+    virtual void zoneChanged(const ZoneChange& change) = 0;
+};
+
 // The writer's view inside UpdateService::commit: the next version being built.
 class ZoneTransaction {
 public:
@@ -108,7 +130,13 @@ public:
     Result<void> reconfigure(std::shared_ptr<const Config> next);
     [[nodiscard]] std::uint32_t now() const { return m_clock(); }
 
+    // Adds a consumer of changes (it must outlive every later commit). Changes are diffed only
+    // when someone listens (a few records per update; tools using the service alone skip it).
+    void addListener(ChangeListener& listener);
+
 private:
+    void announce(const ZoneChange& change);
+
     // Applies stored-form dynamic state onto `editor` as far as the configuration allows.
     Result<void> carryOver(ZoneEditor& editor, const std::vector<StoredName>& names,
                            std::vector<dns::Name>& droppedNames, std::size_t& droppedRRsets);
@@ -120,6 +148,7 @@ private:
     Clock m_clock;
     std::mutex m_writeMutex;
     std::multimap<std::uint32_t, dns::Name> m_expiries;  // may hold stale entries; checked on use
+    std::vector<ChangeListener*> m_listeners;            // under m_writeMutex
 };
 
 // The stored form of a name's dynamic state, and back.

@@ -77,6 +77,11 @@ public:
     [[nodiscard]] std::size_t nameCount() const noexcept { return m_nameCount; }
     [[nodiscard]] HostAddresses addressesOf(const dns::Name& name) const;
 
+    // One shard of names, for walks that pause between names (a zone transfer writes a message,
+    // waits for the peer, goes on): a snapshot never changes, so its iterators stay valid for as
+    // long as the snapshot is held.
+    [[nodiscard]] const Shard& shard(std::size_t index) const { return *m_shards[index]; }
+
     // Every node, in no particular order.
     template <typename Fn>
     void forEach(Fn&& fn) const {
@@ -132,6 +137,16 @@ Result<std::shared_ptr<const ZoneSnapshot>> buildInitialSnapshot(const Config& c
 // The serial that follows `current` at unix time `now`: the time when it is ahead (so serials
 // stay readable as dates), otherwise current + 1. Never goes backwards in RFC 1982 terms.
 std::uint32_t nextSerial(std::uint32_t current, std::uint32_t now) noexcept;
+
+// The records queries get at `owner` from `node` (offline hides dynamic addresses), appended
+// to `out` RRset by RRset. The apex SOA and NS are generated from the snapshot, not held here.
+void appendServedRecords(const dns::Name& owner, const Node& node, std::vector<dns::ResourceRecord>& out);
+
+// What changed in the served records of one name between two versions of its node (null: the
+// name did not exist): records served before and not after go to `removed`, the reverse to
+// `added`. A changed TTL removes and re-adds the records, as IXFR must carry it.
+void diffServed(const dns::Name& owner, const Node* before, const Node* after,
+                std::vector<dns::ResourceRecord>& removed, std::vector<dns::ResourceRecord>& added);
 
 // A/AAAA RDATA for an address, and back.
 dns::RData addressRData(const IpAddress& address);

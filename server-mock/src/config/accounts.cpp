@@ -2,6 +2,7 @@
 // expiry.
 #include <algorithm>
 
+#include "accounts/password_hash.hpp"
 #include "config/sections.hpp"
 #include "qdyn/dns/tsig.hpp"
 
@@ -21,7 +22,7 @@ Result<dns::Name> hostName(std::string_view text, const dns::Name& origin) {
 }  // namespace
 
 Result<Account> parseAccount(const Reader& reader, const toml::table& table, const ZoneConfig& zone) {
-    if (auto keys = reader.onlyKeys(table, {"name", "password", "hosts"}, "[[account]]"); !keys) {
+    if (auto keys = reader.onlyKeys(table, {"name", "password", "password_hash", "hosts"}, "[[account]]"); !keys) {
         return keys.error();
     }
     Account account;
@@ -35,11 +36,27 @@ Result<Account> parseAccount(const Reader& reader, const toml::table& table, con
     account.name = *nameText;
 
     const auto* password = table.get("password");
-    if (password == nullptr) return reader.at(table, "[[account]] '" + account.name + "' needs password");
-    auto passwordText = reader.string(*password, "password");
-    if (!passwordText) return passwordText.error();
-    if (passwordText->empty()) return reader.at(*password, "password must not be empty");
-    account.password = *passwordText;
+    const auto* passwordHash = table.get("password_hash");
+    if (password == nullptr && passwordHash == nullptr) {
+        return reader.at(table, "[[account]] '" + account.name + "' needs password or password_hash");
+    }
+    if (password != nullptr && passwordHash != nullptr) {
+        return reader.at(table, "[[account]] '" + account.name + "' has both password and password_hash; keep one");
+    }
+    if (password != nullptr) {
+        auto passwordText = reader.string(*password, "password");
+        if (!passwordText) return passwordText.error();
+        if (passwordText->empty()) return reader.at(*password, "password must not be empty");
+        account.password = *passwordText;
+    } else {
+        auto hashText = reader.string(*passwordHash, "password_hash");
+        if (!hashText) return hashText.error();
+        // Checked here so a broken hash is an error at load, not a login that can never succeed.
+        if (auto parsed = accounts::parsePasswordHash(*hashText); !parsed) {
+            return reader.at(*passwordHash, "password_hash: " + parsed.message());
+        }
+        account.passwordHash = *hashText;
+    }
 
     const auto* hosts = table.get("hosts");
     if (hosts == nullptr) return reader.at(table, "[[account]] '" + account.name + "' needs hosts");
@@ -106,8 +123,9 @@ Result<std::vector<TsigKeyConfig>> parseTsigKeys(const Reader& reader, const std
         const auto* nameNode = table->get("name");
         const auto* secretNode = table->get("secret");
         const auto* accountNode = table->get("account");
-        if (nameNode == nullptr || secretNode == nullptr || accountNode == nullptr) {
-            return reader.at(*table, "[[tsig_key]] needs name, secret and account (algorithm defaults to hmac-sha256)");
+        if (nameNode == nullptr || secretNode == nullptr) {
+            return reader.at(*table, "[[tsig_key]] needs name and secret (algorithm defaults to hmac-sha256; account "
+                                     "for a key that signs updates)");
         }
         TsigKeyConfig key;
         auto name = reader.name(*nameNode, "name");
@@ -127,12 +145,14 @@ Result<std::vector<TsigKeyConfig>> parseTsigKeys(const Reader& reader, const std
         if (auto made = dns::TsigKey::make(key.name.toString(), *dns::parseTsigAlgorithm(key.algorithm), key.secret); !made) {
             return reader.at(*secretNode, "secret: " + made.message());
         }
-        auto account = reader.string(*accountNode, "account");
-        if (!account) return account.error();
-        if (std::none_of(accounts.begin(), accounts.end(), [&](const Account& a) { return a.name == *account; })) {
-            return reader.at(*accountNode, "account '" + *account + "' is not defined by an [[account]]");
+        if (accountNode != nullptr) {
+            auto account = reader.string(*accountNode, "account");
+            if (!account) return account.error();
+            if (std::none_of(accounts.begin(), accounts.end(), [&](const Account& a) { return a.name == *account; })) {
+                return reader.at(*accountNode, "account '" + *account + "' is not defined by an [[account]]");
+            }
+            key.account = *account;
         }
-        key.account = *account;
         for (const auto& existing : out) {
             if (existing.name == key.name) return reader.at(*nameNode, "[[tsig_key]] '" + key.name.toString() + "' is defined twice");
         }

@@ -12,6 +12,10 @@ Error Reader::at(const toml::source_region& where, const std::string& what) cons
 
 Error Reader::whole(const std::string& what) const { return makeError(m_source + ": " + what); }
 
+std::string Reader::location(const toml::node& node) const {
+    return m_source + ":" + std::to_string(node.source().begin.line);
+}
+
 Result<void> Reader::onlyKeys(const toml::table& table, std::initializer_list<std::string_view> allowed,
                               std::string_view where) const {
     for (auto&& [key, node] : table) {

@@ -26,6 +26,9 @@ public:
     [[nodiscard]] Error at(const toml::source_region& where, const std::string& what) const;
     [[nodiscard]] Error at(const toml::node& node, const std::string& what) const { return at(node.source(), what); }
     [[nodiscard]] Error whole(const std::string& what) const;
+    // "file:line" of a node, for messages that point at two places.
+    [[nodiscard]] std::string location(const toml::node& node) const;
+    [[nodiscard]] const std::string& source() const noexcept { return m_source; }
 
     // Every key of `table` must be one of `allowed`.
     [[nodiscard]] Result<void> onlyKeys(const toml::table& table, std::initializer_list<std::string_view> allowed,

@@ -12,9 +12,14 @@ Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table);
 Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table);
 Result<std::vector<ListenAddress>> parseListenList(const Reader& reader, const toml::node& node, std::string_view key);
 Result<Account> parseAccount(const Reader& reader, const toml::table& table, const ZoneConfig& zone);
-// [[tsig_key]] entries; every key belongs to an existing account.
+// [[tsig_key]] entries; a key names an existing account, or none (transfers only).
 Result<std::vector<TsigKeyConfig>> parseTsigKeys(const Reader& reader, const std::vector<const toml::table*>& tables,
                                                  const std::vector<Account>& accounts);
+// [[secondary]] entries; their keys are [[tsig_key]]s, and every key without an account must be
+// named by one of them (it would sign nothing otherwise).
+Result<std::vector<SecondaryConfig>> parseSecondaries(const Reader& reader, const std::vector<const toml::table*>& tables,
+                                                      const std::vector<TsigKeyConfig>& keys,
+                                                      const std::vector<const toml::table*>& keyTables);
 // [[record]] entries, checked against each other and the zone.
 Result<std::vector<StaticRecord>> parseRecords(const Reader& reader, const std::vector<const toml::table*>& tables,
                                                const ZoneConfig& zone);

@@ -11,9 +11,11 @@ namespace qdyn::server::config {
 namespace {
 
 // [dns] limits: an hour of idling is already generous; the connection cap stays below what a
-// default file-descriptor limit could ever hold.
+// default file-descriptor limit could ever hold; a million journal entries is far more history
+// than any secondary that talks to us at least once a day needs.
 constexpr std::int64_t kMaxTcpIdleTimeout = 3600;
 constexpr std::int64_t kMaxTcpConnections = 65535;
+constexpr std::int64_t kMaxIxfrJournal = 1000000;
 
 // "127.0.0.1:53", "[::1]:5353". Port 0 means "any free port".
 Result<ListenAddress> parseListenAddress(std::string_view text) {
@@ -147,7 +149,7 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
     if (auto keys = reader.onlyKeys(table,
                                     {"tcp_idle_timeout", "tcp_max_connections", "cookies", "cookie_secret", "rate_limit",
                                      "rate_limit_burst", "rate_limit_slip", "rate_limit_ipv4_prefix",
-                                     "rate_limit_ipv6_prefix"},
+                                     "rate_limit_ipv6_prefix", "ixfr_journal"},
                                     "[dns]");
         !keys) {
         return keys.error();
@@ -162,6 +164,11 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
         auto value = reader.integer(*node, "tcp_max_connections", 1, kMaxTcpConnections, "");
         if (!value) return value.error();
         options.tcpMaxConnections = *value;
+    }
+    if (const auto* node = table.get("ixfr_journal")) {
+        auto value = reader.integer(*node, "ixfr_journal", 0, kMaxIxfrJournal, " (serial changes)");
+        if (!value) return value.error();
+        options.ixfrJournal = *value;
     }
     if (const auto* node = table.get("cookies")) {
         const auto* flag = node->as_boolean();

@@ -162,7 +162,8 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
     } else if (!question.name.isSubdomainOf(zone.origin)) {
         reply.header.rcode = dns::Rcode::Refused;
     } else if (question.type == kTypeAxfr || question.type == kTypeIxfr) {
-        // Zone transfers are not offered (yet); secondaries arrive with NOTIFY support.
+        // The server sends transfers to the transfer handler (xfr/), which knows the
+        // [[secondary]] list; without that list the responder can only refuse them.
         reply.header.rcode = dns::Rcode::Refused;
     } else {
         answerInZone(reply, question, zone);

@@ -1,6 +1,8 @@
 // The TCP connection state machine. Reads never wait for writes (RFC 7766 6.2.1.1 pipelining):
 // every complete message in the input is answered at once and its reply queued, and the queue
-// is written one framed reply at a time, so replies leave in query order.
+// is written one framed reply at a time, so replies leave in query order. A multi-message reply
+// (a zone transfer) holds its place in the queue and makes each message only once the previous
+// one is written.
 #include "dns/tcp_listener.hpp"
 
 #include <algorithm>
@@ -25,6 +27,9 @@ namespace {
 
 constexpr std::size_t kLengthPrefix = 2;
 constexpr std::size_t kMaxMessage = 65535;
+// What a queued stream counts against maxQueuedBytes before its first message is made: it holds
+// a zone snapshot, so a client pipelining transfers must not queue them without bound.
+constexpr std::size_t kStreamReserve = 16384;
 
 }  // namespace
 
@@ -114,7 +119,7 @@ private:
     bool answerCompleteMessages() {
         std::size_t at = 0;
         bool completedAny = false;
-        while (!m_draining && m_input.size() - at >= kLengthPrefix) {
+        while (!m_draining && !m_closed && m_input.size() - at >= kLengthPrefix) {
             const std::size_t length = static_cast<std::size_t>(m_input[at]) << 8U | m_input[at + 1];
             // A zero length is not a message (and would stall the framing): end the connection.
             if (length == 0) {
@@ -130,6 +135,10 @@ private:
                 reply = (*m_handler)(query, m_peer);
             } catch (const std::exception& e) {
                 logLine("dns-tcp: query from " + m_peerText + " failed: " + e.what());
+            }
+            if (reply.stream) {
+                queueStream(std::move(reply.stream));
+                continue;
             }
             if (reply.later) {
                 ++m_pending;
@@ -156,21 +165,60 @@ private:
         if (m_draining && m_output.empty() && m_pending == 0) close();
     }
 
-    void queueReply(std::vector<std::uint8_t> reply) {
+    static std::vector<std::uint8_t> frame(const std::vector<std::uint8_t>& reply) {
         std::vector<std::uint8_t> framed;
         framed.reserve(kLengthPrefix + reply.size());
         framed.push_back(static_cast<std::uint8_t>(reply.size() >> 8U));
         framed.push_back(static_cast<std::uint8_t>(reply.size() & 0xFFU));
         framed.insert(framed.end(), reply.begin(), reply.end());
+        return framed;
+    }
+
+    void queueReply(std::vector<std::uint8_t> reply) {
+        auto framed = frame(reply);
         m_queuedBytes += framed.size();
-        m_output.push_back(std::move(framed));
+        m_output.push_back({std::move(framed), {}});
         if (!m_writing) write();
     }
 
+    void queueStream(DnsReply::Stream stream) {
+        m_queuedBytes += kStreamReserve;
+        m_output.push_back({{}, std::move(stream)});
+        if (!m_writing) write();
+    }
+
+    // Makes sure the front entry has bytes to write: pulls the next message of a stream, and
+    // drops streams that are complete. False when nothing is left to write (or it closed).
+    bool prepareFront() {
+        while (!m_output.empty()) {
+            auto& front = m_output.front();
+            if (!front.framed.empty() || !front.stream) return true;
+            std::vector<std::uint8_t> next;
+            try {
+                next = front.stream();
+            } catch (const std::exception& e) {
+                logLine("dns-tcp: reply stream to " + m_peerText + " failed: " + e.what());
+                close();
+                return false;
+            }
+            if (!next.empty() && next.size() <= kMaxMessage) {
+                front.framed = frame(next);
+                m_queuedBytes += front.framed.size();
+                return true;
+            }
+            m_queuedBytes -= kStreamReserve;
+            m_output.pop_front();
+        }
+        return false;
+    }
+
+    // Starts writing the front entry, if there is one. Never resumes reading itself: it is also
+    // called from inside onRead.
     void write() {
+        if (!prepareFront()) return;
         m_writing = true;
         armTimer(m_writeTimer, m_limits.idleTimeout);
-        asio::async_write(m_socket, asio::buffer(m_output.front()),
+        asio::async_write(m_socket, asio::buffer(m_output.front().framed),
                           [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
                               self->onWrite(error);
                           });
@@ -180,9 +228,21 @@ private:
         m_writing = false;
         if (m_closed) return;
         if (error) return close();
-        m_queuedBytes -= m_output.front().size();
-        m_output.pop_front();
-        if (!m_output.empty()) return write();
+        auto& front = m_output.front();
+        m_queuedBytes -= front.framed.size();
+        // A stream stays at the front until it is complete; its next message is made only now.
+        if (front.stream) {
+            front.framed.clear();
+        } else {
+            m_output.pop_front();
+        }
+        if (prepareFront()) return write();
+        idle();
+    }
+
+    // Everything queued is written.
+    void idle() {
+        if (m_closed) return;
         m_writeTimer.cancel();
         if (m_draining && m_pending == 0) return close();
         // Reading paused while the queue was full; the peer is taking replies again.
@@ -213,7 +273,11 @@ private:
     std::string m_peerText = "?";
     std::array<std::uint8_t, 16384> m_chunk{};
     std::vector<std::uint8_t> m_input;               // received bytes not yet answered
-    std::deque<std::vector<std::uint8_t>> m_output;  // framed replies; the front one is being written
+    struct Outgoing {
+        std::vector<std::uint8_t> framed;  // empty for a stream whose next message is not made yet
+        DnsReply::Stream stream;           // set for a multi-message reply
+    };
+    std::deque<Outgoing> m_output;  // the front one is being written
     std::size_t m_queuedBytes = 0;
     std::size_t m_pending = 0;  // replies promised for later (durable UPDATEs)
     bool m_reading = false;

@@ -71,6 +71,8 @@ void UdpListener::onReceive(const boost::system::error_code& error, std::size_t 
                 reply.later([self = shared_from_this(), peer = m_peer](std::vector<std::uint8_t> bytes) {
                     self->send(std::move(bytes), peer);
                 });
+            } else if (reply.stream) {
+                send(reply.stream(), m_peer);  // a datagram carries one message
             } else {
                 send(std::move(reply.wire), m_peer);
             }

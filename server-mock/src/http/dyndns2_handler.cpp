@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <initializer_list>
 
-#include "qdyn/secret.hpp"
+#include "accounts/credential_cache.hpp"
 #include "qdyn_server/http_fields.hpp"
 
 namespace qdyn::server {
@@ -81,6 +81,16 @@ std::string withAddress(std::string_view code, const std::string& addresses) {
 
 }  // namespace
 
+Dyndns2Handler::Dyndns2Handler(const Config& config, UpdateService& updates, CredentialCache* credentials)
+    : m_config(config),
+      m_updates(updates),
+      m_ownCredentials(credentials == nullptr ? std::make_unique<CredentialCache>() : nullptr),
+      m_credentials(credentials != nullptr ? *credentials : *m_ownCredentials),
+      m_anyHashed(std::any_of(config.accounts.begin(), config.accounts.end(),
+                              [](const Account& account) { return !account.passwordHash.empty(); })) {}
+
+Dyndns2Handler::~Dyndns2Handler() = default;
+
 HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
     const auto credentials = parseBasicAuth(request.authorization);
     if (!credentials) {
@@ -89,10 +99,9 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
     const auto found = std::find_if(m_config.accounts.begin(), m_config.accounts.end(),
                                     [&](const Account& a) { return a.name == credentials->user; });
     const Account* account = found == m_config.accounts.end() ? nullptr : &*found;
-    // Compare even for an unknown user so the timing does not reveal which names exist.
-    const bool passwordOk =
-        constantTimeEquals(credentials->password, account != nullptr ? std::string_view(account->password)
-                                                                     : std::string_view("\x01unknown-user"));
+    // Check even for an unknown user so the timing does not reveal which names exist.
+    const bool passwordOk = account != nullptr ? checkPassword(*account, credentials->password, m_credentials)
+                                               : checkUnknownUser(credentials->password, m_anyHashed);
     if (account == nullptr || !passwordOk) {
         return badAuth(account == nullptr ? "unknown user" : "wrong password for " + account->name);
     }

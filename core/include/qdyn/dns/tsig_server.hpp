@@ -83,4 +83,27 @@ TsigRequestCheck verifyRequest(std::span<const std::uint8_t> wire, const TsigKey
 Result<std::vector<std::uint8_t>> signServerResponse(const Message& response, const TsigRequestCheck& check,
                                                      std::uint64_t now);
 
+// The signer of a response of several messages to one verified request: a zone transfer over
+// TCP (RFC 8945 5.3.1). The first message is signed as any response, its MAC chained to the
+// request's; each later one covers the previous message's MAC (length-prefixed), its own bytes
+// and only the TSIG timers (Time Signed, Fudge). qdyn signs every message, so a client never
+// has to digest unsigned ones in between.
+class TsigResponseStream {
+public:
+    // `check` must be Verified (its key is copied, so the stream may outlive the key ring).
+    static Result<TsigResponseStream> start(const TsigRequestCheck& check);
+
+    // The wire bytes of the next message, signed at `now`; fails like signServerResponse.
+    Result<std::vector<std::uint8_t>> sign(const Message& message, std::uint64_t now);
+    // Octets the TSIG RR adds to a message (for callers that must stay under 65535).
+    [[nodiscard]] std::size_t overhead() const noexcept;
+
+private:
+    TsigResponseStream(TsigKey key, std::vector<std::uint8_t> requestMac)
+        : m_key(std::move(key)), m_priorMac(std::move(requestMac)) {}
+    TsigKey m_key;
+    std::vector<std::uint8_t> m_priorMac;  // the request's MAC, then each sent message's
+    bool m_first = true;
+};
+
 }  // namespace qdyn::dns
