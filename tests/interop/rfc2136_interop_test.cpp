@@ -3,8 +3,6 @@
 // dyn.example.test and an hmac-sha256 key, stopped by its PID. The records are read back with
 // dig (BIND) and kdig (Knot), never with qdyn's own decoder.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -13,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "peer_programs.hpp"
 #include "process.hpp"
 #include "qdyn/dns/transport.hpp"
 #include "qdyn/protocols/rfc2136.hpp"
@@ -28,45 +27,6 @@ constexpr const char* kKeyName = "ddns-key";
 constexpr const char* kSecret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=";
 constexpr const char* kWrongSecret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-// The absolute path of a program (posix_spawn takes no PATH search); sbin is searched too,
-// since named and knotd live there and a test runner's PATH may lack it.
-std::string programPath(const std::string& name) {
-    std::string dirs = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
-    dirs += ":/usr/sbin:/usr/bin:/sbin:/bin";
-    std::size_t start = 0;
-    while (start <= dirs.size()) {
-        const std::size_t end = dirs.find(':', start);
-        const std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!dir.empty() && ::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-    return {};
-}
-
-// A loopback port free for both UDP and TCP at the time of asking.
-std::uint16_t freePort() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        std::uint16_t port = 0;
-        if (::bind(tcp, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-            ::getsockname(tcp, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-            port = ntohs(address.sin_port);
-            const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
-            const bool udpFree = ::bind(udp, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-            ::close(udp);
-            if (!udpFree) port = 0;
-        }
-        ::close(tcp);
-        if (port >= 1024) return port;
-    }
-    return 0;
-}
-
 const char* kZoneFile =
     "$TTL 60\n"
     "@    IN SOA ns1.dyn.example.test. hostmaster.example.test. 1 600 300 604800 60\n"
@@ -80,7 +40,7 @@ std::string peerName(const ::testing::TestParamInfo<Peer>& info) { return info.p
 class Rfc2136InteropTest : public ::testing::TestWithParam<Peer> {
 protected:
     void SetUp() override {
-        m_port = freePort();
+        m_port = freeLoopbackPort();
         ASSERT_NE(m_port, 0) << "no free loopback port";
         if (GetParam() == Peer::Bind) {
             startBind();
