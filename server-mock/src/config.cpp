@@ -3,6 +3,7 @@
 // their parsers under config/; this file joins them.
 #include "qdyn_server/config.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -119,6 +120,20 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
 }
 
 }  // namespace
+
+bool Account::grants(const dns::Name& host) const {
+    return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
+}
+
+bool grantedToAny(const std::vector<Account>& accounts, const dns::Name& host) {
+    return std::any_of(accounts.begin(), accounts.end(), [&](const Account& account) { return account.grants(host); });
+}
+
+Result<dns::TsigKey> TsigKeyConfig::makeKey() const {
+    const auto parsed = dns::parseTsigAlgorithm(algorithm);
+    if (!parsed) return makeError("TSIG algorithm '" + algorithm + "' is not supported");
+    return dns::TsigKey::make(name.toString(), *parsed, secret);
+}
 
 std::uint32_t Config::ttlFor(const dns::Name& host) const {
     for (const auto& settings : hosts) {

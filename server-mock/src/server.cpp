@@ -15,6 +15,7 @@
 
 #include "dns/tcp_listener.hpp"
 #include "dns/udp_listener.hpp"
+#include "dns/reply_basics.hpp"
 #include "generation.hpp"
 #include "http/http_listener.hpp"
 #include "log.hpp"
@@ -52,23 +53,17 @@ std::shared_ptr<const ZoneSnapshot> initialSnapshot(const Config& config, std::o
     return empty;
 }
 
-constexpr std::size_t kDnsHeaderSize = 12;
-constexpr std::uint8_t kOpcodeUpdate = 5;
+using wire::kHeaderSize;
 
 bool isUpdateRequest(std::span<const std::uint8_t> message) {
-    return message.size() >= kDnsHeaderSize && (message[2] & 0x80U) == 0 &&
-           ((message[2] >> 3U) & 0x0FU) == kOpcodeUpdate;
+    return message.size() >= kHeaderSize && (message[2] & 0x80U) == 0 &&
+           ((message[2] >> 3U) & 0x0FU) == static_cast<unsigned>(dns::Opcode::Update);
 }
 
 // SERVFAIL echoing the id and opcode: what an UPDATE gets when its write could not be made
 // durable (the change is then not acknowledged, though it may be served until a restart).
 std::vector<std::uint8_t> servFailFor(std::span<const std::uint8_t> request) {
-    std::vector<std::uint8_t> reply(kDnsHeaderSize, 0);
-    reply[0] = request[0];
-    reply[1] = request[1];
-    reply[2] = static_cast<std::uint8_t>(0x80U | (request[2] & 0x78U));
-    reply[3] = static_cast<std::uint8_t>(dns::Rcode::ServFail);
-    return reply;
+    return wire::headerOnlyReply(request, dns::Rcode::ServFail, false);
 }
 
 }  // namespace
@@ -123,7 +118,7 @@ struct Server::Impl {
 
     void countDnsAnswer(const std::vector<std::uint8_t>& reply, DnsTransport transport) noexcept {
         const bool overTcp = transport == DnsTransport::Tcp;
-        if (reply.size() < kDnsHeaderSize) return metrics.countDropped(overTcp);
+        if (reply.size() < kHeaderSize) return metrics.countDropped(overTcp);
         metrics.countAnswer(overTcp, static_cast<std::uint8_t>(reply[3] & 0x0FU));
     }
 
@@ -161,7 +156,7 @@ struct Server::Impl {
         auto reply = gen->dnsUpdates.handle(message, peer, transport);
         if (!reply.logLine.empty()) logLine(reply.logLine);
         countDnsAnswer(reply.wire, transport);
-        if (reply.wire.size() >= kDnsHeaderSize) {
+        if (reply.wire.size() >= kHeaderSize) {
             const auto rcode = static_cast<dns::Rcode>(reply.wire[3] & 0x0FU);
             metrics.countUpdate("rfc2136", std::string(dns::toString(rcode)));
             if (rcode == dns::Rcode::NotAuth) metrics.countAuthFailure("rfc2136");

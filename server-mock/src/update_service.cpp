@@ -26,10 +26,6 @@ bool servesSame(const Node* before, const Node* after) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const RRset* x, const RRset* y) { return *x == *y; });
 }
 
-bool granted(const Account& account, const dns::Name& host) {
-    return std::find(account.hosts.begin(), account.hosts.end(), host) != account.hosts.end();
-}
-
 // Replaces (or with nullopt removes) the dynamic RRset of an address family.
 void setAddress(Node& node, std::uint16_t type, const std::optional<IpAddress>& address, std::uint32_t ttl) {
     std::erase_if(node.rrsets, [type](const RRset& set) { return set.type == type && set.dynamic; });
@@ -57,7 +53,7 @@ std::string_view toString(UpdateStatus status) noexcept {
 }
 
 Node& ZoneTransaction::edit(const dns::Name& name) {
-    m_touched.push_back(name);
+    if (m_seen.insert(name).second) m_touched.push_back(name);
     return m_editor.edit(name);
 }
 
@@ -97,10 +93,7 @@ UpdateService::Committed UpdateService::commit(const std::function<bool(ZoneTran
     ZoneTransaction tx(*current, m_clock());
     if (!body(tx)) return {false, current->soa.serial, 0};
 
-    auto& touched = tx.m_touched;
-    std::sort(touched.begin(), touched.end(),
-              [](const dns::Name& a, const dns::Name& b) { return a.lowercased().wire() < b.lowercased().wire(); });
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    const auto& touched = tx.m_touched;
     for (const auto& name : touched) tx.m_editor.settle(name);
 
     bool servedChanged = false;
@@ -135,7 +128,7 @@ UpdateOutcome UpdateService::apply(const Account& account, const dns::Name& host
             return false;
         }
         const Node* existing = tx.find(host);
-        if (!granted(account, host) || existing == nullptr) {
+        if (!account.grants(host) || existing == nullptr) {
             refusal = UpdateStatus::NotGranted;
             return false;
         }

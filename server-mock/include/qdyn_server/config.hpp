@@ -11,6 +11,7 @@
 
 #include "qdyn/dns/message.hpp"
 #include "qdyn/dns/name.hpp"
+#include "qdyn/dns/tsig.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
 #include "qdyn_server/dns_cookies.hpp"
@@ -32,7 +33,13 @@ struct Account {
     // writes it. Last and with an initializer, so {name, password, hosts} still initialises an
     // account without a missing-initializer warning.
     std::string passwordHash{};
+
+    // True when `host` is one of this account's hosts (exactly, case-insensitive).
+    [[nodiscard]] bool grants(const dns::Name& host) const;
 };
+
+// True when some account lists `host` among its hosts.
+bool grantedToAny(const std::vector<Account>& accounts, const dns::Name& host);
 
 // A record from the configuration, served as it is and never changed by updates. The owner may
 // be the apex ("@").
@@ -52,6 +59,9 @@ struct TsigKeyConfig {
     std::string algorithm = "hmac-sha256";  // hmac-sha1, hmac-sha256, hmac-sha512
     std::string secret;                     // base64, as tsig-keygen prints it
     std::string account;                    // empty: a transfer-only key
+
+    // The key itself (the parser has checked that it can be made).
+    [[nodiscard]] Result<dns::TsigKey> makeKey() const;
 };
 
 // [[secondary]]: a server that copies the zone by AXFR/IXFR (RFC 5936, 1995) and is sent a

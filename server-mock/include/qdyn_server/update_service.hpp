@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 #include <string_view>
 #include <vector>
 
@@ -85,7 +86,8 @@ private:
     const ZoneSnapshot& m_current;
     ZoneEditor m_editor;
     std::uint32_t m_now;
-    std::vector<dns::Name> m_touched;
+    std::vector<dns::Name> m_touched;  // each edited name once, in the order first edited
+    std::unordered_set<dns::Name, dns::NameHash> m_seen;
 };
 
 class UpdateService {

@@ -69,7 +69,7 @@ Result<Account> parseAccount(const Reader& reader, const toml::table& table, con
         if (*host == zone.nameserver) {
             return reader.at(*element, "host '" + text + "' is the zone's name server and cannot be updated");
         }
-        if (std::find(account.hosts.begin(), account.hosts.end(), *host) != account.hosts.end()) {
+        if (account.grants(*host)) {
             return reader.at(*element, "host '" + text + "' is listed twice");
         }
         account.hosts.push_back(*host);
@@ -88,10 +88,7 @@ Result<std::vector<HostSettings>> parseHosts(const Reader& reader, const std::ve
         if (!text) return text.error();
         auto host = hostName(*text, zone.origin);
         if (!host) return reader.at(*nameNode, "host '" + *text + "' " + host.message());
-        const bool granted = std::any_of(accounts.begin(), accounts.end(), [&](const Account& account) {
-            return std::find(account.hosts.begin(), account.hosts.end(), *host) != account.hosts.end();
-        });
-        if (!granted) {
+        if (!grantedToAny(accounts, *host)) {
             return reader.at(*nameNode, "host '" + *text + "' is not in the hosts of any [[account]], so nothing updates it");
         }
         for (const auto& existing : out) {
@@ -142,7 +139,7 @@ Result<std::vector<TsigKeyConfig>> parseTsigKeys(const Reader& reader, const std
         auto secret = reader.string(*secretNode, "secret");
         if (!secret) return secret.error();
         key.secret = *secret;
-        if (auto made = dns::TsigKey::make(key.name.toString(), *dns::parseTsigAlgorithm(key.algorithm), key.secret); !made) {
+        if (auto made = key.makeKey(); !made) {
             return reader.at(*secretNode, "secret: " + made.message());
         }
         if (accountNode != nullptr) {

@@ -130,12 +130,6 @@ Result<StaticRecord> parseRecord(const Reader& reader, const toml::table& table,
     return record;
 }
 
-bool grantedToSomeone(const Config& config, const dns::Name& name) {
-    return std::any_of(config.accounts.begin(), config.accounts.end(), [&](const Account& account) {
-        return std::find(account.hosts.begin(), account.hosts.end(), name) != account.hosts.end();
-    });
-}
-
 }  // namespace
 
 Result<std::vector<StaticRecord>> parseRecords(const Reader& reader, const std::vector<const toml::table*>& tables,
@@ -168,7 +162,7 @@ Result<void> checkConsistency(const Reader& reader, const Config& config,
                     return reader.at(where, "the CNAME at " + owner + " must be the only record of its name");
                 }
             }
-            if (grantedToSomeone(config, record.name)) {
+            if (grantedToAny(config.accounts, record.name)) {
                 return reader.at(where, "the CNAME at " + owner + " is an updatable host of an [[account]]; a CNAME must be alone at its name");
             }
             if (record.name == config.zone.nameserver) {

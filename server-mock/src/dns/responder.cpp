@@ -6,49 +6,20 @@
 #include <algorithm>
 
 #include "dns/answer.hpp"
+#include "dns/reply_basics.hpp"
 #include "qdyn/dns/message.hpp"
 
 namespace qdyn::server {
 
 namespace {
 
-constexpr std::size_t kHeaderSize = 12;
+using wire::headerOnlyReply;
+using wire::replyTo;
+
 constexpr std::uint16_t kTypeIxfr = 251;
 constexpr std::uint16_t kTypeAxfr = 252;
 constexpr std::uint16_t kTypeMailB = 253;
 constexpr std::uint16_t kTypeMailA = 254;
-// RFC 6891: BADVERS is extended RCODE 16; its upper eight bits (1) travel in the OPT TTL.
-constexpr std::uint32_t kBadVersOptTtl = 1U << 24U;
-
-// A reply carrying only a header: for queries too broken to decode. Built from the raw bytes
-// because the codec refused them; the id, opcode and RD bit are echoed so the client can match.
-std::vector<std::uint8_t> headerOnlyReply(std::span<const std::uint8_t> query, dns::Rcode rcode) {
-    std::vector<std::uint8_t> reply(kHeaderSize, 0);
-    reply[0] = query[0];
-    reply[1] = query[1];
-    // QR set; opcode (bits 3..6) and RD (bit 0) copied.
-    reply[2] = static_cast<std::uint8_t>(0x80U | (query[2] & 0x79U));
-    reply[3] = static_cast<std::uint8_t>(rcode);
-    return reply;
-}
-
-dns::Message replyTo(const dns::Message& query, dns::Rcode rcode) {
-    dns::Message reply;
-    reply.header.id = query.header.id;
-    reply.header.qr = true;
-    reply.header.opcode = query.header.opcode;
-    reply.header.rd = query.header.rd;
-    reply.header.cd = query.header.cd;
-    reply.header.rcode = rcode;
-    reply.questions = query.questions;
-    return reply;
-}
-
-std::size_t udpLimit(const dns::ResourceRecord* opt) {
-    if (opt == nullptr) return kClassicUdpLimit;
-    // RFC 6891 6.2.5: values below 512 are treated as 512.
-    return std::clamp<std::size_t>(opt->klass, kClassicUdpLimit, kMaxUdpPayload);
-}
 
 std::vector<std::uint8_t> finish(dns::Message& reply, const dns::ResourceRecord* queryOpt, DnsTransport transport,
                                  const CookieDecision& cookie = {}) {
@@ -56,12 +27,11 @@ std::vector<std::uint8_t> finish(dns::Message& reply, const dns::ResourceRecord*
         // Our OPT: 1232 octets, version 0, no DO (qdyn-server does not sign), the COOKIE option
         // when the query sent one.
         const auto option = cookie.responseOption();
-        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0,
-                                    dns::RawData{std::vector<std::uint8_t>(option.begin(), option.end())}});
+        reply.additional.push_back(wire::serverOpt(0, {option.begin(), option.end()}));
     }
-    auto wire = dns::encodeMessage(reply);
-    const std::size_t limit = transport == DnsTransport::Udp ? udpLimit(queryOpt) : 65535;
-    if (wire.size() <= limit) return wire;
+    auto bytes = dns::encodeMessage(reply);
+    const std::size_t limit = transport == DnsTransport::Udp ? wire::udpLimit(queryOpt) : 65535;
+    if (bytes.size() <= limit) return bytes;
     // Too big: keep the question (and OPT) so the client can retry over TCP, drop the rest.
     reply.header.tc = true;
     reply.answers.clear();
@@ -78,12 +48,11 @@ std::vector<std::uint8_t> slip(const dns::Message& message, const dns::ResourceR
     if (cookieSlipRcode(cookie.status) == CookieSlip::BadCookie && opt != nullptr) {
         reply.header.rcode = static_cast<dns::Rcode>(kBadCookieHeaderRcode);
         const auto option = cookie.responseOption();
-        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, kBadCookieOptTtl,
-                                    dns::RawData{std::vector<std::uint8_t>(option.begin(), option.end())}});
+        reply.additional.push_back(wire::serverOpt(kBadCookieOptTtl, {option.begin(), option.end()}));
         return dns::encodeMessage(reply);
     }
     reply.header.tc = true;
-    if (opt != nullptr) reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0, dns::RawData{}});
+    if (opt != nullptr) reply.additional.push_back(wire::serverOpt());
     return dns::encodeMessage(reply);
 }
 
@@ -91,7 +60,7 @@ std::vector<std::uint8_t> slip(const dns::Message& message, const dns::ResourceR
 
 std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const ZoneSnapshot& zone,
                                   DnsTransport transport, const QueryContext* context) {
-    if (query.size() < kHeaderSize) return {};
+    if (query.size() < wire::kHeaderSize) return {};
     // A response must never be answered (it would let two servers loop forever).
     if ((query[2] & 0x80U) != 0) return {};
     const auto opcode = static_cast<std::uint8_t>((query[2] >> 3U) & 0x0FU);
@@ -99,35 +68,31 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
     auto decoded = dns::decodeMessage(query);
     if (opcode != static_cast<std::uint8_t>(dns::Opcode::Query)) {
         if (!decoded) return headerOnlyReply(query, dns::Rcode::NotImp);
+        // replyTo echoes a single question only: a message packed with compressed questions
+        // must not come back larger than it went in (amplification).
         auto reply = replyTo(*decoded, dns::Rcode::NotImp);
-        // Echo a single question only, and only within the size limit: a message packed with
-        // compressed questions must not come back larger than it went in (amplification).
-        if (reply.questions.size() != 1) reply.questions.clear();
         return finish(reply, nullptr, transport);
     }
     if (!decoded) return headerOnlyReply(query, dns::Rcode::FormErr);
     const dns::Message& message = *decoded;
 
-    const dns::ResourceRecord* opt = nullptr;
-    for (const auto& rr : message.additional) {
-        if (rr.type != dns::rrtype::OPT) continue;
-        if (opt != nullptr || !rr.name.isRoot()) {  // RFC 6891 6.1.1: one OPT, owned by the root
-            auto reply = replyTo(message, dns::Rcode::FormErr);
-            reply.questions.clear();
-            return dns::encodeMessage(reply);
-        }
-        opt = &rr;
+    const auto edns = wire::checkEdns(message);
+    if (edns.malformed) {  // RFC 6891 6.1.1: one OPT, owned by the root
+        auto reply = replyTo(message, dns::Rcode::FormErr);
+        reply.questions.clear();
+        return dns::encodeMessage(reply);
     }
+    const dns::ResourceRecord* opt = edns.opt;
 
     if (message.questions.size() != 1) {
         auto reply = replyTo(message, dns::Rcode::FormErr);
         reply.questions.clear();
         return finish(reply, opt, transport);
     }
-    if (opt != nullptr && ((opt->ttl >> 16U) & 0xFFU) != 0) {
+    if (edns.badVersion) {
         // Only EDNS version 0 exists; BADVERS tells the client to fall back (RFC 6891 6.1.3).
         auto reply = replyTo(message, dns::Rcode::NoError);
-        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, kBadVersOptTtl, dns::RawData{}});
+        reply.additional.push_back(wire::serverOpt(wire::kBadVersOptTtl));
         return dns::encodeMessage(reply);
     }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "dns/reply_basics.hpp"
 #include "qdyn/dns/message.hpp"
 #include "qdyn/dns/tsig.hpp"
 
@@ -14,38 +15,22 @@ namespace {
 
 using dns::Rcode;
 
-constexpr std::size_t kHeaderSize = 12;
-// RFC 6891: BADVERS is extended RCODE 16; its upper eight bits (1) travel in the OPT TTL.
-constexpr std::uint32_t kBadVersOptTtl = 1U << 24U;
 // Names listed in one log line; a long update is summarized by its count beyond these.
 constexpr std::size_t kLoggedNames = 8;
 
-// A reply carrying only a header, for a message the codec refused: built from the raw bytes,
-// with the id and opcode echoed so that the client can match it.
+// In UPDATE the bits of RD and CD belong to the Z field (RFC 2136 2.2): never echoed.
 std::vector<std::uint8_t> headerOnlyReply(std::span<const std::uint8_t> request, Rcode rcode) {
-    std::vector<std::uint8_t> reply(kHeaderSize, 0);
-    reply[0] = request[0];
-    reply[1] = request[1];
-    reply[2] = static_cast<std::uint8_t>(0x80U | (request[2] & 0x78U));  // QR, the opcode
-    reply[3] = static_cast<std::uint8_t>(rcode);
-    return reply;
+    return wire::headerOnlyReply(request, rcode, false);
 }
 
 // RFC 2136 3.8: the header and the zone section; the prerequisite and update sections are not
 // echoed. A zone section of other than one RR is dropped too, so that a reply is never larger
 // than a request packed with compressed names (no amplification).
 dns::Message replyTo(const dns::Message& request, Rcode rcode) {
-    dns::Message reply;
-    reply.header.id = request.header.id;
-    reply.header.qr = true;
-    reply.header.opcode = dns::Opcode::Update;
-    reply.header.rcode = rcode;
-    if (request.questions.size() == 1) reply.questions = request.questions;
+    auto reply = wire::replyTo(request, rcode);
+    reply.header.rd = false;
+    reply.header.cd = false;
     return reply;
-}
-
-std::string_view transportName(DnsTransport transport) {
-    return transport == DnsTransport::Udp ? "udp" : "tcp";
 }
 
 std::string namesText(const std::vector<dns::Name>& names) {
@@ -61,9 +46,7 @@ std::string namesText(const std::vector<dns::Name>& names) {
 DnsUpdateHandler::DnsUpdateHandler(const Config& config, UpdateService& updates, Clock clock)
     : m_config(config), m_updates(updates), m_clock(std::move(clock)), m_owners(config) {
     for (const auto& keyConfig : config.tsigKeys) {
-        const auto algorithm = dns::parseTsigAlgorithm(keyConfig.algorithm);
-        if (!algorithm) continue;
-        auto key = dns::TsigKey::make(keyConfig.name.toString(), *algorithm, keyConfig.secret);
+        auto key = keyConfig.makeKey();
         if (!key || !m_keyring.add(std::move(*key))) continue;
         const auto account = std::find_if(config.accounts.begin(), config.accounts.end(),
                                           [&](const Account& a) { return a.name == keyConfig.account; });
@@ -75,8 +58,8 @@ DnsUpdateHandler::DnsUpdateHandler(const Config& config, UpdateService& updates,
 DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> wire, const IpAddress& peer,
                                                  DnsTransport transport) const {
     // Too short to answer, or itself a response (answering those lets two servers loop).
-    if (wire.size() < kHeaderSize || (wire[2] & 0x80U) != 0) return {};
-    const std::string from = "dns-update " + std::string(transportName(transport)) + " " + peer.toString();
+    if (wire.size() < wire::kHeaderSize || (wire[2] & 0x80U) != 0) return {};
+    const std::string from = "dns-update " + std::string(wire::transportName(transport)) + " " + peer.toString();
     const auto opcode = static_cast<unsigned>((wire[2] >> 3U) & 0x0FU);
     if (opcode != static_cast<unsigned>(dns::Opcode::Update)) {
         return {headerOnlyReply(wire, Rcode::NotImp), 0, from + ": NOTIMP (opcode " + std::to_string(opcode) + ")"};
@@ -118,24 +101,20 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
                             (account != nullptr ? account->name : std::string("(none)"));
     const auto answer = [&](Rcode rcode, const std::string& why, bool withOpt) {
         auto reply = replyTo(request, rcode);
-        if (withOpt) reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0, dns::RawData{}});
+        if (withOpt) reply.additional.push_back(wire::serverOpt());
         return sign(reply, who + ": " + std::string(dns::toString(rcode)) + (why.empty() ? "" : " (" + why + ")"));
     };
 
     // EDNS (RFC 6891 6.1.1, 6.1.3): at most one OPT, owned by the root, version 0; the reply
     // carries ours when the request had one.
-    const dns::ResourceRecord* opt = nullptr;
-    for (const auto& rr : request.additional) {
-        if (rr.type != dns::rrtype::OPT) continue;
-        if (opt != nullptr || !rr.name.isRoot()) return answer(Rcode::FormErr, "misplaced or repeated OPT", false);
-        opt = &rr;
-    }
-    if (opt != nullptr && ((opt->ttl >> 16U) & 0xFFU) != 0) {
+    const auto ednsCheck = wire::checkEdns(request);
+    if (ednsCheck.malformed) return answer(Rcode::FormErr, "misplaced or repeated OPT", false);
+    if (ednsCheck.badVersion) {
         auto reply = replyTo(request, Rcode::NoError);
-        reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, kBadVersOptTtl, dns::RawData{}});
+        reply.additional.push_back(wire::serverOpt(wire::kBadVersOptTtl));
         return sign(reply, who + ": BADVERS");
     }
-    const bool edns = opt != nullptr;
+    const bool edns = ednsCheck.opt != nullptr;
 
     // 3.1.1: one zone RR of type SOA naming our zone.
     if (request.questions.size() != 1) {
@@ -182,7 +161,7 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
         line += ", serial " + std::to_string(committed.serial) + ", changed" + namesText(applied.changed);
     }
     auto reply = replyTo(request, Rcode::NoError);
-    if (edns) reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0, dns::RawData{}});
+    if (edns) reply.additional.push_back(wire::serverOpt());
     return sign(reply, std::move(line), committed.ticket);
 }
 

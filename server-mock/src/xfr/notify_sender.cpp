@@ -55,10 +55,7 @@ std::vector<NotifyTarget> notifyTargets(const Config& config) {
         if (secondary.tsigKey) {
             for (const auto& key : config.tsigKeys) {
                 if (!(key.name == *secondary.tsigKey)) continue;
-                const auto algorithm = dns::parseTsigAlgorithm(key.algorithm);
-                if (!algorithm) continue;
-                if (auto made = dns::TsigKey::make(key.name.toString(), *algorithm, key.secret))
-                    target.key = std::move(*made);
+                if (auto made = key.makeKey()) target.key = std::move(*made);
             }
         }
         out.push_back(std::move(target));

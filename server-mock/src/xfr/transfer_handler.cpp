@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "dns/reply_basics.hpp"
 #include "qdyn/dns/message.hpp"
 #include "xfr/transfer_stream.hpp"
 
@@ -14,11 +15,12 @@ namespace {
 
 using dns::Rcode;
 
-constexpr std::size_t kHeaderSize = 12;
+using wire::headerOnlyReply;
+using wire::kHeaderSize;
+using wire::replyTo;
+
 constexpr std::uint16_t kTypeIxfr = 251;
 constexpr std::uint16_t kTypeAxfr = 252;
-// RFC 6891: BADVERS is extended RCODE 16; its upper eight bits (1) travel in the OPT TTL.
-constexpr std::uint32_t kBadVersOptTtl = 1U << 24U;
 constexpr std::uint32_t kHalfSerialSpace = 0x80000000U;
 
 std::uint16_t get16(std::span<const std::uint8_t> wire, std::size_t pos) noexcept {
@@ -42,49 +44,13 @@ bool serialBefore(std::uint32_t a, std::uint32_t b) noexcept {
     return distance != 0 && distance < kHalfSerialSpace;
 }
 
-std::vector<std::uint8_t> headerOnlyReply(std::span<const std::uint8_t> query, Rcode rcode) {
-    std::vector<std::uint8_t> reply(kHeaderSize, 0);
-    reply[0] = query[0];
-    reply[1] = query[1];
-    reply[2] = static_cast<std::uint8_t>(0x80U | (query[2] & 0x79U));  // QR; opcode and RD echoed
-    reply[3] = static_cast<std::uint8_t>(rcode);
-    return reply;
-}
-
-// The question is echoed only when there is exactly one, so a refusal is never larger than a
-// request packed with questions.
-dns::Message replyTo(const dns::Message& request, Rcode rcode) {
-    dns::Message reply;
-    reply.header.id = request.header.id;
-    reply.header.qr = true;
-    reply.header.opcode = request.header.opcode;
-    reply.header.rd = request.header.rd;
-    reply.header.cd = request.header.cd;
-    reply.header.rcode = rcode;
-    if (request.questions.size() == 1) reply.questions = request.questions;
-    return reply;
-}
-
-std::size_t udpLimit(const dns::Message& request) {
-    for (const auto& rr : request.additional) {
-        if (rr.type == dns::rrtype::OPT) return std::clamp<std::size_t>(rr.klass, kClassicUdpLimit, kMaxUdpPayload);
-    }
-    return kClassicUdpLimit;
-}
-
-std::string_view transportName(DnsTransport transport) {
-    return transport == DnsTransport::Udp ? "udp" : "tcp";
-}
 
 }  // namespace
 
 TransferHandler::TransferHandler(const Config& config, const ZoneJournal& journal, Clock clock, std::size_t maxMessage)
     : m_config(config), m_journal(journal), m_clock(std::move(clock)), m_maxMessage(maxMessage) {
     for (const auto& keyConfig : config.tsigKeys) {
-        const auto algorithm = dns::parseTsigAlgorithm(keyConfig.algorithm);
-        if (!algorithm) continue;
-        auto key = dns::TsigKey::make(keyConfig.name.toString(), *algorithm, keyConfig.secret);
-        if (key) static_cast<void>(m_keyring.add(std::move(*key)));
+        if (auto key = keyConfig.makeKey()) static_cast<void>(m_keyring.add(std::move(*key)));
     }
 }
 
@@ -129,7 +95,7 @@ TransferHandler::Reply TransferHandler::handle(std::span<const std::uint8_t> wir
                                                DnsTransport transport, std::shared_ptr<const ZoneSnapshot> zone) const {
     if (wire.size() < kHeaderSize || (wire[2] & 0x80U) != 0) return {};
     const std::uint64_t now = m_clock();
-    const std::string from = "dns-xfr " + std::string(transportName(transport)) + " " + peer.toString();
+    const std::string from = "dns-xfr " + std::string(wire::transportName(transport)) + " " + peer.toString();
     const dns::TsigRequestCheck check = dns::verifyRequest(wire, m_keyring, now);
     if (check.verdict == dns::TsigRequestVerdict::FormErr && !dns::decodeMessage(wire)) {
         return {DnsReply(headerOnlyReply(wire, Rcode::FormErr)), from + ": FORMERR (" + check.detail + ")"};
@@ -164,23 +130,16 @@ TransferHandler::Reply TransferHandler::transfer(const dns::TsigRequestCheck& ch
     const std::string kind = axfr ? "AXFR" : "IXFR";
     const auto single = [&](Rcode rcode, const std::string& why, std::uint32_t optTtl = 0, bool withOpt = false) {
         auto reply = replyTo(request, rcode);
-        if (withOpt)
-            reply.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, optTtl, dns::RawData{}});
+        if (withOpt) reply.additional.push_back(wire::serverOpt(optTtl));
         auto answer = dns::signServerResponse(reply, check, now);
         return Reply{answer ? DnsReply(std::move(*answer)) : DnsReply(),
                      who + ": " + kind + " " + std::string(dns::toString(rcode)) + " (" + why + ")"};
     };
 
-    const dns::ResourceRecord* opt = nullptr;
-    for (const auto& rr : request.additional) {
-        if (rr.type != dns::rrtype::OPT) continue;
-        if (opt != nullptr || !rr.name.isRoot()) return single(Rcode::FormErr, "misplaced or repeated OPT");
-        opt = &rr;
-    }
-    if (opt != nullptr && ((opt->ttl >> 16U) & 0xFFU) != 0) {
-        return single(Rcode::NoError, "BADVERS", kBadVersOptTtl, true);
-    }
-    const bool edns = opt != nullptr;
+    const auto ednsCheck = wire::checkEdns(request);
+    if (ednsCheck.malformed) return single(Rcode::FormErr, "misplaced or repeated OPT");
+    if (ednsCheck.badVersion) return single(Rcode::NoError, "BADVERS", wire::kBadVersOptTtl, true);
+    const bool edns = ednsCheck.opt != nullptr;
     switch (access(peer, check)) {
         case Access::Allowed:
             break;
@@ -241,7 +200,7 @@ TransferHandler::Reply TransferHandler::signedQuery(const dns::TsigRequestCheck&
     auto decoded = dns::decodeMessage(answer);
     if (!decoded) return {};
     auto signedAnswer = dns::signServerResponse(*decoded, check, now);
-    if (signedAnswer && transport == DnsTransport::Udp && signedAnswer->size() > udpLimit(check.message)) {
+    if (signedAnswer && transport == DnsTransport::Udp && signedAnswer->size() > wire::udpLimit(wire::checkEdns(check.message).opt)) {
         // The TSIG RR pushed it over the client's limit: truncate, so that it retries over TCP.
         decoded->header.tc = true;
         decoded->answers.clear();

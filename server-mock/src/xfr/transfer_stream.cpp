@@ -5,13 +5,14 @@
 #include <stdexcept>
 #include <utility>
 
+#include "dns/reply_basics.hpp"
 #include "qdyn_server/dns_responder.hpp"
 
 namespace qdyn::server {
 
 namespace {
 
-constexpr std::size_t kHeaderSize = 12;
+using wire::kHeaderSize;
 constexpr std::size_t kRecordFixed = 10;  // type, class, TTL, RDLENGTH
 constexpr std::size_t kPointer = 2;
 constexpr std::size_t kOptSize = 11;  // root owner, then the fixed part with RDLENGTH 0
@@ -221,7 +222,7 @@ std::vector<std::uint8_t> TransferStream::next() {
         m_done = true;
         return {};
     }
-    if (withOpt) message.additional.push_back({dns::Name(), dns::rrtype::OPT, kMaxUdpPayload, 0, dns::RawData{}});
+    if (withOpt) message.additional.push_back(wire::serverOpt());
 
     // The estimate fails only for owners spelled in another case than the origin (compression
     // is byte-exact): the real size decides, and the tail goes back for the next message.
