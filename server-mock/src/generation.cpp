@@ -1,6 +1,8 @@
 // Building a generation, and the parts of a configuration a reload cannot change.
 #include "generation.hpp"
 
+#include "accounts/credential_cache.hpp"
+
 namespace qdyn::server {
 
 namespace {
@@ -13,14 +15,25 @@ bool sameListeners(const std::vector<ListenAddress>& a, const std::vector<Listen
 
 }  // namespace
 
-Generation::Generation(Config cfg, UpdateService& updates, const ZoneJournal& journal)
-    : config(std::move(cfg)), dyndns2(config, updates), dnsUpdates(config, updates), transfers(config, journal) {}
+Generation::Generation(Config cfg, std::shared_ptr<CredentialCache> cache, UpdateService& updates,
+                       const ZoneJournal& journal)
+    : config(std::move(cfg)),
+      credentials(std::move(cache)),
+      dyndns2(config, updates, credentials.get()),
+      dnsUpdates(config, updates),
+      transfers(config, journal) {}
 
 Result<std::shared_ptr<const Generation>> Generation::make(Config config, UpdateService& updates,
-                                                           const ZoneJournal& journal) {
-    auto generation = std::make_shared<Generation>(std::move(config), updates, journal);
-    if (generation->config.dns.cookies.enabled) {
-        auto cookies = ServerCookies::create(generation->config.dns.cookies);
+                                                           const ZoneJournal& journal, const Generation* previous) {
+    auto credentials = previous != nullptr ? previous->credentials : std::make_shared<CredentialCache>();
+    auto generation = std::make_shared<Generation>(std::move(config), std::move(credentials), updates, journal);
+    const auto& cookieOptions = generation->config.dns.cookies;
+    const bool keepRandomSecret = previous != nullptr && previous->cookies && !previous->config.dns.cookies.secret &&
+                                  cookieOptions.enabled && !cookieOptions.secret;
+    if (keepRandomSecret) {
+        generation->cookies = previous->cookies;
+    } else if (cookieOptions.enabled) {
+        auto cookies = ServerCookies::create(cookieOptions);
         if (!cookies) return makeError("DNS cookies: " + cookies.message());
         generation->cookies = std::move(*cookies);
     }

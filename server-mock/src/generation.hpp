@@ -18,15 +18,20 @@ namespace qdyn::server {
 
 class Generation {
 public:
-    // Fails when the DNS cookie secret cannot be set up (OpenSSL without SipHash).
+    // Fails when the DNS cookie secret cannot be set up (OpenSSL without SipHash). On a reload,
+    // `previous` hands over what must outlive a configuration: the verified-credentials cache
+    // and a random cookie secret (so clients' cookies and logins stay valid across SIGHUP).
     static Result<std::shared_ptr<const Generation>> make(Config config, UpdateService& updates,
-                                                          const ZoneJournal& journal);
+                                                          const ZoneJournal& journal,
+                                                          const Generation* previous = nullptr);
 
-    Generation(Config config, UpdateService& updates, const ZoneJournal& journal);
+    Generation(Config config, std::shared_ptr<CredentialCache> credentials, UpdateService& updates,
+               const ZoneJournal& journal);
     Generation(const Generation&) = delete;
     Generation& operator=(const Generation&) = delete;
 
     Config config;  // first: the handlers below hold references into it
+    std::shared_ptr<CredentialCache> credentials;  // shared with the generations that follow
     Dyndns2Handler dyndns2;
     DnsUpdateHandler dnsUpdates;
     TransferHandler transfers;  // AXFR/IXFR to the [[secondary]] servers, and their signed queries

@@ -223,7 +223,7 @@ struct Server::Impl {
         if (auto why = restartNeededFor(running->config, next)) {
             return makeError(*why + "; that needs a restart, the running configuration stays");
         }
-        auto made = Generation::make(std::move(next), updates, journal);
+        auto made = Generation::make(std::move(next), updates, journal, running.get());
         if (!made) return made.error();
         const auto& fresh = *made;
         if (auto rebuilt = updates.reconfigure(std::shared_ptr<const Config>(fresh, &fresh->config)); !rebuilt) {
