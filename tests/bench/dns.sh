@@ -180,6 +180,7 @@ options {
   pid-file "$work/bind/named.pid"; session-keyfile "$work/bind/session.key";
   managed-keys-directory "$work/bind"; recursion no; dnssec-validation no; allow-query { any; };
   notify no;
+  reuseport no;  # a port another server holds fails loudly instead of sharing the queries
 };
 controls { };
 zone "$ORIGIN" { type primary; file "$work/zone/zone.db"; };

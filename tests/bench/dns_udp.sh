@@ -45,14 +45,17 @@ cat >"$work/named/named.conf" <<CONF
 options { directory "$work/named"; listen-on port $named_port { 127.0.0.1; }; listen-on-v6 { none; };
   pid-file "$work/named/named.pid"; session-keyfile "$work/named/session.key";
   managed-keys-directory "$work/named"; recursion no; dnssec-validation no; allow-query { any; };
-  notify no; rate-limit { responses-per-second 0; }; };
+  notify no; rate-limit { responses-per-second 0; };
+  reuseport no; };  # a port another server holds fails loudly instead of sharing the queries
 controls { };
 zone "dyn.example.test" { type primary; file "$work/named/zone"; };
 CONF
 named -g -c "$work/named/named.conf" -n 1 >"$work/named.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
+# Bounded well below the test's timeout, so a named that never answers is reported as such.
+for _ in $(seq 1 30); do
   [[ "$(dig @127.0.0.1 -p "$named_port" home.dyn.example.test A +short +time=1 +tries=1 2>/dev/null)" == "203.0.113.7" ]] && break
+  kill -0 "${pids[1]}" 2>/dev/null || { echo "dns_udp: named exited" >&2; tail -n 20 "$work/named.log" >&2; exit 1; }
   sleep 0.1
 done
 

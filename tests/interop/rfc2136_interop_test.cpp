@@ -69,7 +69,10 @@ protected:
                         " { 127.0.0.1; }; listen-on-v6 { none; };\n"
                         "  pid-file \"" + dir + "/named.pid\"; session-keyfile \"" + dir +
                         "/session.key\"; managed-keys-directory \"" + dir + "\";\n"
-                        "  recursion no; dnssec-validation no; allow-query { any; }; notify no; };\n"
+                        "  recursion no; dnssec-validation no; allow-query { any; }; notify no;\n"
+                        // Without SO_REUSEPORT a port another test server holds fails loudly
+                        // instead of splitting the queries between the two servers.
+                        "  reuseport no; };\n"
                         "controls { };\n"
                         "include \"" + dir + "/ddns-key.conf\";\n"
                         "zone \"dyn.example.test\" { type primary; file \"dyn.example.test.zone\";\n"
