@@ -22,7 +22,7 @@ using config::Reader;
 // `accountsText`: the content of the [accounts] file when the caller has it (the commands);
 // nullopt reads the file from disk.
 Result<Config> parseDocument(const Reader& reader, const toml::table& root, std::optional<std::string_view> accountsText) {
-    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "accounts"}, "the top level");
+    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "forward", "accounts"}, "the top level");
         !keys) {
         return keys.error();
     }
@@ -104,9 +104,18 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
 
     auto secondaryTables = reader.tableArray(root, "secondary");
     if (!secondaryTables) return secondaryTables.error();
-    auto secondaries = config::parseSecondaries(reader, *secondaryTables, config.tsigKeys, *keyTables);
+    auto secondaries = config::parseSecondaries(reader, *secondaryTables, config.tsigKeys);
     if (!secondaries) return secondaries.error();
     config.secondaries = std::move(*secondaries);
+
+    auto forwardTable = reader.optionalTable(root, "forward");
+    if (!forwardTable) return forwardTable.error();
+    if (*forwardTable != nullptr) {
+        auto forward = config::parseForward(reader, **forwardTable, config.zone, config.tsigKeys);
+        if (!forward) return forward.error();
+        config.forward = std::move(*forward);
+    }
+    if (auto used = config::checkKeysUsed(reader, config, *keyTables); !used) return used.error();
 
     auto recordTables = reader.tableArray(root, "record");
     if (!recordTables) return recordTables.error();

@@ -1,6 +1,8 @@
 // Building a generation, and the parts of a configuration a reload cannot change.
 #include "generation.hpp"
 
+#include <algorithm>
+
 #include "accounts/credential_cache.hpp"
 
 namespace qdyn::server {
@@ -11,6 +13,18 @@ bool sameListeners(const std::vector<ListenAddress>& a, const std::vector<Listen
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const ListenAddress& x, const ListenAddress& y) {
         return x.address == y.address && x.port == y.port;
     });
+}
+
+// True when the key `name` has the same algorithm and secret in both configurations.
+bool sameKey(const Config& running, const Config& next, const dns::Name& name) {
+    const auto find = [&](const Config& config) {
+        return std::find_if(config.tsigKeys.begin(), config.tsigKeys.end(),
+                            [&](const TsigKeyConfig& key) { return key.name == name; });
+    };
+    const auto a = find(running);
+    const auto b = find(next);
+    if (a == running.tsigKeys.end() || b == next.tsigKeys.end()) return a == running.tsigKeys.end() && b == next.tsigKeys.end();
+    return a->algorithm == b->algorithm && a->secret == b->secret;
 }
 
 }  // namespace
@@ -52,6 +66,8 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
         return "the [dns] TCP limits changed";
     }
     if (running.dns.ixfrJournal != next.dns.ixfrJournal) return "[dns] ixfr_journal changed";
+    if (running.forward != next.forward) return "[forward] changed";
+    if (running.forward && !sameKey(running, next, running.forward->tsigKey)) return "the [forward] TSIG key changed";
     return std::nullopt;
 }
 

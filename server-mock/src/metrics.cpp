@@ -49,7 +49,7 @@ void Metrics::countAuthFailure(const std::string& protocol) {
     ++m_authFailures[protocol];
 }
 
-std::string Metrics::render(const ZoneSnapshot& zone, const Store* store) const {
+std::string Metrics::render(const ZoneSnapshot& zone, const Store* store, const ForwardStats* forward) const {
     std::ostringstream out;
     header(out, "qdyn_dns_responses_total", "counter", "DNS answers sent, by transport and header rcode.");
     for (std::size_t t = 0; t < 2; ++t) {
@@ -92,6 +92,13 @@ std::string Metrics::render(const ZoneSnapshot& zone, const Store* store) const 
         header(out, "qdyn_store_commit_seconds", "gauge", "Duration of the last and the slowest commit.");
         out << "qdyn_store_commit_seconds{which=\"last\"} " << seconds(stats.lastCommit) << '\n';
         out << "qdyn_store_commit_seconds{which=\"max\"} " << seconds(stats.maxCommit) << '\n';
+    }
+    if (forward != nullptr) {
+        header(out, "qdyn_forward_messages_total", "counter", "UPDATE messages sent to the [forward] primary, by result.");
+        out << "qdyn_forward_messages_total{result=\"accepted\"} " << forward->accepted << '\n';
+        out << "qdyn_forward_messages_total{result=\"failed\"} " << forward->failed << '\n';
+        header(out, "qdyn_forward_pending_rrsets", "gauge", "RRsets waiting to be sent to the [forward] primary.");
+        out << "qdyn_forward_pending_rrsets " << forward->pending << '\n';
     }
     return out.str();
 }

@@ -16,6 +16,13 @@
 
 namespace qdyn::server {
 
+// The forwarder's figures at scrape time ([forward]).
+struct ForwardStats {
+    std::uint64_t accepted = 0;  // UPDATE messages the primary applied
+    std::uint64_t failed = 0;    // attempts that failed (no answer, refused, bad TSIG)
+    std::size_t pending = 0;     // RRsets waiting to be sent
+};
+
 class Metrics {
 public:
     // rcode: the 4-bit header RCODE of a sent answer; a dropped query counts as `dropped`.
@@ -24,8 +31,10 @@ public:
     void countUpdate(const std::string& protocol, const std::string& outcome);
     void countAuthFailure(const std::string& protocol);
 
-    // The whole exposition; `zone` and `store` (may be null) add gauges read at scrape time.
-    [[nodiscard]] std::string render(const ZoneSnapshot& zone, const Store* store) const;
+    // The whole exposition; `zone`, `store` and `forward` (both may be null) add figures read at
+    // scrape time.
+    [[nodiscard]] std::string render(const ZoneSnapshot& zone, const Store* store,
+                                     const ForwardStats* forward = nullptr) const;
 
 private:
     static constexpr std::size_t kRcodes = 16;

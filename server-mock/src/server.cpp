@@ -26,6 +26,7 @@
 #include "qdyn_server/store.hpp"
 #include "qdyn_server/update_service.hpp"
 #include "qdyn_server/zone.hpp"
+#include "forward/forwarder.hpp"
 #include "xfr/journal.hpp"
 #include "xfr/notify_sender.hpp"
 #include "xfr/transfer_handler.hpp"
@@ -55,6 +56,9 @@ std::shared_ptr<const ZoneSnapshot> initialSnapshot(const Config& config, std::o
 
 using wire::kHeaderSize;
 
+// How long a stopping server keeps sending what the [forward] primary has not yet accepted.
+constexpr std::chrono::milliseconds kForwardGrace{2000};
+
 bool isUpdateRequest(std::span<const std::uint8_t> message) {
     return message.size() >= kHeaderSize && (message[2] & 0x80U) == 0 &&
            ((message[2] >> 3U) & 0x0FU) == static_cast<unsigned>(dns::Opcode::Update);
@@ -83,7 +87,9 @@ struct Server::Impl {
         router.add("/metrics", {"GET"}, [this](const HttpRequestInfo&) {
             HttpReply reply;
             reply.contentType = "text/plain; version=0.0.4; charset=utf-8";
-            reply.body = metrics.render(*zone.snapshot(), store.get());
+            std::optional<ForwardStats> forward;
+            if (forwarder) forward = ForwardStats{forwarder->accepted(), forwarder->failed(), forwarder->pending()};
+            reply.body = metrics.render(*zone.snapshot(), store.get(), forward ? &*forward : nullptr);
             return reply;
         });
     }
@@ -192,6 +198,25 @@ struct Server::Impl {
         }
         notifier->setTargets(notifyTargets(config));
         notifier->notify();
+    }
+
+    // --- forward mode: every change also goes to an external primary ---
+
+    // Runs before the io thread starts. The primary first gets the whole dynamic state (it may
+    // have missed changes while this server was down), then every change as it happens.
+    Result<void> startForward() {
+        if (!config.forward || forwarder) return {};
+        auto target = forwardTarget(config);
+        if (!target) return target.error();
+        forwarder = std::make_unique<Forwarder>(zone, std::move(*target));
+        updates.addListener(*forwarder);
+        if (config.forward->resyncOnStart) {
+            std::vector<dns::Name> hosts;
+            for (const auto& account : config.accounts) hosts.insert(hosts.end(), account.hosts.begin(), account.hosts.end());
+            forwarder->resyncAll(hosts);
+        }
+        forwarder->start();
+        return {};
     }
 
     // A reload may change the [[secondary]] list and keys: NOTIFY follows on the io thread.
@@ -341,6 +366,7 @@ struct Server::Impl {
     asio::io_context io{1};
     asio::steady_timer expiryTimer{io};
     std::shared_ptr<NotifySender> notifier;  // after io: its sockets belong to io
+    std::unique_ptr<Forwarder> forwarder;    // [forward]; registered with `updates` by startForward()
     // After io: destroyed first, so its last callbacks can still post to io.
     std::unique_ptr<Store> store;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -367,6 +393,7 @@ Result<void> Server::start() {
     if (!first) return first.error();
     impl.generation.store(*first);
     impl.startSecondaries();
+    if (auto forwarding = impl.startForward(); !forwarding) return forwarding;
     if (auto opened = impl.openListeners(); !opened) {
         impl.stopListeners();
         impl.udp.clear();
@@ -408,6 +435,8 @@ void Server::stop() {
     if (impl.store) impl.store->close();
     impl.work.reset();
     impl.thread.join();
+    // Nothing changes the zone any more: give the primary what is still queued, briefly.
+    if (impl.forwarder) impl.forwarder->stop(kForwardGrace);
     impl.state = Impl::State::Stopped;
 }
 

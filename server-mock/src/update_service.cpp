@@ -241,8 +241,11 @@ Result<void> UpdateService::reconfigure(std::shared_ptr<const Config> next) {
     auto base = buildInitialSnapshot(*next, current->soa.serial);
     if (!base) return base.error();
     std::vector<StoredName> dynamic;
+    std::vector<RRsetKey> dynamicBefore;
     current->forEach([&](const dns::Name& name, const Node& node) {
-        if (node.hasDynamicData()) dynamic.push_back(toStored(name, node));
+        if (!node.hasDynamicData()) return;
+        dynamic.push_back(toStored(name, node));
+        for (const auto& rrset : dynamic.back().rrsets) dynamicBefore.push_back(RRsetKey{name, rrset.type});
     });
     auto previous = std::exchange(m_config, std::move(next));
     ZoneEditor editor(**base);
@@ -260,7 +263,7 @@ Result<void> UpdateService::reconfigure(std::shared_ptr<const Config> next) {
     if (m_store != nullptr) m_store->enqueue(StoreWrite{serial, {}, std::move(droppedNames)});
     m_zone.publish(editor.finish(serial));
     // The records of the rebuilt zone are not diffed: secondaries take a full transfer.
-    announce(ZoneChange{current->soa.serial, serial, {}, {}, false});
+    announce(ZoneChange{current->soa.serial, serial, {}, {}, false, std::move(dynamicBefore)});
     return {};
 }
 

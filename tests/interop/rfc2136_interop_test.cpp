@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "bind_primary.hpp"
 #include "peer_programs.hpp"
 #include "process.hpp"
 #include "qdyn/dns/transport.hpp"
@@ -56,28 +57,9 @@ protected:
     }
 
     void startBind() {
-        const std::string named = programPath("named");
-        if (named.empty()) GTEST_FAIL() << "named is not installed (package bind9)";
         m_reader = programPath("dig");
         if (m_reader.empty()) GTEST_FAIL() << "dig is not installed (package bind9-dnsutils)";
-        const std::string dir = m_dir.path().string();
-        m_dir.write("ddns-key.conf", std::string("key \"") + kKeyName + "\" {\n\talgorithm hmac-sha256;\n\tsecret \"" +
-                                         kSecret + "\";\n};\n");
-        m_dir.write("dyn.example.test.zone", kZoneFile);
-        m_dir.write("named.conf",
-                    "options { directory \"" + dir + "\"; listen-on port " + std::to_string(m_port) +
-                        " { 127.0.0.1; }; listen-on-v6 { none; };\n"
-                        "  pid-file \"" + dir + "/named.pid\"; session-keyfile \"" + dir +
-                        "/session.key\"; managed-keys-directory \"" + dir + "\";\n"
-                        "  recursion no; dnssec-validation no; allow-query { any; }; notify no;\n"
-                        // Without SO_REUSEPORT a port another test server holds fails loudly
-                        // instead of splitting the queries between the two servers.
-                        "  reuseport no; };\n"
-                        "controls { };\n"
-                        "include \"" + dir + "/ddns-key.conf\";\n"
-                        "zone \"dyn.example.test\" { type primary; file \"dyn.example.test.zone\";\n"
-                        "  update-policy { grant ddns-key zonesub ANY; }; };\n");
-        ASSERT_TRUE(m_server.start({named, "-g", "-c", dir + "/named.conf"}));
+        ASSERT_TRUE(startBindPrimary(m_server, m_dir, BindPrimary{kZone, kZoneFile, kKeyName, kSecret, m_port}));
     }
 
     void startKnot() {
@@ -101,18 +83,7 @@ protected:
         ASSERT_TRUE(m_server.start({knotd, "-c", config.string()}));
     }
 
-    // Polls the SOA until the server answers for the zone (named and knotd load in the background).
-    void waitUntilServing() {
-        const dns::ServerAddress server{IpAddress::parse("127.0.0.1").value(), m_port};
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto reply = dns::exchangeUdp(server, dns::makeQuery(dns::Name::parse(kZone).value(), dns::rrtype::SOA),
-                                          dns::QueryOptions{std::chrono::milliseconds(200), 1});
-            if (reply && reply->header.rcode == dns::Rcode::NoError && !reply->answers.empty()) return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        FAIL() << "the DNS server did not serve " << kZone << " on port " << m_port;
-    }
+    void waitUntilServing() { ASSERT_TRUE(waitForZone(m_port, kZone)); }
 
     // What dig/kdig see: the sorted +short lines for a type.
     std::string read(const std::string& type) {

@@ -78,8 +78,8 @@ TEST(ServerConfigSecondaryTest, NamesEveryMistakeWithItsLine) {
 
 TEST(ServerConfigSecondaryTest, AKeyWithoutAccountMustServeASecondary) {
     EXPECT_EQ(errorOf(kBase),
-              "server.toml:5: [[tsig_key]] 'xfr-key.' has no account and no [[secondary]] names it, "
-              "so it signs nothing");
+              "server.toml:5: [[tsig_key]] 'xfr-key.' has no account and neither a [[secondary]] nor [forward] "
+              "names it, so it signs nothing");
 }
 
 }  // namespace

@@ -69,4 +69,25 @@ TEST_F(GenerationTest, AConfiguredSecretReplacesTheRandomOne) {
     EXPECT_EQ(cookieAcrossReload(*second, *third), CookieStatus::Valid);  // the same configured secret
 }
 
+TEST_F(GenerationTest, AChangedForwardSectionOrItsKeyNeedsARestart) {
+    auto running = config();
+    running.tsigKeys.push_back({name("fwd-key"), "hmac-sha256", "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=", ""});
+    ForwardConfig forward;
+    forward.server = {ip("192.0.2.53"), 53};
+    forward.zone = name("dyn.example.test");
+    forward.tsigKey = name("fwd-key");
+    running.forward = forward;
+    EXPECT_EQ(restartNeededFor(running, running), std::nullopt);
+
+    auto otherServer = running;
+    otherServer.forward->server.port = 5353;
+    EXPECT_EQ(restartNeededFor(running, otherServer), "[forward] changed");
+    auto none = running;
+    none.forward.reset();
+    EXPECT_EQ(restartNeededFor(running, none), "[forward] changed");
+    auto otherSecret = running;
+    otherSecret.tsigKeys.back().secret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    EXPECT_EQ(restartNeededFor(running, otherSecret), "the [forward] TSIG key changed");
+}
+
 }  // namespace

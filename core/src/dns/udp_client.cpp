@@ -23,12 +23,12 @@ namespace {
 
 udp::endpoint toEndpoint(const ServerAddress& server) { return {toAsioAddress(server.address), server.port}; }
 
+}  // namespace
+
 std::uint16_t randomId() {
     static thread_local std::mt19937 generator{std::random_device{}()};
     return static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(0, 0xffff)(generator));
 }
-
-}  // namespace
 
 bool replyMatches(const Message& query, const Message& reply) {
     if (!reply.header.qr || reply.header.id != query.header.id) return false;

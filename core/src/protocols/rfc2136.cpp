@@ -4,17 +4,11 @@
 #include "qdyn/protocols/rfc2136.hpp"
 
 #include <charconv>
-#include <random>
 #include <utility>
 
 namespace qdyn::rfc2136 {
 
 namespace {
-
-std::uint16_t randomId() {
-    static thread_local std::mt19937 generator{std::random_device{}()};
-    return static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(0, 0xffff)(generator));
-}
 
 std::string_view meaning(dns::Rcode rcode) noexcept {
     switch (rcode) {
@@ -208,7 +202,7 @@ HostOutcome Client::updateHost(const std::string& host, const UpdateRequest& req
         return outcome(host, OutcomeClass::HostRejected, "NOTZONE", "not inside the zone " + zone.toString());
     }
 
-    const dns::Message message = buildUpdate(zone, *name, request.ipv4, request.ipv6, m_settings.ttl, randomId());
+    const dns::Message message = buildUpdate(zone, *name, request.ipv4, request.ipv6, m_settings.ttl, dns::randomId());
     const auto now = [this] { return m_settings.clock ? m_settings.clock() : dns::tsigNow(); };
     std::optional<dns::SignedRequest> signedRequest;
     if (m_settings.key) {

@@ -11,6 +11,7 @@
 
 #include "qdyn/dns/message.hpp"
 #include "qdyn/dns/name.hpp"
+#include "qdyn/dns/transport.hpp"
 #include "qdyn/dns/tsig.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
@@ -72,6 +73,19 @@ struct SecondaryConfig {
     std::optional<dns::Name> tsigKey;  // a [[tsig_key]] its transfers must be signed with; it signs our NOTIFYs
 };
 
+// [forward]: an external primary that receives every accepted change as well (dynonym's model,
+// seed 004): one TSIG-signed RFC 2136 UPDATE per change, retried until the primary accepts it.
+struct ForwardConfig {
+    dns::ServerAddress server;             // the primary's DNS address and port
+    dns::Name zone;                        // the primary's zone; holds [zone] origin (default: the origin)
+    dns::Name tsigKey;                     // a [[tsig_key]] that signs the UPDATEs
+    std::uint32_t timeoutMs = 2000;        // per attempt (UDP, then TCP for large messages)
+    std::uint32_t retryMax = 300;          // seconds; the retry delay doubles from 1 s up to this
+    bool resyncOnStart = true;             // send every dynamic RRset once at start-up
+
+    friend bool operator==(const ForwardConfig&, const ForwardConfig&) = default;
+};
+
 // [[host]]: settings of one updatable host that differ from the zone's defaults.
 struct HostSettings {
     dns::Name name;
@@ -113,6 +127,7 @@ struct Config {
     std::vector<HostSettings> hosts;
     std::vector<TsigKeyConfig> tsigKeys;
     std::vector<SecondaryConfig> secondaries;
+    std::optional<ForwardConfig> forward;
     // [store] path: the SQLite file holding the dynamic records. Empty: updates live in memory
     // only and are lost on restart (the server says so when it starts).
     std::filesystem::path storePath;

@@ -48,15 +48,28 @@ struct UpdateOutcome {
     Store::Ticket ticket = 0; // the durable write to wait for before acknowledging; 0: none
 };
 
+// One RRset of the zone by owner and type.
+struct RRsetKey {
+    dns::Name name;
+    std::uint16_t type = 0;
+    friend bool operator==(const RRsetKey&, const RRsetKey&) = default;
+};
+
+struct RRsetKeyHash {
+    std::size_t operator()(const RRsetKey& key) const noexcept { return dns::NameHash{}(key.name) * 31U + key.type; }
+};
+
 // What one change of the zone did to what is served, for the consumers that follow the zone
-// (the IXFR journal, NOTIFY). `complete` is false when the zone was rebuilt as a whole (a
-// reload): only the serials are known then, not the records.
+// (the IXFR journal, NOTIFY, the forwarder). `complete` is false when the zone was rebuilt as a
+// whole (a reload): only the serials are known then, not the records, and `dynamicBefore` lists
+// the dynamic RRsets of the old version (the only ones a reload can take away or keep).
 struct ZoneChange {
     std::uint32_t oldSerial = 0;
     std::uint32_t newSerial = 0;
     std::vector<dns::ResourceRecord> removed;  // served before, not after
     std::vector<dns::ResourceRecord> added;    // served after, not before
     bool complete = true;
+    std::vector<RRsetKey> dynamicBefore{};
 };
 
 // Told of every change of what is served, in serial order, under the write lock, right after

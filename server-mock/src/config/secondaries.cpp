@@ -14,8 +14,7 @@ constexpr std::int64_t kMaxPort = 65535;
 
 Result<std::vector<SecondaryConfig>> parseSecondaries(const Reader& reader,
                                                       const std::vector<const toml::table*>& tables,
-                                                      const std::vector<TsigKeyConfig>& keys,
-                                                      const std::vector<const toml::table*>& keyTables) {
+                                                      const std::vector<TsigKeyConfig>& keys) {
     std::vector<SecondaryConfig> out;
     for (const auto* table : tables) {
         if (auto allowed = reader.onlyKeys(*table, {"address", "port", "tsig_key"}, "[[secondary]]"); !allowed) {
@@ -51,19 +50,30 @@ Result<std::vector<SecondaryConfig>> parseSecondaries(const Reader& reader,
         }
         out.push_back(std::move(secondary));
     }
-    // A key with no account and no secondary would verify requests and then allow nothing: most
-    // likely a forgotten `account` line, so say so rather than REFUSE every update later.
-    for (std::size_t i = 0; i < keys.size() && i < keyTables.size(); ++i) {
-        if (!keys[i].account.empty()) continue;
-        const bool used = std::any_of(out.begin(), out.end(), [&](const SecondaryConfig& secondary) {
-            return secondary.tsigKey && *secondary.tsigKey == keys[i].name;
-        });
-        if (!used) {
-            return reader.at(*keyTables[i], "[[tsig_key]] '" + keys[i].name.toString() +
-                                                "' has no account and no [[secondary]] names it, so it signs nothing");
+    return out;
+}
+
+}  // namespace qdyn::server::config
+
+namespace qdyn::server::config {
+
+Result<void> checkKeysUsed(const Reader& reader, const Config& config, const std::vector<const toml::table*>& keyTables) {
+    // A key with no account that neither a secondary nor [forward] uses would verify requests
+    // and then allow nothing: most likely a forgotten `account` line, so say so rather than
+    // REFUSE every update later.
+    for (std::size_t i = 0; i < config.tsigKeys.size() && i < keyTables.size(); ++i) {
+        const auto& key = config.tsigKeys[i];
+        if (!key.account.empty()) continue;
+        const bool bySecondary = std::any_of(config.secondaries.begin(), config.secondaries.end(),
+                                             [&](const SecondaryConfig& s) { return s.tsigKey && *s.tsigKey == key.name; });
+        const bool byForward = config.forward && config.forward->tsigKey == key.name;
+        if (!bySecondary && !byForward) {
+            return reader.at(*keyTables[i], "[[tsig_key]] '" + key.name.toString() +
+                                                "' has no account and neither a [[secondary]] nor [forward] names it, "
+                                                "so it signs nothing");
         }
     }
-    return out;
+    return {};
 }
 
 }  // namespace qdyn::server::config

@@ -15,11 +15,15 @@ Result<Account> parseAccount(const Reader& reader, const toml::table& table, con
 // [[tsig_key]] entries; a key names an existing account, or none (transfers only).
 Result<std::vector<TsigKeyConfig>> parseTsigKeys(const Reader& reader, const std::vector<const toml::table*>& tables,
                                                  const std::vector<Account>& accounts);
-// [[secondary]] entries; their keys are [[tsig_key]]s, and every key without an account must be
-// named by one of them (it would sign nothing otherwise).
+// [[secondary]] entries; their keys are [[tsig_key]]s.
 Result<std::vector<SecondaryConfig>> parseSecondaries(const Reader& reader, const std::vector<const toml::table*>& tables,
-                                                      const std::vector<TsigKeyConfig>& keys,
-                                                      const std::vector<const toml::table*>& keyTables);
+                                                      const std::vector<TsigKeyConfig>& keys);
+// [forward]: the external primary, its zone (holding ours) and its [[tsig_key]].
+Result<ForwardConfig> parseForward(const Reader& reader, const toml::table& table, const ZoneConfig& zone,
+                                   const std::vector<TsigKeyConfig>& keys);
+// Every key without an account must be named by a [[secondary]] or [forward] (it would sign
+// nothing otherwise). `keyTables` locate the keys of the main file, in order.
+Result<void> checkKeysUsed(const Reader& reader, const Config& config, const std::vector<const toml::table*>& keyTables);
 // [[record]] entries, checked against each other and the zone.
 Result<std::vector<StaticRecord>> parseRecords(const Reader& reader, const std::vector<const toml::table*>& tables,
                                                const ZoneConfig& zone);

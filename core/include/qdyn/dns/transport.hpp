@@ -17,6 +17,7 @@ namespace qdyn::dns {
 struct ServerAddress {
     IpAddress address;
     std::uint16_t port = 53;
+    friend bool operator==(const ServerAddress&, const ServerAddress&) = default;
 };
 
 struct QueryOptions {
@@ -49,6 +50,9 @@ Result<Message> exchangeTcp(const ServerAddress& server, const Message& query, c
 Result<Reply> exchangeWire(const ServerAddress& server, const Message& query, std::span<const std::uint8_t> wire,
                            const QueryOptions& options = {});
 Result<Message> exchange(const ServerAddress& server, const Message& query, const QueryOptions& options = {});
+
+// A random message id (per-thread generator seeded from std::random_device).
+std::uint16_t randomId();
 
 // A fresh query message with a random id for (name, type, IN), RD clear.
 Message makeQuery(const Name& name, std::uint16_t type);
