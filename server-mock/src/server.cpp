@@ -26,6 +26,7 @@
 #include "qdyn_server/store.hpp"
 #include "qdyn_server/update_service.hpp"
 #include "qdyn_server/zone.hpp"
+#include "dns/answer_cache.hpp"
 #include "forward/forwarder.hpp"
 #include "xfr/journal.hpp"
 #include "xfr/notify_sender.hpp"
@@ -152,10 +153,31 @@ struct Server::Impl {
         const auto gen = current();
         if (TransferHandler::handles(message)) return handleTransfer(*gen, message, peer, transport);
         if (!isUpdateRequest(message)) {
-            const QueryContext context{peer, std::chrono::system_clock::now(), RateLimiter::Clock::now(),
-                                       gen->cookies ? &*gen->cookies : nullptr,
-                                       limited(*gen, peer, transport) ? limiter.get() : nullptr};
-            auto reply = respond(message, *zone.snapshot(), transport, &context);
+            QueryContext context{peer, std::chrono::system_clock::now(), RateLimiter::Clock::now(),
+                                 gen->cookies ? &*gen->cookies : nullptr,
+                                 limited(*gen, peer, transport) ? limiter.get() : nullptr};
+            const auto snapshot = zone.snapshot();
+            if (!AnswerCache::cacheable(message)) {
+                auto reply = respond(message, *snapshot, transport, &context);
+                countDnsAnswer(reply, transport);
+                return reply;
+            }
+            // A plain query: the rate limit first (as the responder would), then the cache.
+            if (context.limiter != nullptr) {
+                context.decided = context.limiter->check(peer, context.steadyNow);
+                if (*context.decided == RateDecision::Drop) {
+                    metrics.countDropped(false);
+                    return DnsReply();
+                }
+            }
+            if (!context.decided || *context.decided == RateDecision::Allow) {
+                if (auto cached = answers.find(message, snapshot, gen, transport); !cached.empty()) {
+                    countDnsAnswer(cached, transport);
+                    return cached;
+                }
+            }
+            auto reply = respond(message, *snapshot, transport, &context);
+            if (!context.decided || *context.decided == RateDecision::Allow) answers.remember(message, reply, transport);
             countDnsAnswer(reply, transport);
             return reply;
         }
@@ -360,6 +382,7 @@ struct Server::Impl {
     UpdateService updates;
     std::atomic<std::shared_ptr<const Generation>> generation;  // set by start(), replaced by reload()
     std::unique_ptr<RateLimiter> limiter;  // used and replaced on the io thread only
+    AnswerCache answers;                   // io thread only
     HttpRouter router;
 
     ZoneJournal journal{config.dns.ixfrJournal};  // registered with `updates` by startSecondaries()

@@ -14,6 +14,8 @@
 #   QDYN_BENCH_BIG_HOSTS   hosts in the big zone (default 1000000; 0 skips that part)
 #   QDYN_BENCH_CLIENTS     dnsperf clients, i.e. sockets or TCP connections (default 4)
 #   QDYN_BENCH_OUTSTANDING dnsperf queries in flight at most (default 100)
+#   QDYN_BENCH_PEERS       the peers to compare with (default "nsd knot bind"; fewer for a
+#                          quick look while working, never for the figures that count)
 set -euo pipefail
 
 BUILD="$(cd "${1:?usage: dns.sh BUILD_DIR [SECONDS]}" && pwd)"
@@ -22,8 +24,11 @@ BIG_HOSTS="${QDYN_BENCH_BIG_HOSTS:-1000000}"
 CLIENTS="${QDYN_BENCH_CLIENTS:-4}"
 OUTSTANDING="${QDYN_BENCH_OUTSTANDING:-100}"
 ORIGIN="dyn.example.test"
-SERVERS=(qdyn nsd knot bind)
-PEERS=(nsd knot bind)
+read -r -a PEERS <<<"${QDYN_BENCH_PEERS:-nsd knot bind}"
+for peer in "${PEERS[@]}"; do
+  [[ "$peer" == nsd || "$peer" == knot || "$peer" == bind ]] || { echo "dns: unknown peer '$peer'" >&2; exit 1; }
+done
+SERVERS=(qdyn "${PEERS[@]}")
 # Targets from the issue.
 TARGET_CPU_RATIO=1.5
 TARGET_BIG_START_S=3

@@ -1,9 +1,13 @@
 // Fuzz target: qdyn-server's DNS responder on arbitrary query bytes. Every answer it produces must
-// itself be a valid DNS message, fit the UDP limit, and echo the query id.
+// itself be a valid DNS message, fit the UDP limit, and echo the query id. A query the answer
+// cache takes must get from the cache exactly what the responder makes, under any other id.
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <span>
+#include <vector>
 
+#include "dns/answer_cache.hpp"
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/config.hpp"
 #include "qdyn_server/dns_responder.hpp"
@@ -60,6 +64,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (transport == qdyn::server::DnsTransport::Udp && answer.size() > qdyn::server::kMaxUdpPayload) std::abort();
             if (answer.size() < 12 || size < 2 || answer[0] != data[0] || answer[1] != data[1]) std::abort();
             if (!qdyn::dns::decodeMessage(answer)) std::abort();
+        }
+    }
+    if (qdyn::server::AnswerCache::cacheable(query)) {
+        static qdyn::server::AnswerCache cache(4);
+        static const auto generation = std::make_shared<int>(0);
+        for (auto transport : {qdyn::server::DnsTransport::Udp, qdyn::server::DnsTransport::Tcp}) {
+            static_cast<void>(cache.find(query, snapshot, generation, transport));
+            const auto answer = qdyn::server::respond(query, *snapshot, transport);
+            cache.remember(query, answer, transport);
+            std::vector<std::uint8_t> other(query.begin(), query.end());
+            other[0] ^= 0x5AU;
+            other[1] ^= 0xA5U;
+            const auto cached = cache.find(other, snapshot, generation, transport);
+            const auto fresh = qdyn::server::respond(other, *snapshot, transport);
+            if (!fresh.empty() && cached != fresh) std::abort();
         }
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct QueryContext {
     RateLimiter::Clock::time_point steadyNow;
     const ServerCookies* cookies = nullptr;
     RateLimiter* limiter = nullptr;  // applied to UDP only; not thread-safe (one io thread)
+    // The limiter's decision when the caller already asked it (the answer cache does, before
+    // looking up): used instead of asking again.
+    std::optional<RateDecision> decided{};
 };
 
 // The response to send, or an empty vector when the query must be dropped silently (shorter

@@ -107,9 +107,9 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
             return finish(reply, opt, transport);
         }
     }
-    if (transport == DnsTransport::Udp && context != nullptr && context->limiter != nullptr &&
+    if (transport == DnsTransport::Udp && context != nullptr && (context->decided || context->limiter != nullptr) &&
         cookie.status != CookieStatus::Valid) {
-        switch (context->limiter->check(context->client, context->steadyNow)) {
+        switch (context->decided ? *context->decided : context->limiter->check(context->client, context->steadyNow)) {
         case RateDecision::Allow: break;
         case RateDecision::Drop: return {};
         case RateDecision::Slip: return slip(message, opt, cookie);

@@ -36,6 +36,9 @@ Result<std::shared_ptr<UdpListener>> UdpListener::open(asio::io_context& io, con
     const auto local = listener->m_socket.local_endpoint(error);
     if (error) return fail(error);
     listener->m_port = local.port();
+    // send() tries a direct send first and must never block the io thread.
+    listener->m_socket.non_blocking(true, error);
+    if (error) return fail(error);
     return listener;
 }
 
@@ -55,6 +58,11 @@ void UdpListener::receive() {
 
 void UdpListener::send(std::vector<std::uint8_t> reply, const udp::endpoint& peer) {
     if (reply.empty() || !m_socket.is_open()) return;
+    // Straight out when the socket buffer has room (nearly always): no allocation, no
+    // completion to run. Only a full buffer waits for the reactor.
+    boost::system::error_code error;
+    m_socket.send_to(asio::buffer(reply), peer, 0, error);
+    if (error != asio::error::would_block && error != asio::error::try_again) return;
     auto owned = std::make_shared<std::vector<std::uint8_t>>(std::move(reply));
     m_socket.async_send_to(asio::buffer(*owned), peer,
                            [self = shared_from_this(), owned](const boost::system::error_code&, std::size_t) {});
