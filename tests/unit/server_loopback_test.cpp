@@ -135,6 +135,44 @@ TEST_F(ServerLoopback, UpdateOverHttpIsVisibleOverDns) {
     EXPECT_EQ(std::get<dns::AData>(reply->answers[0].data).address, ip("203.0.113.7").v4Bytes());
 }
 
+// Many datagrams at once from two clients: they arrive in batches (recvmmsg on Linux), and each
+// gets exactly one answer with its own id, to the socket it came from, the cached answers too.
+TEST_F(ServerLoopback, ABurstOfUdpQueriesGetsEveryAnswerToItsSender) {
+    constexpr int kQueries = 120;  // well inside the default receive buffers: UDP may drop beyond
+    Fd first(::socket(AF_INET, SOCK_DGRAM, 0));
+    Fd second(::socket(AF_INET, SOCK_DGRAM, 0));
+    auto to = loopback(m_dns);
+    for (int i = 0; i < kQueries; ++i) {
+        dns::Message query;
+        query.header.id = static_cast<std::uint16_t>(i);
+        query.questions.push_back({name(i % 3 == 0 ? "dyn.example.test" : "nx.dyn.example.test"),
+                                   i % 3 == 0 ? dns::rrtype::SOA : dns::rrtype::A, dns::rrclass::IN});
+        const auto wire = dns::encodeMessage(query);
+        const int fd = i % 2 == 0 ? first.get() : second.get();
+        ASSERT_EQ(::sendto(fd, wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+                  static_cast<ssize_t>(wire.size()));
+    }
+    for (const int fd : {first.get(), second.get()}) {
+        std::vector<bool> seen(kQueries, false);
+        int answers = 0;
+        std::vector<std::uint8_t> buffer(65536);
+        while (answers < kQueries / 2 && waitReadable(fd, 5000)) {
+            const auto got = ::recv(fd, buffer.data(), buffer.size(), 0);
+            ASSERT_GT(got, 0);
+            const auto reply = dns::decodeMessage(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(got)));
+            ASSERT_TRUE(reply) << reply.message();
+            const int id = reply->header.id;
+            ASSERT_LT(id, kQueries);
+            EXPECT_EQ(id % 2, fd == first.get() ? 0 : 1) << "an answer reached the wrong client";
+            EXPECT_FALSE(seen[static_cast<std::size_t>(id)]) << "answered twice: " << id;
+            seen[static_cast<std::size_t>(id)] = true;
+            EXPECT_EQ(reply->header.rcode, id % 3 == 0 ? dns::Rcode::NoError : dns::Rcode::NxDomain);
+            ++answers;
+        }
+        EXPECT_EQ(answers, kQueries / 2);
+    }
+}
+
 TEST_F(ServerLoopback, KeepAliveServesSeveralRequestsOnOneConnection) {
     Fd http(connectTcp(m_http));
     sendAll(http.get(), kUpdate);
