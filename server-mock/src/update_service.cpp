@@ -32,6 +32,44 @@ void setAddress(Node& node, std::uint16_t type, const std::optional<IpAddress>& 
     if (address) node.rrsets.push_back(RRset{type, ttl, true, {addressRData(*address)}});
 }
 
+}  // namespace
+
+// Which names some account may update (a granted host or a name below one), answered with a
+// few hash lookups instead of comparing against every grant: restoring a million names against
+// an account with many hosts stays linear.
+class GrantIndex {
+public:
+    explicit GrantIndex(const std::vector<Account>& accounts) {
+        for (const auto& account : accounts) {
+            for (const auto& host : account.hosts) m_wires.insert(folded(host.wire()));
+        }
+    }
+    [[nodiscard]] bool covers(const dns::Name& name) const {
+        const std::string wire = folded(name.wire());
+        // Every suffix that starts at a label: the name itself, its parent, and so on.
+        for (std::size_t pos = 0; pos < wire.size() && wire[pos] != 0; pos += 1U + static_cast<unsigned char>(wire[pos])) {
+            if (m_wires.contains(std::string_view(wire).substr(pos))) return true;
+        }
+        return false;
+    }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+    };
+    // Length octets are below 64, so folding every octet touches only the letters.
+    static std::string folded(std::string text) {
+        for (char& c : text) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return text;
+    }
+    std::unordered_set<std::string, Hash, std::equal_to<>> m_wires;
+};
+
+namespace {
+
 void dropDynamicState(Node& node) {
     std::erase_if(node.rrsets, [](const RRset& set) { return set.dynamic; });
     node.offline = false;
@@ -175,58 +213,82 @@ std::size_t UpdateService::expireDue() {
     return expired;
 }
 
-Result<void> UpdateService::carryOver(ZoneEditor& editor, const std::vector<StoredName>& names,
-                                     std::vector<dns::Name>& droppedNames, std::size_t& droppedRRsets) {
-    for (const auto& name : names) {
-        // The configuration may have changed since: state of names no account may update any
-        // more is dropped, and a static record now configured wins over a dynamic one.
-        const bool updatable = std::any_of(m_config->accounts.begin(), m_config->accounts.end(), [&](const Account& a) {
-            return std::any_of(a.hosts.begin(), a.hosts.end(), [&](const dns::Name& h) { return name.name.isSubdomainOf(h); });
-        });
-        if (!updatable) {
-            droppedNames.push_back(name.name);
+Result<void> UpdateService::carryOne(ZoneEditor& editor, StoredName&& saved, const GrantIndex& grants,
+                                    CarryStats& stats) {
+    // The configuration may have changed since: state of names no account may update any more
+    // is dropped, and a static record now configured wins over a dynamic one.
+    if (!grants.covers(saved.name)) {
+        stats.droppedNames.push_back(std::move(saved.name));
+        return {};
+    }
+    const auto loaded = editor.load(std::move(saved.name));
+    Node& node = loaded.node;
+    for (const auto& rrsetSaved : saved.rrsets) {
+        const RRset* existing = node.find(rrsetSaved.type);
+        if (existing != nullptr && !existing->dynamic) {
+            ++stats.droppedRRsets;
             continue;
         }
-        Node& node = editor.edit(name.name);
-        for (const auto& saved : name.rrsets) {
-            const RRset* existing = node.find(saved.type);
-            if (existing != nullptr && !existing->dynamic) {
-                ++droppedRRsets;
-                continue;
-            }
-            RRset rrset{saved.type, saved.ttl, true, {}};
-            for (const auto& bytes : saved.rdatas) {
-                auto rdata = dns::decodeRData(saved.type, bytes);
-                if (!rdata) return makeError(name.name.toString() + ": " + rdata.message());
-                rrset.rdatas.push_back(std::move(*rdata));
-            }
-            std::erase_if(node.rrsets, [&](const RRset& set) { return set.type == saved.type; });
-            node.rrsets.push_back(std::move(rrset));
+        RRset rrset{rrsetSaved.type, rrsetSaved.ttl, true, {}};
+        rrset.rdatas.reserve(rrsetSaved.rdatas.size());
+        for (const auto& bytes : rrsetSaved.rdatas) {
+            auto rdata = dns::decodeRData(rrsetSaved.type, bytes);
+            if (!rdata) return makeError(loaded.name.toString() + ": " + rdata.message());
+            rrset.rdatas.push_back(std::move(*rdata));
         }
-        node.offline = name.offline;
-        node.expiresAt = name.expiresAt;
-        if (node.expiresAt != 0) m_expiries.emplace(node.expiresAt, name.name);
-        editor.settle(name.name);
+        std::erase_if(node.rrsets, [&](const RRset& set) { return set.type == rrsetSaved.type; });
+        node.rrsets.push_back(std::move(rrset));
     }
+    node.offline = saved.offline;
+    node.expiresAt = saved.expiresAt;
+    if (node.expiresAt != 0) m_expiries.emplace(node.expiresAt, loaded.name);
+    editor.admit(loaded);
     return {};
 }
 
-Result<void> UpdateService::restore(const StoredZone& stored) {
+void UpdateService::reportDropped(const CarryStats& stats, std::string_view what) {
+    if (stats.droppedNames.empty() && stats.droppedRRsets == 0) return;
+    logLine(std::string(what) + std::to_string(stats.droppedNames.size()) + " names and " +
+            std::to_string(stats.droppedRRsets) + " RRsets the configuration no longer allows");
+}
+
+Result<std::size_t> UpdateService::restore(Store& store) {
+    const std::lock_guard lock(m_writeMutex);
+    const auto current = m_zone.snapshot();
+    ZoneEditor editor(*current);
+    const GrantIndex grants(m_config->accounts);
+    CarryStats stats;
+    StoredHeader header;
+    auto loaded = store.loadEach(
+        [&](const StoredHeader& begun) -> Result<void> {
+            header = begun;
+            editor.reserve(begun.names);
+            return {};
+        },
+        [&](StoredName&& name) { return carryOne(editor, std::move(name), grants, stats); });
+    if (!loaded) return loaded.error();
+    if (!header.exists) return std::size_t{0};
+    reportDropped(stats, "store: ignored the dynamic state of ");
+    // The serial moves past the stored one so secondaries see the (possibly reconfigured) zone
+    // as newer than anything served before the restart.
+    m_zone.publish(editor.finish(nextSerial(header.serial, m_clock())));
+    return header.names;
+}
+
+Result<void> UpdateService::restore(StoredZone stored) {
     if (!stored.exists) return {};
     const std::lock_guard lock(m_writeMutex);
     const auto current = m_zone.snapshot();
     ZoneEditor editor(*current);
-    std::vector<dns::Name> droppedNames;
-    std::size_t droppedRRsets = 0;
-    if (auto carried = carryOver(editor, stored.names, droppedNames, droppedRRsets); !carried) {
-        return makeError("store: " + carried.message());
+    const GrantIndex grants(m_config->accounts);
+    CarryStats stats;
+    editor.reserve(stored.names.size());
+    for (auto& name : stored.names) {
+        if (auto carried = carryOne(editor, std::move(name), grants, stats); !carried) {
+            return makeError("store: " + carried.message());
+        }
     }
-    if (!droppedNames.empty() || droppedRRsets > 0) {
-        logLine("store: ignored " + std::to_string(droppedNames.size()) + " names and " + std::to_string(droppedRRsets) +
-                " RRsets the configuration no longer allows");
-    }
-    // The serial moves past the stored one so secondaries see the (possibly reconfigured) zone
-    // as newer than anything served before the restart.
+    reportDropped(stats, "store: ignored the dynamic state of ");
     m_zone.publish(editor.finish(nextSerial(stored.serial, m_clock())));
     return {};
 }
@@ -249,16 +311,17 @@ Result<void> UpdateService::reconfigure(std::shared_ptr<const Config> next) {
     });
     auto previous = std::exchange(m_config, std::move(next));
     ZoneEditor editor(**base);
-    std::vector<dns::Name> droppedNames;
-    std::size_t droppedRRsets = 0;
-    if (auto carried = carryOver(editor, dynamic, droppedNames, droppedRRsets); !carried) {
-        m_config = std::move(previous);
-        return carried.error();
+    const GrantIndex grants(m_config->accounts);
+    CarryStats stats;
+    editor.reserve(dynamic.size());
+    for (auto& name : dynamic) {
+        if (auto carried = carryOne(editor, std::move(name), grants, stats); !carried) {
+            m_config = std::move(previous);
+            return carried.error();
+        }
     }
-    if (!droppedNames.empty() || droppedRRsets > 0) {
-        logLine("reload: dropped the dynamic records of " + std::to_string(droppedNames.size()) + " names and " +
-                std::to_string(droppedRRsets) + " RRsets the new configuration no longer allows");
-    }
+    reportDropped(stats, "reload: dropped the dynamic records of ");
+    std::vector<dns::Name> droppedNames = std::move(stats.droppedNames);
     const std::uint32_t serial = nextSerial(current->soa.serial, m_clock());
     if (m_store != nullptr) m_store->enqueue(StoreWrite{serial, {}, std::move(droppedNames)});
     m_zone.publish(editor.finish(serial));

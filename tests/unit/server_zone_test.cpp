@@ -307,7 +307,7 @@ TEST_F(UpdateServiceTest, DynamicRecordsExpireAndEachUpdateReArmsTheExpiry) {
 // A store that records what the update service queues.
 class RecordingStore final : public Store {
 public:
-    Result<StoredZone> load() override { return StoredZone{}; }
+    Result<void> loadEach(const HeaderSink& begin, const NameSink&) override { return begin(StoredHeader{}); }
     Ticket enqueue(StoreWrite write) override {
         writes.push_back(std::move(write));
         return writes.size();
@@ -373,6 +373,51 @@ TEST(UpdateService, ReconfigureKeepsGrantedStateDropsTheRestAndRefusesAnotherOri
     moved->zone.origin = name("other.example.test");
     EXPECT_FALSE(service.reconfigure(moved));
     EXPECT_EQ(zone.snapshot()->origin, name("dyn.example.test"));
+}
+
+// The bulk restore (load/admit) must build exactly the zone the updates built one by one
+// (edit/settle): the same nodes, children counts of empty non-terminals, and name count.
+TEST(UpdateService, ARestoredZoneEqualsTheZoneTheUpdatesBuilt) {
+    const auto config = serverConfig();
+    Zone zone(buildInitialSnapshot(config, 1).value());
+    UpdateService service(config, zone, nullptr, [] { return 50U; });
+    (void)service.apply(config.accounts[0], name("home.dyn.example.test"), both("203.0.113.7", "2001:db8::7"));
+    (void)service.apply(config.accounts[1], name("bob.dyn.example.test"), v4("203.0.113.8"));
+    // Deep names below a host: x.home and y.x.home become empty non-terminals.
+    service.commit([](ZoneTransaction& tx) {
+        for (const char* owner : {"_acme-challenge.y.x.home.dyn.example.test", "_acme-challenge.home.dyn.example.test",
+                                  "deep.a.b.dyn.example.test"}) {
+            Node& node = tx.edit(name(owner));
+            node.rrsets.push_back(RRset{dns::rrtype::TXT, 60, true, {dns::TxtData{{"token"}}}});
+        }
+        return true;
+    });
+    const auto built = zone.snapshot();
+    StoredZone stored;
+    stored.exists = true;
+    stored.serial = built->soa.serial;
+    built->forEach([&](const dns::Name& owner, const Node& node) {
+        if (node.hasDynamicData()) stored.names.push_back(toStored(owner, node));
+    });
+    ASSERT_EQ(stored.names.size(), 5U);
+
+    Zone restoredZone(buildInitialSnapshot(config, 1).value());
+    UpdateService restored(config, restoredZone, nullptr, [] { return 60U; });
+    ASSERT_TRUE(restored.restore(std::move(stored)));
+    const auto again = restoredZone.snapshot();
+    EXPECT_EQ(again->nameCount(), built->nameCount());
+    std::size_t compared = 0;
+    built->forEach([&](const dns::Name& owner, const Node& node) {
+        const Node* other = again->find(owner);
+        ASSERT_NE(other, nullptr) << owner.toString();
+        EXPECT_EQ(*other, node) << owner.toString();
+        ++compared;
+    });
+    EXPECT_EQ(compared, again->nameCount());
+    const Node* ent = again->find(name("x.home.dyn.example.test"));
+    ASSERT_NE(ent, nullptr);
+    EXPECT_EQ(ent->children, 1U);
+    EXPECT_TRUE(ent->rrsets.empty());
 }
 
 }  // namespace

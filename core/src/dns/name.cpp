@@ -220,7 +220,7 @@ Name Name::lowercased() const {
 
 bool operator==(const Name& a, const Name& b) noexcept { return equalFolded(a.m_wire, b.m_wire); }
 
-std::size_t NameHash::operator()(const Name& name) const noexcept {
+std::size_t NameHash::operator()(const Name& name) const {
     // FNV-1a over the case-folded wire form, so names equal under operator== hash equally.
     std::uint64_t hash = 14695981039346656037ULL;
     for (const char c : name.wire()) {

@@ -36,6 +36,13 @@ struct StoredName {
     friend bool operator==(const StoredName&, const StoredName&) = default;
 };
 
+// What precedes the names when they are streamed (Store::loadEach).
+struct StoredHeader {
+    bool exists = false;    // false: no write was ever committed (serial and names are then empty)
+    std::uint32_t serial = 0;
+    std::size_t names = 0;  // how many names follow
+};
+
 // Everything the store holds for the zone, as read at start-up.
 struct StoredZone {
     bool exists = false;  // false: no write was ever committed (serial and names are then empty)
@@ -85,8 +92,14 @@ public:
     virtual ~Store() = default;
 
     // Reads everything back (at start-up, before any write is queued; later it sees what is
-    // committed so far). Names come back in no particular order.
-    virtual Result<StoredZone> load() = 0;
+    // committed so far), streamed: `begin` gets the header, then `each` every name, in no
+    // particular order, so a million names never sit in memory twice. An error from a
+    // callback stops the read and is returned.
+    using HeaderSink = std::function<Result<void>(const StoredHeader&)>;
+    using NameSink = std::function<Result<void>(StoredName&&)>;
+    virtual Result<void> loadEach(const HeaderSink& begin, const NameSink& each) = 0;
+    // The same, gathered (tests, tools).
+    Result<StoredZone> load();
 
     // Queues a write; writes commit in the order they were queued. Thread-safe, never blocks on
     // the disk. The ticket names this write for whenDurable / waitDurable.

@@ -22,6 +22,8 @@
 
 namespace qdyn::server {
 
+class GrantIndex;
+
 enum class UpdateStatus : std::uint8_t {
     Updated,       // the zone changed, the serial was bumped
     Unchanged,     // the zone already held these addresses (the expiry was re-armed)
@@ -133,8 +135,11 @@ public:
     // Makes every later change durable in `store` (opened after construction, before serving).
     void useStore(Store* store) noexcept { m_store = store; }
 
-    // Re-applies stored dynamic state on top of the configured zone at start-up.
-    Result<void> restore(const StoredZone& stored);
+    // Re-applies stored dynamic state on top of the configured zone at start-up, streamed from
+    // the store; returns how many names it held.
+    Result<std::size_t> restore(Store& store);
+    // The same from state already read (tests).
+    Result<void> restore(StoredZone stored);
 
     // Calls back when the write is durable (at once when there is no store or no ticket).
     void whenDurable(Store::Ticket ticket, const std::function<void(const Result<void>&)>& done);
@@ -152,9 +157,14 @@ public:
 private:
     void announce(const ZoneChange& change);
 
-    // Applies stored-form dynamic state onto `editor` as far as the configuration allows.
-    Result<void> carryOver(ZoneEditor& editor, const std::vector<StoredName>& names,
-                           std::vector<dns::Name>& droppedNames, std::size_t& droppedRRsets);
+    // Applies one name's stored-form dynamic state onto `editor` (bulk: the name is moved into
+    // the zone) as far as the configuration allows; what it does not allow is counted.
+    struct CarryStats {
+        std::vector<dns::Name> droppedNames;
+        std::size_t droppedRRsets = 0;
+    };
+    Result<void> carryOne(ZoneEditor& editor, StoredName&& saved, const GrantIndex& grants, CarryStats& stats);
+    static void reportDropped(const CarryStats& stats, std::string_view what);
 
     // Read and replaced under m_writeMutex only (every use is inside a commit or restore).
     std::shared_ptr<const Config> m_config;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -110,6 +111,20 @@ public:
     void settle(const dns::Name& name);
 
     [[nodiscard]] bool changed() const noexcept { return m_changed; }
+
+    // Bulk loading (start-up restore, reload carry-over), where names only gain data: load()
+    // gives the node for `name` (created when absent) without the bookkeeping of edit() and
+    // settle(); once it is filled, admit() counts it in its parents (and them in theirs) when it
+    // exists now and did not before. Do not mix with edit()/settle() of the same names.
+    struct Loaded {
+        const dns::Name& name;  // the key in the zone (the argument was moved there)
+        Node& node;
+        bool existedBefore;
+    };
+    Loaded load(dns::Name&& name);
+    void admit(const Loaded& loaded) { admit(loaded.name, loaded.existedBefore, loaded.node); }
+    // Room for about `count` more names, spread over the shards (fewer rehashes while loading).
+    void reserve(std::size_t count);
     // The new version with `serial`. The editor is spent afterwards.
     std::shared_ptr<const ZoneSnapshot> finish(std::uint32_t serial);
 
@@ -117,6 +132,8 @@ public:
 
 private:
     ZoneSnapshot::Shard& writableShard(const dns::Name& name);
+    ZoneSnapshot::Shard& writableShardAt(std::size_t index);
+    void admit(const dns::Name& name, bool existedBefore, const Node& node);
     void adjustParentChain(const dns::Name& name, int delta);
 
     std::shared_ptr<ZoneSnapshot> m_next;
@@ -124,6 +141,9 @@ private:
     // Existence of each edited name before its first edit, to settle transitions.
     std::unordered_map<dns::Name, bool, dns::NameHash> m_existedBefore;
     bool m_changed = false;
+    // admit(): the parent met last (names arrive grouped under a few parents), which exists.
+    std::string m_lastParentWire;
+    Node* m_lastParent = nullptr;
 };
 
 // The RNAME for an email address: "john.doe@example.test" -> "john\.doe.example.test.".

@@ -31,9 +31,9 @@ public:
     SqliteStore(const SqliteStore&) = delete;
     SqliteStore& operator=(const SqliteStore&) = delete;
 
-    Result<StoredZone> load() override {
+    Result<void> loadEach(const HeaderSink& begin, const NameSink& each) override {
         const std::lock_guard lock(m_dbMutex);
-        return m_tables.load();
+        return m_tables.loadEach(begin, each);
     }
 
     Ticket enqueue(StoreWrite write) override {
@@ -200,6 +200,23 @@ private:
 };
 
 }  // namespace
+
+Result<StoredZone> Store::load() {
+    StoredZone zone;
+    auto loaded = loadEach(
+        [&zone](const StoredHeader& header) -> Result<void> {
+            zone.exists = header.exists;
+            zone.serial = header.serial;
+            zone.names.reserve(header.names);
+            return {};
+        },
+        [&zone](StoredName&& name) -> Result<void> {
+            zone.names.push_back(std::move(name));
+            return {};
+        });
+    if (!loaded) return loaded.error();
+    return zone;
+}
 
 Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, StoreOptions options) {
     const auto busyMs =

@@ -59,31 +59,31 @@ Result<ZoneTables> ZoneTables::open(const std::filesystem::path& path, int busyT
     return tables;
 }
 
-Result<StoredZone> ZoneTables::load() {
+Result<void> ZoneTables::loadEach(const Store::HeaderSink& begin, const Store::NameSink& each) {
     if (!isOpen()) return makeError("the store " + m_path.string() + " is closed");
     if (auto begun = m_db.exec("BEGIN"); !begun) return makeError("cannot read the store: " + begun.message());
-    StoredZone zone;
-    if (auto loaded = loadRows(zone); !loaded) {
+    if (auto loaded = loadRows(begin, each); !loaded) {
         (void)m_db.exec("ROLLBACK");
         return makeError("cannot load the store " + m_path.string() + ": " + loaded.message());
     }
     if (auto ended = m_db.exec("COMMIT"); !ended) return makeError("cannot read the store: " + ended.message());
-    return zone;
+    return {};
 }
 
-Result<void> ZoneTables::loadRows(StoredZone& zone) {
+Result<void> ZoneTables::loadRows(const Store::HeaderSink& begin, const Store::NameSink& each) {
     // Load runs once per start, so its statements are not kept.
+    StoredHeader header;
     auto serial = m_db.prepare("SELECT value FROM serial WHERE id = 0");
     if (!serial) return serial.error();
     {
         const ResetOnExit resetter(*serial);
         auto row = serial->step();
         if (!row) return row.error();
-        zone.exists = *row;
+        header.exists = *row;
         if (*row) {
             const auto value = serial->columnInt64(0);
             if (value < 0 || value > kMaxU32) return makeError("the stored serial is out of range");
-            zone.serial = static_cast<std::uint32_t>(value);
+            header.serial = static_cast<std::uint32_t>(value);
         }
     }
 
@@ -93,8 +93,9 @@ Result<void> ZoneTables::loadRows(StoredZone& zone) {
         const ResetOnExit resetter(*count);
         auto row = count->step();
         if (!row) return row.error();
-        if (*row) zone.names.reserve(static_cast<std::size_t>(count->columnInt64(0)));
+        if (*row) header.names = static_cast<std::size_t>(count->columnInt64(0));
     }
+    if (auto begun = begin(header); !begun) return begun;
 
     auto names = m_db.prepare("SELECT key, spelling, offline, expires_at, rrsets FROM names");
     if (!names) return names.error();
@@ -105,7 +106,7 @@ Result<void> ZoneTables::loadRows(StoredZone& zone) {
         if (!*row) break;
         auto name = decodeRow(*names);
         if (!name) return name.error();
-        zone.names.push_back(std::move(*name));
+        if (auto taken = each(std::move(*name)); !taken) return taken;
     }
     return {};
 }

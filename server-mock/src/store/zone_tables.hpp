@@ -18,7 +18,7 @@ public:
     static Result<ZoneTables> open(const std::filesystem::path& path, int busyTimeoutMs);
 
     // One read transaction, so the serial and the names are of the same commit.
-    Result<StoredZone> load();
+    Result<void> loadEach(const Store::HeaderSink& begin, const Store::NameSink& each);
     // Applies the writes in order (each one's removals, then its upserts) and stores the last
     // serial, all in one transaction: either every write is durable or none is.
     Result<void> commit(std::span<const EncodedWrite* const> writes);
@@ -27,7 +27,7 @@ public:
     [[nodiscard]] bool isOpen() const noexcept { return m_db.isOpen(); }
 
 private:
-    Result<void> loadRows(StoredZone& zone);
+    Result<void> loadRows(const Store::HeaderSink& begin, const Store::NameSink& each);
     Result<void> applyOne(const EncodedWrite& write);
     Result<void> rollback(const Error& error);
 

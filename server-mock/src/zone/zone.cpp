@@ -70,8 +70,9 @@ ZoneEditor::ZoneEditor(const ZoneSnapshot& base) : m_next(std::make_shared<ZoneS
 
 const Node* ZoneEditor::find(const dns::Name& name) const { return m_next->find(name); }
 
-ZoneSnapshot::Shard& ZoneEditor::writableShard(const dns::Name& name) {
-    const std::size_t index = shardOf(name);
+ZoneSnapshot::Shard& ZoneEditor::writableShard(const dns::Name& name) { return writableShardAt(shardOf(name)); }
+
+ZoneSnapshot::Shard& ZoneEditor::writableShardAt(std::size_t index) {
     if (m_writable[index] == nullptr) {
         // Copy on first write; the copy is not visible to any reader until finish().
         auto copy = std::make_shared<ZoneSnapshot::Shard>(*m_next->m_shards[index]);
@@ -112,6 +113,46 @@ void ZoneEditor::adjustParentChain(const dns::Name& name, int delta) {
     Node& node = edit(parent);
     node.children = static_cast<std::uint32_t>(static_cast<std::int64_t>(node.children) + delta);
     settle(parent);
+}
+
+ZoneEditor::Loaded ZoneEditor::load(dns::Name&& name) {
+    m_changed = true;
+    auto& shard = writableShard(name);
+    auto [it, inserted] = shard.try_emplace(std::move(name));
+    return Loaded{it->first, it->second, !inserted && it->second.exists()};
+}
+
+void ZoneEditor::admit(const dns::Name& name, bool existedBefore, const Node& node) {
+    if (existedBefore) return;
+    if (!node.exists()) {  // created by load() and left empty: not part of the zone
+        const dns::Name key = name;  // `name` may be the key of the node being erased
+        writableShard(key).erase(key);
+        return;
+    }
+    ++m_next->m_nameCount;
+    if (name == m_next->origin || !name.isSubdomainOf(m_next->origin)) return;
+    const std::string& wire = name.wire();
+    const std::string_view parentWire = std::string_view(wire).substr(1U + static_cast<unsigned char>(wire[0]));
+    if (m_lastParent != nullptr && parentWire == m_lastParentWire) {
+        ++m_lastParent->children;  // node pointers stay valid across rehashes
+        return;
+    }
+    dns::Name parent = name.parent();
+    auto& shard = writableShard(parent);
+    auto [it, inserted] = shard.try_emplace(parent);
+    const bool parentExisted = !inserted && it->second.exists();
+    ++it->second.children;
+    admit(parent, parentExisted, it->second);
+    m_lastParent = &it->second;
+    m_lastParentWire = parent.wire();
+}
+
+void ZoneEditor::reserve(std::size_t count) {
+    const std::size_t perShard = count / ZoneSnapshot::kShardCount + count / ZoneSnapshot::kShardCount / 8 + 1;
+    for (std::size_t index = 0; index < ZoneSnapshot::kShardCount; ++index) {
+        auto& shard = writableShardAt(index);
+        shard.reserve(shard.size() + perShard);
+    }
 }
 
 std::shared_ptr<const ZoneSnapshot> ZoneEditor::finish(std::uint32_t serial) {
