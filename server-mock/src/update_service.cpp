@@ -223,6 +223,7 @@ Result<void> UpdateService::carryOne(ZoneEditor& editor, StoredName&& saved, con
     }
     const auto loaded = editor.load(std::move(saved.name));
     Node& node = loaded.node;
+    node.rrsets.reserve(node.rrsets.size() + saved.rrsets.size());
     for (const auto& rrsetSaved : saved.rrsets) {
         const RRset* existing = node.find(rrsetSaved.type);
         if (existing != nullptr && !existing->dynamic) {

@@ -173,7 +173,7 @@ TEST(DnsMessage, CompressesOwnerAndRdataNames) {
         if (std::holds_alternative<AaaaData>(data)) return 16;
         if (const auto* n = std::get_if<NameData>(&data)) return n->name.wire().size();
         if (const auto* mx = std::get_if<MxData>(&data)) return 2 + mx->exchange.wire().size();
-        if (const auto* soa = std::get_if<SoaData>(&data)) return soa->mname.wire().size() + soa->rname.wire().size() + 20;
+        if (const auto* soa = soaOf(data)) return soa->mname.wire().size() + soa->rname.wire().size() + 20;
         std::size_t size = 0;
         for (const auto& s : std::get<TxtData>(data).strings) size += 1 + s.size();
         return size;
@@ -186,7 +186,7 @@ TEST(DnsMessage, CompressesOwnerAndRdataNames) {
     // The SOA's names are compressed against earlier names, and decode back exactly.
     const auto decoded = decodeMessage(wire);
     ASSERT_TRUE(decoded);
-    const auto& soa = std::get<SoaData>(decoded->authority[1].data);
+    const auto& soa = *soaOf(decoded->authority[1].data);
     EXPECT_EQ(soa.rname.toString(), "hostmaster.example.test.");
     EXPECT_EQ(soa.serial, 2024010101U);
     EXPECT_EQ(soa.expire, 604800U);
@@ -374,7 +374,7 @@ TEST(DnsMessage, CompressedNamesInsideRdata) {
     const auto decoded = decodeMessage(wire);
     ASSERT_TRUE(decoded) << decoded.message();
     EXPECT_EQ(std::get<MxData>(decoded->answers[0].data), (MxData{5, mustParse("test")}));
-    const auto& soa = std::get<SoaData>(decoded->answers[1].data);
+    const auto& soa = *soaOf(decoded->answers[1].data);
     EXPECT_EQ(soa.mname, mustParse("ns1.test"));
     EXPECT_EQ(soa.rname, mustParse("test"));
     EXPECT_EQ(soa.minimum, 5U);

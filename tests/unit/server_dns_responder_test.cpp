@@ -83,7 +83,7 @@ void expectNegativeSoa(const dns::Message& reply, const ZoneSnapshot& zone) {
     EXPECT_EQ(soa.type, rrtype::SOA);
     EXPECT_EQ(soa.name, zone.origin);
     EXPECT_EQ(soa.ttl, 600U);  // min(SOA TTL 86400, MINIMUM 600)
-    EXPECT_EQ(std::get<dns::SoaData>(soa.data), zone.soa);
+    EXPECT_EQ(*dns::soaOf(soa.data), zone.soa);
 }
 
 TEST(DnsResponder, AnswersAWithHostTtlAndEchoesTheQuestionCase) {
@@ -160,7 +160,7 @@ TEST(DnsResponder, ApexSoaAndNsWithGlue) {
     const auto soa = ask(query("DYN.example.test", rrtype::SOA), zone);
     ASSERT_EQ(soa.answers.size(), 1U);
     EXPECT_EQ(soa.answers[0].ttl, 86400U);
-    const auto& data = std::get<dns::SoaData>(soa.answers[0].data);
+    const auto& data = *dns::soaOf(soa.answers[0].data);
     EXPECT_EQ(data.serial, 2024010100U);
     EXPECT_EQ(data.mname, name("ns1.dyn.example.test"));
     EXPECT_EQ(data.rname, name("hostmaster.example.test"));

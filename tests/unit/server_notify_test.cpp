@@ -110,7 +110,7 @@ TEST(NotifyMessageTest, IsAnAuthoritativeNotifyForTheSoaCarryingTheSerial) {
     ASSERT_EQ(message.questions.size(), 1U);
     EXPECT_EQ(message.questions[0], (dns::Question{name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::IN}));
     ASSERT_EQ(message.answers.size(), 1U);
-    EXPECT_EQ(std::get<dns::SoaData>(message.answers[0].data).serial, 42U);
+    EXPECT_EQ(dns::soaOf(message.answers[0].data)->serial, 42U);
     EXPECT_TRUE(message.additional.empty());
     EXPECT_FALSE(sent.signedRequest);
 
@@ -164,7 +164,7 @@ TEST(NotifyMessageTest, ASignedNotifyNeedsASignedReply) {
 }
 
 std::uint32_t serialIn(const dns::Message& notify) {
-    return std::get<dns::SoaData>(notify.answers.at(0).data).serial;
+    return dns::soaOf(notify.answers.at(0).data)->serial;
 }
 
 class NotifySenderTest : public ::testing::Test {

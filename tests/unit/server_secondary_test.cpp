@@ -32,7 +32,7 @@ constexpr std::uint16_t kAxfr = 252;
 constexpr int kStaticNames = 3000;
 
 std::uint32_t serialIn(const dns::Message& message) {
-    return std::get<dns::SoaData>(message.answers.at(0).data).serial;
+    return dns::soaOf(message.answers.at(0).data)->serial;
 }
 
 Bytes framed(const dns::Message& message) {

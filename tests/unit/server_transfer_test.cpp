@@ -118,7 +118,7 @@ std::vector<dns::ResourceRecord> answersOf(const std::vector<Bytes>& messages) {
 
 std::uint32_t serialOf(const dns::ResourceRecord& record) {
     EXPECT_EQ(record.type, dns::rrtype::SOA);
-    const auto* soa = std::get_if<dns::SoaData>(&record.data);
+    const auto* soa = dns::soaOf(record.data);
     return soa != nullptr ? soa->serial : 0;
 }
 

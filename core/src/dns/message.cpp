@@ -411,7 +411,7 @@ public:
             bytes(aaaa->address.data(), aaaa->address.size());
         } else if (const auto* nameData = std::get_if<NameData>(&data)) {
             name(nameData->name, type == rrtype::NS || type == rrtype::CNAME);
-        } else if (const auto* soa = std::get_if<SoaData>(&data)) {
+        } else if (const auto* soa = soaOf(data)) {
             name(soa->mname, type == rrtype::SOA);
             name(soa->rname, type == rrtype::SOA);
             u32(soa->serial);
@@ -461,7 +461,7 @@ std::size_t estimateRData(const RData& data) {
     if (std::holds_alternative<AData>(data)) return 4;
     if (std::holds_alternative<AaaaData>(data)) return 16;
     if (const auto* n = std::get_if<NameData>(&data)) return n->name.wire().size();
-    if (const auto* soa = std::get_if<SoaData>(&data)) return soa->mname.wire().size() + soa->rname.wire().size() + 20;
+    if (const auto* soa = soaOf(data)) return soa->mname.wire().size() + soa->rname.wire().size() + 20;
     if (const auto* mx = std::get_if<MxData>(&data)) return 2 + mx->exchange.wire().size();
     if (const auto* txt = std::get_if<TxtData>(&data)) {
         std::size_t size = 1;

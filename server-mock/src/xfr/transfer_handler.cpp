@@ -177,7 +177,7 @@ TransferHandler::Reply TransferHandler::transfer(const dns::TsigRequestCheck& ch
     // RFC 1995 3: the client's version is the SOA in the authority section.
     const auto soa = std::find_if(request.authority.begin(), request.authority.end(),
                                   [](const dns::ResourceRecord& rr) { return rr.type == dns::rrtype::SOA; });
-    const auto* clientSoa = soa != request.authority.end() ? std::get_if<dns::SoaData>(&soa->data) : nullptr;
+    const auto* clientSoa = soa != request.authority.end() ? dns::soaOf(soa->data) : nullptr;
     if (clientSoa == nullptr) return single(Rcode::FormErr, "no SOA in the authority section");
     const std::uint32_t client = clientSoa->serial;
     const std::string steps = "IXFR " + std::to_string(client) + " -> " + std::to_string(serial);

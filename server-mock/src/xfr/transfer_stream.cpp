@@ -142,7 +142,7 @@ std::size_t rdataEstimate(const dns::RData& data) {
     if (std::holds_alternative<dns::AData>(data)) return 4;
     if (std::holds_alternative<dns::AaaaData>(data)) return 16;
     if (const auto* name = std::get_if<dns::NameData>(&data)) return name->name.wire().size();
-    if (const auto* soa = std::get_if<dns::SoaData>(&data))
+    if (const auto* soa = dns::soaOf(data))
         return soa->mname.wire().size() + soa->rname.wire().size() + 20;
     if (const auto* mx = std::get_if<dns::MxData>(&data)) return 2 + mx->exchange.wire().size();
     if (const auto* txt = std::get_if<dns::TxtData>(&data)) {

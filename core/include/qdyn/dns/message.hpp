@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <variant>
@@ -116,7 +117,35 @@ struct RawData {
     friend bool operator==(const RawData&, const RawData&) = default;
 };
 
-using RData = std::variant<RawData, AData, AaaaData, NameData, SoaData, MxData, TxtData>;
+// SOA RDATA as an RData alternative, kept on the heap: a zone holds one SOA, but an inline
+// SoaData (two names) would make every RData, nearly all of which carry an address, twice as
+// large. Copies are deep; it converts from SoaData implicitly.
+class BoxedSoa {
+public:
+    BoxedSoa(SoaData soa) : m_soa(std::make_unique<SoaData>(std::move(soa))) {}  // NOLINT(google-explicit-constructor)
+    BoxedSoa(const BoxedSoa& other) : m_soa(std::make_unique<SoaData>(other.get())) {}
+    BoxedSoa(BoxedSoa&&) noexcept = default;
+    BoxedSoa& operator=(const BoxedSoa& other) {
+        if (this != &other) m_soa = std::make_unique<SoaData>(other.get());
+        return *this;
+    }
+    BoxedSoa& operator=(BoxedSoa&&) noexcept = default;
+    ~BoxedSoa() = default;
+    [[nodiscard]] const SoaData& get() const noexcept { return *m_soa; }
+    [[nodiscard]] SoaData& get() noexcept { return *m_soa; }
+    friend bool operator==(const BoxedSoa& a, const BoxedSoa& b) { return a.get() == b.get(); }
+
+private:
+    std::unique_ptr<SoaData> m_soa;  // never null, except in a moved-from box
+};
+
+using RData = std::variant<RawData, AData, AaaaData, NameData, BoxedSoa, MxData, TxtData>;
+
+// The SOA inside an RData, or nullptr when it holds another type.
+inline const SoaData* soaOf(const RData& data) noexcept {
+    const auto* boxed = std::get_if<BoxedSoa>(&data);
+    return boxed != nullptr ? &boxed->get() : nullptr;
+}
 
 struct ResourceRecord {
     Name name;
