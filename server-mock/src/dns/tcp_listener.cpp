@@ -119,6 +119,9 @@ private:
     bool answerCompleteMessages() {
         std::size_t at = 0;
         bool completedAny = false;
+        // The replies to everything in this read go out together (one gathered write), not
+        // one system call each.
+        m_holdWrites = true;
         while (!m_draining && !m_closed && m_input.size() - at >= kLengthPrefix) {
             const std::size_t length = static_cast<std::size_t>(m_input[at]) << 8U | m_input[at + 1];
             // A zero length is not a message (and would stall the framing): end the connection.
@@ -154,6 +157,8 @@ private:
             queueReply(std::move(reply.wire));
         }
         m_input.erase(m_input.begin(), m_input.begin() + static_cast<std::ptrdiff_t>(at));
+        m_holdWrites = false;
+        if (!m_writing && !m_closed) write();
         return completedAny;
     }
 
@@ -178,13 +183,13 @@ private:
         auto framed = frame(reply);
         m_queuedBytes += framed.size();
         m_output.push_back({std::move(framed), {}});
-        if (!m_writing) write();
+        if (!m_writing && !m_holdWrites) write();
     }
 
     void queueStream(DnsReply::Stream stream) {
         m_queuedBytes += kStreamReserve;
         m_output.push_back({{}, std::move(stream)});
-        if (!m_writing) write();
+        if (!m_writing && !m_holdWrites) write();
     }
 
     // Makes sure the front entry has bytes to write: pulls the next message of a stream, and
@@ -214,11 +219,19 @@ private:
 
     // Starts writing the front entry, if there is one. Never resumes reading itself: it is also
     // called from inside onRead.
+    // A stream's message goes alone; plain replies queued one after another go in one gathered
+    // write (up to kMaxGather of them).
     void write() {
         if (!prepareFront()) return;
         m_writing = true;
         armTimer(m_writeTimer, m_limits.idleTimeout);
-        asio::async_write(m_socket, asio::buffer(m_output.front().framed),
+        m_gather.clear();
+        for (const auto& entry : m_output) {
+            if (m_gather.size() == kMaxGather || (!m_gather.empty() && entry.stream)) break;
+            m_gather.emplace_back(entry.framed.data(), entry.framed.size());
+            if (entry.stream) break;
+        }
+        asio::async_write(m_socket, m_gather,
                           [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
                               self->onWrite(error);
                           });
@@ -228,14 +241,17 @@ private:
         m_writing = false;
         if (m_closed) return;
         if (error) return close();
-        auto& front = m_output.front();
-        m_queuedBytes -= front.framed.size();
-        // A stream stays at the front until it is complete; its next message is made only now.
-        if (front.stream) {
-            front.framed.clear();
-        } else {
-            m_output.pop_front();
+        for (std::size_t written = m_gather.size(); written > 0; --written) {
+            auto& front = m_output.front();
+            m_queuedBytes -= front.framed.size();
+            // A stream stays at the front until it is complete; its next message is made only now.
+            if (front.stream) {
+                front.framed.clear();
+            } else {
+                m_output.pop_front();
+            }
         }
+        m_gather.clear();
         if (prepareFront()) return write();
         idle();
     }
@@ -277,11 +293,14 @@ private:
         std::vector<std::uint8_t> framed;  // empty for a stream whose next message is not made yet
         DnsReply::Stream stream;           // set for a multi-message reply
     };
-    std::deque<Outgoing> m_output;  // the front one is being written
+    std::deque<Outgoing> m_output;  // the front ones are being written
+    static constexpr std::size_t kMaxGather = 64;
+    std::vector<asio::const_buffer> m_gather;  // what the write in progress sends, front first
     std::size_t m_queuedBytes = 0;
     std::size_t m_pending = 0;  // replies promised for later (durable UPDATEs)
     bool m_reading = false;
     bool m_writing = false;
+    bool m_holdWrites = false;  // answering a read: its replies are written together afterwards
     bool m_inMessage = false;  // m_input holds the start of a message and its deadline is armed
     bool m_draining = false;   // read no more; close once the queued replies are written
     bool m_closed = false;
