@@ -149,11 +149,13 @@ struct Server::Impl {
         }
         auto opened = Store::open(config.storePath);
         if (!opened) return makeError("store " + config.storePath.string() + ": " + opened.message());
+        const auto began = std::chrono::steady_clock::now();
         auto restored = updates.restore(**opened);
         if (!restored) return makeError("store " + config.storePath.string() + ": " + restored.message());
         releaseFreedMemory();
-        logLine("store " + config.storePath.string() + ": " + std::to_string(*restored) + " names restored, serial " +
-                std::to_string(zone.snapshot()->soa.serial));
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+        logLine("store " + config.storePath.string() + ": " + std::to_string(*restored) + " names restored in " +
+                std::to_string(took.count()) + " ms, serial " + std::to_string(zone.snapshot()->soa.serial));
         store = std::move(*opened);
         updates.useStore(store.get());
         return {};

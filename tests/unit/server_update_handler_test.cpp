@@ -254,7 +254,7 @@ protected:
     }
     [[nodiscard]] std::vector<dns::RData> data(std::string_view owner, std::uint16_t type) const {
         const auto set = rrset(owner, type);
-        return set ? set->rdatas : std::vector<dns::RData>{};
+        return set ? std::vector<dns::RData>(set->rdatas.begin(), set->rdatas.end()) : std::vector<dns::RData>{};
     }
     // The host's A set and withheld, as dyndns2's offline=yes leaves it.
     void goOffline(std::string_view host, std::string_view address) {

@@ -93,7 +93,8 @@ public:
 
     // Reads everything back (at start-up, before any write is queued; later it sees what is
     // committed so far), streamed: `begin` gets the header, then `each` every name, in no
-    // particular order, so a million names never sit in memory twice. An error from a
+    // particular order, so a million names never sit in memory twice. `each` may take what it
+    // wants from the name it is given; the rest is reused for the next one. An error from a
     // callback stops the read and is returned.
     using HeaderSink = std::function<Result<void>(const StoredHeader&)>;
     using NameSink = std::function<Result<void>(StoredName&&)>;

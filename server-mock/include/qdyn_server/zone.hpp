@@ -16,12 +16,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "qdyn/dns/message.hpp"
 #include "qdyn/dns/name.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn_server/config.hpp"
 
 namespace qdyn::server {
+
+// The RDATA of one RRset. Nearly every RRset of a dynamic zone holds one address: it lives
+// inline, so a host costs one allocation less (a million hosts: tens of MB less).
+using RDataList = boost::container::small_vector<dns::RData, 1>;
 
 // One RRset of a name. `dynamic` RRsets were written by updates (they are stored, withheld while
 // the name is offline when they are A/AAAA, and removed when the name expires); the others come
@@ -30,7 +36,7 @@ struct RRset {
     std::uint16_t type = 0;
     std::uint32_t ttl = 0;
     bool dynamic = false;
-    std::vector<dns::RData> rdatas;  // no duplicates, in insertion order
+    RDataList rdatas;  // no duplicates, in insertion order
     friend bool operator==(const RRset&, const RRset&) = default;
 };
 

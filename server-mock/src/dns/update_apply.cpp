@@ -117,7 +117,7 @@ std::optional<std::vector<dns::RData>> servedRData(const ZoneTransaction& tx, co
     if (node == nullptr) return std::nullopt;
     const RRset* rrset = node->find(type);
     if (rrset == nullptr || !node->serves(*rrset) || rrset->rdatas.empty()) return std::nullopt;
-    return rrset->rdatas;
+    return std::vector<dns::RData>(rrset->rdatas.begin(), rrset->rdatas.end());
 }
 
 bool rrsetExists(const ZoneTransaction& tx, const dns::Name& name, std::uint16_t type) {
@@ -136,7 +136,8 @@ bool nameInUse(const ZoneTransaction& tx, const dns::Name& name) {
                        [node](const RRset& rrset) { return node->serves(rrset) && !rrset.rdatas.empty(); });
 }
 
-bool contains(std::uint16_t type, const std::vector<dns::RData>& set, const dns::RData& data) {
+template <typename RDataSet>  // a std::vector or the zone's RDataList
+bool contains(std::uint16_t type, const RDataSet& set, const dns::RData& data) {
     return std::any_of(set.begin(), set.end(), [&](const dns::RData& x) { return sameRData(type, x, data); });
 }
 
@@ -382,7 +383,10 @@ Check applyUpdates(std::span<const dns::ResourceRecord> updates, std::span<const
             if (rrset == nullptr || !contains(rr.type, rrset->rdatas, rr.data)) continue;
             Node& node = tx.edit(rr.name);
             RRset* target = node.find(rr.type);
-            std::erase_if(target->rdatas, [&](const dns::RData& x) { return sameRData(rr.type, x, rr.data); });
+            auto& rdatas = target->rdatas;
+            rdatas.erase(std::remove_if(rdatas.begin(), rdatas.end(),
+                                        [&](const dns::RData& x) { return sameRData(rr.type, x, rr.data); }),
+                         rdatas.end());
             if (target->rdatas.empty()) {
                 std::erase_if(node.rrsets, [&](const RRset& set) { return set.type == rr.type; });
             }

@@ -86,11 +86,13 @@ Result<std::string> encodeRRsets(const std::vector<StoredRRset>& rrsets) {
     return out;
 }
 
-Result<std::vector<StoredRRset>> decodeRRsets(std::string_view blob) {
+Result<void> decodeRRsetsInto(std::string_view blob, std::vector<StoredRRset>& rrsets) {
     Reader in(blob);
     std::uint16_t count = 0;
     if (!in.u16(count)) return makeError("RRset blob shorter than its count");
-    std::vector<StoredRRset> rrsets(count);
+    // resize/assign keep the capacity `rrsets` already has: a loop over many rows allocates
+    // only when a row is bigger than any before it.
+    rrsets.resize(count);
     for (auto& rrset : rrsets) {
         std::uint16_t rdataCount = 0;
         if (!in.u16(rrset.type) || !in.u32(rrset.ttl) || !in.u16(rdataCount)) {
@@ -103,6 +105,12 @@ Result<std::vector<StoredRRset>> decodeRRsets(std::string_view blob) {
         }
     }
     if (!in.atEnd()) return makeError("RRset blob has bytes after its last RRset");
+    return {};
+}
+
+Result<std::vector<StoredRRset>> decodeRRsets(std::string_view blob) {
+    std::vector<StoredRRset> rrsets;
+    if (auto decoded = decodeRRsetsInto(blob, rrsets); !decoded) return decoded.error();
     return rrsets;
 }
 

@@ -36,6 +36,8 @@ struct EncodedWrite {
 // 65535 octets), which DNS cannot carry either.
 Result<std::string> encodeRRsets(const std::vector<StoredRRset>& rrsets);
 Result<std::vector<StoredRRset>> decodeRRsets(std::string_view blob);
+// The same into `rrsets`, reusing its storage (the restore decodes a million rows this way).
+Result<void> decodeRRsetsInto(std::string_view blob, std::vector<StoredRRset>& rrsets);
 
 Result<EncodedName> encodeName(const StoredName& name);
 Result<EncodedWrite> encodeWrite(const StoreWrite& write);

@@ -19,7 +19,8 @@ Result<void> prepareInto(Database& db, const char* sql, Statement& out) {
     return {};
 }
 
-Result<StoredName> decodeRow(const Statement& row) {
+// Decodes a row into `out`, reusing the storage of its RRsets from the row before.
+Result<void> decodeRow(const Statement& row, StoredName& out) {
     const auto key = row.columnBlob(0);
     const auto spelling = row.isNull(1) ? key : row.columnBlob(1);
     auto name = dns::Name::fromWire(spelling);
@@ -32,9 +33,13 @@ Result<StoredName> decodeRow(const Statement& row) {
     if (offline < 0 || offline > 1 || expiresAt < 0 || expiresAt > kMaxU32) {
         return makeError(name->toString() + ": offline flag or expiry out of range");
     }
-    auto rrsets = decodeRRsets(row.columnBlob(4));
-    if (!rrsets) return makeError(name->toString() + ": " + rrsets.message());
-    return StoredName{std::move(*name), std::move(*rrsets), offline == 1, static_cast<std::uint32_t>(expiresAt)};
+    if (auto rrsets = decodeRRsetsInto(row.columnBlob(4), out.rrsets); !rrsets) {
+        return makeError(name->toString() + ": " + rrsets.message());
+    }
+    out.name = std::move(*name);
+    out.offline = offline == 1;
+    out.expiresAt = static_cast<std::uint32_t>(expiresAt);
+    return {};
 }
 
 }  // namespace
@@ -100,13 +105,14 @@ Result<void> ZoneTables::loadRows(const Store::HeaderSink& begin, const Store::N
     auto names = m_db.prepare("SELECT key, spelling, offline, expires_at, rrsets FROM names");
     if (!names) return names.error();
     const ResetOnExit resetter(*names);
+    // One StoredName for all rows: `each` takes the name, the RRsets' storage stays for the next.
+    StoredName scratch;
     while (true) {
         auto row = names->step();
         if (!row) return row.error();
         if (!*row) break;
-        auto name = decodeRow(*names);
-        if (!name) return name.error();
-        if (auto taken = each(std::move(*name)); !taken) return taken;
+        if (auto decoded = decodeRow(*names, scratch); !decoded) return decoded;
+        if (auto taken = each(std::move(scratch)); !taken) return taken;
     }
     return {};
 }
