@@ -325,9 +325,13 @@ struct Server::Impl {
 
     // Dynamic records whose expiry passed are removed once a second.
     void scheduleExpiry() {
+        if (stopping) return;
         expiryTimer.expires_after(std::chrono::seconds(1));
         expiryTimer.async_wait([this](const boost::system::error_code& error) {
-            if (error) return;
+            // A wait that had already completed when stopListeners() cancelled the timer still
+            // arrives without an error: without the flag it would re-arm the timer, the io
+            // thread would never run out of work, and stop() would wait for it forever.
+            if (error || stopping) return;
             updates.expireDue();
             scheduleExpiry();
         });
@@ -369,6 +373,7 @@ struct Server::Impl {
     }
 
     void stopListeners() {
+        stopping = true;
         expiryTimer.cancel();
         for (auto& listener : udp) listener->stop();
         for (auto& listener : tcp) listener->stop();
@@ -402,6 +407,7 @@ struct Server::Impl {
     ZoneJournal journal{config.dns.ixfrJournal};  // registered with `updates` by startSecondaries()
     asio::io_context io{1};
     asio::steady_timer expiryTimer{io};
+    bool stopping = false;  // io thread only: set by stopListeners(), the expiry timer stays off
     std::shared_ptr<NotifySender> notifier;  // after io: its sockets belong to io
     std::unique_ptr<Forwarder> forwarder;    // [forward]; registered with `updates` by startForward()
     // After io: destroyed first, so its last callbacks can still post to io.
@@ -442,6 +448,7 @@ Result<void> Server::start() {
     for (auto& listener : impl.udp) listener->start();
     for (auto& listener : impl.tcp) listener->start();
     for (auto& listener : impl.http) listener->start();
+    impl.stopping = false;  // a start that failed earlier set it
     impl.scheduleExpiry();
     impl.work.emplace(impl.io.get_executor());
     impl.thread = std::thread([&impl] { impl.run(); });

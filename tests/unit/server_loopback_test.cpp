@@ -9,10 +9,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <future>
+#include <thread>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "accounts/password_hash.hpp"
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/server.hpp"
 #include "demo_server_config.hpp"
@@ -231,3 +235,37 @@ TEST(ServerStart, BindErrorsNameTheListener) {
 }
 
 }  // namespace
+
+// stop() must return even when the expiry timer (every second) comes due while the io thread is
+// busy and stop() is already waiting in line: the timer's completion then runs after the
+// listeners were stopped, and once re-armed itself, so the io thread never ran out of work.
+// A login whose scrypt check takes over a second (p = 16 runs the 0.1 s hash 16 times) keeps
+// the io thread busy across the timer's deadline.
+TEST(ServerStop, ReturnsWhenTheExpiryTimerComesDueWhileTheIoThreadIsBusy) {
+    qdyn::server::accounts::ScryptParams slow{15, 8, 16};
+    // Making the hash costs what checking it does: longer when that is fast on this machine,
+    // since the check must outlast the first second.
+    const auto began = std::chrono::steady_clock::now();
+    auto hash = qdyn::server::accounts::hashPassword("s3cret", slow);
+    ASSERT_TRUE(hash) << hash.message();
+    if (std::chrono::steady_clock::now() - began < std::chrono::milliseconds(1400)) {
+        slow.logN = 16;
+        hash = qdyn::server::accounts::hashPassword("s3cret", slow);
+        ASSERT_TRUE(hash) << hash.message();
+    }
+    Config config = qdyn::test::demoServerConfig();
+    config.accounts[0].password.clear();
+    config.accounts[0].passwordHash = *hash;
+    Server server(std::move(config));
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(server.start());
+
+    Fd http(connectTcp(server.port("http")));
+    sendAll(http.get(), kUpdate);  // alice: the io thread now checks the scrypt hash
+    std::this_thread::sleep_until(started + std::chrono::milliseconds(1250));
+    auto stopped = std::async(std::launch::async, [&server] { server.stop(); });
+    if (stopped.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+        ADD_FAILURE() << "Server::stop() did not return within 20 s";
+        std::_Exit(1);  // the io thread would never end: the test process cannot finish otherwise
+    }
+}
