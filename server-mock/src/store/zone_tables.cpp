@@ -66,14 +66,6 @@ Result<ZoneTables> ZoneTables::open(const std::filesystem::path& path, int busyT
 
 Result<void> ZoneTables::loadEach(const Store::HeaderSink& begin, const Store::NameSink& each) {
     if (!isOpen()) return makeError("the store " + m_path.string() + " is closed");
-    // The whole table is read once: through a memory map SQLite neither copies the pages nor
-    // churns its page cache through malloc (a million names: about 10% faster). Only for this
-    // read; writes go through the normal path.
-    (void)m_db.exec("PRAGMA mmap_size = 1073741824");
-    const struct Unmap {
-        Database& db;
-        ~Unmap() { (void)db.exec("PRAGMA mmap_size = 0"); }
-    } unmap{m_db};
     if (auto begun = m_db.exec("BEGIN"); !begun) return makeError("cannot read the store: " + begun.message());
     if (auto loaded = loadRows(begin, each); !loaded) {
         (void)m_db.exec("ROLLBACK");
