@@ -22,7 +22,7 @@ using config::Reader;
 // `accountsText`: the content of the [accounts] file when the caller has it (the commands);
 // nullopt reads the file from disk.
 Result<Config> parseDocument(const Reader& reader, const toml::table& root, std::optional<std::string_view> accountsText) {
-    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "forward", "accounts"}, "the top level");
+    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "forward", "accounts", "http", "throttle"}, "the top level");
         !keys) {
         return keys.error();
     }
@@ -37,9 +37,13 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
     auto listen = reader.optionalTable(root, "listen");
     if (!listen) return listen.error();
     if (*listen != nullptr) {
-        if (auto keys = reader.onlyKeys(**listen, {"dns_udp", "dns_tcp", "http"}, "[listen]"); !keys) return keys.error();
-        const std::pair<const char*, std::vector<ListenAddress>*> lists[] = {
-            {"dns_udp", &config.dnsUdp}, {"dns_tcp", &config.dnsTcp}, {"http", &config.http}};
+        if (auto keys = reader.onlyKeys(**listen, {"dns_udp", "dns_tcp", "http", "https"}, "[listen]"); !keys) {
+            return keys.error();
+        }
+        const std::pair<const char*, std::vector<ListenAddress>*> lists[] = {{"dns_udp", &config.dnsUdp},
+                                                                             {"dns_tcp", &config.dnsTcp},
+                                                                             {"http", &config.http},
+                                                                             {"https", &config.https}};
         for (const auto& [key, target] : lists) {
             if (const auto* node = (*listen)->get(key)) {
                 auto list = config::parseListenList(reader, *node, key);
@@ -55,6 +59,24 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
         auto options = config::parseDns(reader, **dnsTable);
         if (!options) return options.error();
         config.dns = *options;
+    }
+
+    auto httpTable = reader.optionalTable(root, "http");
+    if (!httpTable) return httpTable.error();
+    if (*httpTable != nullptr) {
+        auto options = config::parseHttp(reader, **httpTable);
+        if (!options) return options.error();
+        config.httpOptions = std::move(*options);
+    }
+    if (!config.https.empty() && config.httpOptions.tlsCertificate.empty()) {
+        return reader.whole("[listen] https needs [http] tls_certificate and tls_key");
+    }
+    auto throttleTable = reader.optionalTable(root, "throttle");
+    if (!throttleTable) return throttleTable.error();
+    if (*throttleTable != nullptr) {
+        auto options = config::parseThrottle(reader, **throttleTable);
+        if (!options) return options.error();
+        config.throttle = *options;
     }
 
     auto storeTable = reader.optionalTable(root, "store");

@@ -29,18 +29,26 @@ bool sameKey(const Config& running, const Config& next, const dns::Name& name) {
 
 }  // namespace
 
-Generation::Generation(Config cfg, std::shared_ptr<CredentialCache> cache, UpdateService& updates,
-                       const ZoneJournal& journal)
+Generation::Generation(Config cfg, std::shared_ptr<CredentialCache> cache, std::shared_ptr<LoginThrottle> limits,
+                       UpdateService& updates, const ZoneJournal& journal)
     : config(std::move(cfg)),
       credentials(std::move(cache)),
-      dyndns2(config, updates, credentials.get()),
+      throttle(std::move(limits)),
+      auth(config, *credentials, *throttle),
+      dyndns2(config, updates, auth),
+      nanodnsd(updates, auth),
+      minidns(config, updates, auth),
+      dynonym(updates, auth),
       dnsUpdates(config, updates),
       transfers(config, journal) {}
 
 Result<std::shared_ptr<const Generation>> Generation::make(Config config, UpdateService& updates,
                                                            const ZoneJournal& journal, const Generation* previous) {
     auto credentials = previous != nullptr ? previous->credentials : std::make_shared<CredentialCache>();
-    auto generation = std::make_shared<Generation>(std::move(config), std::move(credentials), updates, journal);
+    auto throttle = previous != nullptr ? previous->throttle : std::make_shared<LoginThrottle>(config.throttle);
+    throttle->configure(config.throttle);
+    auto generation = std::make_shared<Generation>(std::move(config), std::move(credentials), std::move(throttle),
+                                                   updates, journal);
     const auto& cookieOptions = generation->config.dns.cookies;
     const bool keepRandomSecret = previous != nullptr && previous->cookies && !previous->config.dns.cookies.secret &&
                                   cookieOptions.enabled && !cookieOptions.secret;
@@ -57,10 +65,17 @@ Result<std::shared_ptr<const Generation>> Generation::make(Config config, Update
 std::optional<std::string> restartNeededFor(const Config& running, const Config& next) {
     if (!(running.zone.origin == next.zone.origin)) return "[zone] origin changed";
     if (!sameListeners(running.dnsUdp, next.dnsUdp) || !sameListeners(running.dnsTcp, next.dnsTcp) ||
-        !sameListeners(running.http, next.http)) {
+        !sameListeners(running.http, next.http) || !sameListeners(running.https, next.https)) {
         return "[listen] changed";
     }
     if (running.storePath != next.storePath) return "[store] path changed";
+    if (running.httpOptions.tlsCertificate != next.httpOptions.tlsCertificate ||
+        running.httpOptions.tlsKey != next.httpOptions.tlsKey) {
+        return "the [http] TLS certificate or key changed";
+    }
+    if (running.httpOptions.nanodnsdPrefixes != next.httpOptions.nanodnsdPrefixes) {
+        return "[http] nanodnsd_prefixes changed";
+    }
     if (running.dns.tcpIdleTimeout != next.dns.tcpIdleTimeout ||
         running.dns.tcpMaxConnections != next.dns.tcpMaxConnections) {
         return "the [dns] TCP limits changed";

@@ -6,7 +6,12 @@
 #include <memory>
 #include <optional>
 
+#include "accounts/authenticator.hpp"
+#include "accounts/login_throttle.hpp"
 #include "dns/update_handler.hpp"
+#include "http/dynonym_handler.hpp"
+#include "http/minidns_handler.hpp"
+#include "http/nanodnsd_handler.hpp"
 #include "qdyn_server/config.hpp"
 #include "qdyn_server/dns_cookies.hpp"
 #include "qdyn_server/dyndns2_handler.hpp"
@@ -19,20 +24,26 @@ namespace qdyn::server {
 class Generation {
 public:
     // Fails when the DNS cookie secret cannot be set up (OpenSSL without SipHash). On a reload,
-    // `previous` hands over what must outlive a configuration: the verified-credentials cache
-    // and a random cookie secret (so clients' cookies and logins stay valid across SIGHUP).
+    // `previous` hands over what must outlive a configuration: the verified-credentials cache,
+    // the login throttle (a reload must not wipe a block) and a random cookie secret (so
+    // clients' cookies and logins stay valid across SIGHUP).
     static Result<std::shared_ptr<const Generation>> make(Config config, UpdateService& updates,
                                                           const ZoneJournal& journal,
                                                           const Generation* previous = nullptr);
 
-    Generation(Config config, std::shared_ptr<CredentialCache> credentials, UpdateService& updates,
-               const ZoneJournal& journal);
+    Generation(Config config, std::shared_ptr<CredentialCache> credentials, std::shared_ptr<LoginThrottle> throttle,
+               UpdateService& updates, const ZoneJournal& journal);
     Generation(const Generation&) = delete;
     Generation& operator=(const Generation&) = delete;
 
     Config config;  // first: the handlers below hold references into it
     std::shared_ptr<CredentialCache> credentials;  // shared with the generations that follow
+    std::shared_ptr<LoginThrottle> throttle;       // likewise
+    Authenticator auth;
     Dyndns2Handler dyndns2;
+    NanodnsdHandler nanodnsd;
+    MinidnsHandler minidns;
+    DynonymHandler dynonym;
     DnsUpdateHandler dnsUpdates;
     TransferHandler transfers;  // AXFR/IXFR to the [[secondary]] servers, and their signed queries
     std::optional<ServerCookies> cookies;  // empty when [dns] cookies = false

@@ -21,6 +21,7 @@
 #include "dns/udp_listener.hpp"
 #include "dns/reply_basics.hpp"
 #include "generation.hpp"
+#include "http/echo_handler.hpp"
 #include "http/http_listener.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
@@ -96,6 +97,23 @@ struct Server::Impl {
         // Every HTTP API the server offers, in one list.
         router.add("/nic/update", {"GET"},
                    [this](const HttpRequestInfo& request) { return durable(counted(current()->dyndns2.handle(request))); });
+        const auto nanodnsd = [this](const HttpRequestInfo& request) {
+            return durable(countedByStatus("nanodnsd", current()->nanodnsd.handle(request)));
+        };
+        router.add("/api/update", {"*"}, nanodnsd);
+        for (const auto& prefix : config.httpOptions.nanodnsdPrefixes) router.add(prefix + "/api/update", {"*"}, nanodnsd);
+        router.add("/areg.php", {"GET", "POST"}, [this](const HttpRequestInfo& request) {
+            return durable(countedByStatus("minidns", current()->minidns.handle(request)));
+        });
+        router.add("/dns/update", {"GET"}, [this](const HttpRequestInfo& request) {
+            return durable(countedByStatus("dynonym", current()->dynonym.handle(request)));
+        });
+        router.add("/", {"GET", "HEAD"}, echo::checkipPage);
+        router.add("/checkip", {"GET", "HEAD"}, echo::checkipPage);
+        router.add("/ip", {"GET", "HEAD"}, echo::plainAddress);
+        router.add("/ip.json", {"GET", "HEAD"}, echo::jsonAddress);
+        router.add("/port", {"GET", "HEAD"}, echo::port);
+        router.add("/socket", {"GET", "HEAD"}, echo::socket);
         router.add("/healthz", {"GET", "HEAD"}, [this](const HttpRequestInfo&) { return health(); });
         router.add("/metrics", {"GET"}, [this](const HttpRequestInfo&) {
             HttpReply reply;
@@ -132,6 +150,13 @@ struct Server::Impl {
             if (end == std::string::npos) break;
             start = end + 1;
         }
+        return reply;
+    }
+
+    // The other APIs' outcomes for /metrics: by HTTP status (their bodies are free text).
+    HttpReply countedByStatus(const std::string& api, HttpReply reply) {
+        if (reply.status == 401) metrics.countAuthFailure(api);
+        metrics.countUpdate(api, std::to_string(reply.status));
         return reply;
     }
 

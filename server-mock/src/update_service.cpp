@@ -174,15 +174,19 @@ UpdateOutcome UpdateService::apply(const Account& account, const dns::Name& host
             const RRset* rrset = existing->find(type);
             return rrset != nullptr && !rrset->dynamic;
         };
-        if (((update.v4 || update.clearV4) && isStatic(dns::rrtype::A)) ||
-            ((update.v6 || update.clearV6) && isStatic(dns::rrtype::AAAA))) {
+        // Setting a static family is refused; clearing one means "no dynamic record of that
+        // family" and leaves the static record alone (nanodnsd clears every family it is not
+        // given, and a host may mix a dynamic A with a static AAAA).
+        const bool staticV4 = isStatic(dns::rrtype::A);
+        const bool staticV6 = isStatic(dns::rrtype::AAAA);
+        if ((update.v4 && staticV4) || (update.v6 && staticV6)) {
             refusal = UpdateStatus::StaticRecord;
             return false;
         }
         Node& node = tx.edit(host);
         const std::uint32_t ttl = m_config->ttlFor(host);
-        if (update.v4 || update.clearV4) setAddress(node, dns::rrtype::A, update.v4, ttl);
-        if (update.v6 || update.clearV6) setAddress(node, dns::rrtype::AAAA, update.v6, ttl);
+        if (update.v4 || (update.clearV4 && !staticV4)) setAddress(node, dns::rrtype::A, update.v4, ttl);
+        if (update.v6 || (update.clearV6 && !staticV6)) setAddress(node, dns::rrtype::AAAA, update.v6, ttl);
         node.offline = update.offline;
         // Every accepted update re-arms the expiry, changed or not (nanodnsd's refresh).
         const std::uint32_t expire = m_config->expireFor(host);

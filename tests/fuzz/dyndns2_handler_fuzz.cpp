@@ -6,6 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "accounts/authenticator.hpp"
+#include "accounts/credential_cache.hpp"
+#include "accounts/login_throttle.hpp"
 #include "qdyn_server/config.hpp"
 #include "qdyn_server/dyndns2_handler.hpp"
 #include "qdyn_server/update_service.hpp"
@@ -29,10 +32,14 @@ struct Fixture {
         : config(qdyn::server::Config::parse(kConfig, "fuzz.toml").value()),
           zone(qdyn::server::buildInitialSnapshot(config, 1000).value()),
           updates(config, zone),
-          handler(config, updates) {}
+          auth(config, cache, throttle),
+          handler(config, updates, auth) {}
     qdyn::server::Config config;
     qdyn::server::Zone zone;
     qdyn::server::UpdateService updates;
+    qdyn::server::CredentialCache cache;
+    qdyn::server::LoginThrottle throttle;
+    qdyn::server::Authenticator auth;
     qdyn::server::Dyndns2Handler handler;
 };
 

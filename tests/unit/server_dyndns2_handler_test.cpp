@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "accounts/authenticator.hpp"
 #include "accounts/credential_cache.hpp"
+#include "accounts/login_throttle.hpp"
 #include "qdyn_server/dyndns2_handler.hpp"
 #include "qdyn_server/http_fields.hpp"
 #include "qdyn_server/http_router.hpp"
@@ -37,6 +39,9 @@ constexpr const char* kCarolNewHash =
 constexpr const char* kCarol = "Basic Y2Fyb2w6Y29ycmVjdCBob3JzZSBiYXR0ZXJ5IHN0YXBsZQ==";       // carol:correct horse battery staple
 constexpr const char* kCarolWrong = "Basic Y2Fyb2w6Y29ycmVjdCBob3JzZSBiYXR0ZXJ5IHN0YXBsZXI=";  // ...stapler
 
+// The throttle is tested on its own; here it stays out of the way of repeated wrong logins.
+constexpr ThrottleOptions kNoThrottle{0, 600, 900, 0};
+
 Config demoConfig() {
     Config config;
     config.zone.origin = name("dyn.example.test");
@@ -56,7 +61,8 @@ protected:
         : m_config(demoConfig()),
           m_zone(buildInitialSnapshot(m_config, 1000).value()),
           m_updates(m_config, m_zone, nullptr, [] { return 1000U; }),
-          m_handler(m_config, m_updates) {}
+          m_auth(m_config, m_cache, m_throttle),
+          m_handler(m_config, m_updates, m_auth) {}
 
     HttpReply get(const std::string& target, const std::string& auth = kAlice, const std::string& agent = "test/1.0",
                   const std::string& peer = "192.0.2.10") {
@@ -90,6 +96,9 @@ protected:
     Config m_config;
     Zone m_zone;
     UpdateService m_updates;
+    CredentialCache m_cache;
+    LoginThrottle m_throttle{kNoThrottle};
+    Authenticator m_auth;
     Dyndns2Handler m_handler;
 };
 
@@ -229,7 +238,8 @@ TEST_F(Dyndns2HandlerTest, EachAccountUpdatesItsOwnHosts) {
 
 TEST_F(Dyndns2HandlerTest, HashedPasswordsAreCheckedWithScryptThenCached) {
     CredentialCache cache;
-    const Dyndns2Handler handler(m_config, m_updates, &cache);
+    const Authenticator auth(m_config, cache, m_throttle);
+    const Dyndns2Handler handler(m_config, m_updates, auth);
     const std::string update = "/nic/update?hostname=carol.dyn.example.test&myip=198.51.100.8";
     EXPECT_EQ(getFrom(handler, update, kCarolWrong).status, 401U);
     EXPECT_EQ(cache.size(), 0U);  // a failure is never remembered
@@ -246,7 +256,8 @@ TEST_F(Dyndns2HandlerTest, HashedPasswordsAreCheckedWithScryptThenCached) {
     // still holds its tag (the tag covers the hash), the new one is accepted.
     Config changed = m_config;
     changed.accounts[2].passwordHash = kCarolNewHash;
-    const Dyndns2Handler reloaded(changed, m_updates, &cache);
+    const Authenticator reloadedAuth(changed, cache, m_throttle);
+    const Dyndns2Handler reloaded(changed, m_updates, reloadedAuth);
     EXPECT_EQ(getFrom(reloaded, update, kCarol).status, 401U);
     EXPECT_EQ(getFrom(reloaded, update, "Basic Y2Fyb2w6YW5vdGhlciBwYXNzd29yZA==" /* carol:another password */).body,
               "nochg 198.51.100.8\n");

@@ -279,6 +279,13 @@ TEST(UpdateService, AStaticFamilyCannotBeUpdatedButTheOtherCan) {
     EXPECT_EQ(outcome.status, UpdateStatus::Updated);
     EXPECT_EQ(outcome.addresses.v4, addresses({"192.0.2.1"}));
     EXPECT_EQ(outcome.addresses.v6, addresses({"2001:db8::1"}));
+
+    // Clearing the static family (what nanodnsd's missing ipv6 parameter means) keeps it.
+    const HostUpdate clearV6{ip("192.0.2.2"), std::nullopt, false, true, false};
+    const auto cleared = service.apply(config.accounts[0], name("home.dyn.example.test"), clearV6);
+    EXPECT_EQ(cleared.status, UpdateStatus::Updated);
+    EXPECT_EQ(cleared.addresses.v4, addresses({"192.0.2.2"}));
+    EXPECT_EQ(cleared.addresses.v6, addresses({"2001:db8::1"}));
 }
 
 TEST_F(UpdateServiceTest, DynamicRecordsExpireAndEachUpdateReArmsTheExpiry) {

@@ -34,6 +34,14 @@ struct Account {
     // writes it. Last and with an initializer, so {name, password, hosts} still initialises an
     // account without a missing-initializer warning.
     std::string passwordHash{};
+    // nanodnsd's /api/update token for the account's hosts: plain `token` (compared in constant
+    // time) or `token_hash` (the same scrypt PHC form as password_hash); both empty: no token.
+    std::string token{};
+    std::string tokenHash{};
+    // md5hex(password), which GnuDIP's challenge needs the server to know (PROTOCOLS.md): a
+    // password equivalent for that protocol only, so set only for accounts that use it. With a
+    // plain `password` it is derived from that.
+    std::string gnudipMd5{};
 
     // True when `host` is one of this account's hosts (exactly, case-insensitive).
     [[nodiscard]] bool grants(const dns::Name& host) const;
@@ -116,12 +124,37 @@ struct DnsOptions {
     std::uint32_t ixfrJournal = 1000;        // serial changes kept for IXFR; 0: secondaries always get AXFR
 };
 
+// [throttle]: how the HTTP APIs slow down password guessing and misbehaving clients. A source
+// is an IPv4 address or an IPv6 /64.
+struct ThrottleOptions {
+    std::uint32_t failures = 5;    // failed logins from one source, or for one account, within `window`; 0: off
+    std::uint32_t window = 600;    // seconds the counts run over
+    std::uint32_t block = 900;     // seconds a source or an account is refused once over a limit
+    std::uint32_t unchanged = 30;  // dyndns2 updates of one account that change nothing within `window`
+                                   // before it is blocked (`abuse`); 0: off
+    friend bool operator==(const ThrottleOptions&, const ThrottleOptions&) = default;
+};
+
+// [http]: the HTTP(S) update APIs.
+struct HttpOptions {
+    // TLS certificate chain and private key (PEM) for the [listen] https listeners.
+    std::filesystem::path tlsCertificate;
+    std::filesystem::path tlsKey;
+    // More paths that serve nanodnsd's /api/update: each prefix + "/api/update" (a Fritz!Box
+    // behind a proxy used "/dns").
+    std::vector<std::string> nanodnsdPrefixes;
+    std::uint32_t gnudipSaltLifetime = 60;  // seconds a GnuDIP HTTP salt stays valid
+};
+
 struct Config {
     ZoneConfig zone;
     DnsOptions dns;
     std::vector<ListenAddress> dnsUdp;
     std::vector<ListenAddress> dnsTcp;
     std::vector<ListenAddress> http;
+    std::vector<ListenAddress> https;
+    HttpOptions httpOptions;
+    ThrottleOptions throttle;
     std::vector<Account> accounts;
     std::vector<StaticRecord> records;
     std::vector<HostSettings> hosts;

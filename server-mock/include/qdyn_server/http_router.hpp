@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "qdyn_server/dyndns2_handler.hpp"
+#include "qdyn_server/http_message.hpp"
 
 namespace qdyn::server {
 
@@ -21,6 +21,7 @@ public:
         Handler handler;
     };
 
+    // `methods` {"*"}: every method reaches the handler (an API with its own reply for them).
     void add(std::string path, std::vector<std::string> methods, Handler handler);
     [[nodiscard]] HttpReply dispatch(const HttpRequestInfo& request) const;
     [[nodiscard]] const std::vector<Route>& routes() const noexcept { return m_routes; }

@@ -19,10 +19,47 @@ Result<dns::Name> hostName(std::string_view text, const dns::Name& origin) {
     return name;
 }
 
+// token / token_hash (nanodnsd) and gnudip_md5 (GnuDIP): the secrets beside the password.
+Result<void> parseAccountSecrets(const Reader& reader, const toml::table& table, Account& account) {
+    const auto* token = table.get("token");
+    const auto* tokenHash = table.get("token_hash");
+    if (token != nullptr && tokenHash != nullptr) {
+        return reader.at(table, "[[account]] '" + account.name + "' has both token and token_hash; keep one");
+    }
+    if (token != nullptr) {
+        auto text = reader.string(*token, "token");
+        if (!text) return text.error();
+        // Short tokens are guessable within the throttle's limits over time; nanodnsd's own
+        // examples use passphrases.
+        if (text->size() < 8) return reader.at(*token, "token must have at least 8 characters");
+        account.token = *text;
+    }
+    if (tokenHash != nullptr) {
+        auto text = reader.string(*tokenHash, "token_hash");
+        if (!text) return text.error();
+        if (auto parsed = accounts::parsePasswordHash(*text); !parsed) {
+            return reader.at(*tokenHash, "token_hash: " + parsed.message());
+        }
+        account.tokenHash = *text;
+    }
+    if (const auto* md5 = table.get("gnudip_md5")) {
+        auto text = reader.string(*md5, "gnudip_md5");
+        if (!text) return text.error();
+        const bool hex = text->size() == 32 && std::all_of(text->begin(), text->end(), [](char c) {
+                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                         });
+        if (!hex) return reader.at(*md5, "gnudip_md5 must be 32 lower-case hex digits (md5 of the password)");
+        account.gnudipMd5 = *text;
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<Account> parseAccount(const Reader& reader, const toml::table& table, const ZoneConfig& zone) {
-    if (auto keys = reader.onlyKeys(table, {"name", "password", "password_hash", "hosts"}, "[[account]]"); !keys) {
+    if (auto keys = reader.onlyKeys(table, {"name", "password", "password_hash", "hosts", "token", "token_hash", "gnudip_md5"},
+                                    "[[account]]");
+        !keys) {
         return keys.error();
     }
     Account account;
@@ -57,6 +94,8 @@ Result<Account> parseAccount(const Reader& reader, const toml::table& table, con
         }
         account.passwordHash = *hashText;
     }
+
+    if (auto secrets = parseAccountSecrets(reader, table, account); !secrets) return secrets.error();
 
     const auto* hosts = table.get("hosts");
     if (hosts == nullptr) return reader.at(table, "[[account]] '" + account.name + "' needs hosts");

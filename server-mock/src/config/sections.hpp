@@ -11,6 +11,10 @@ namespace qdyn::server::config {
 Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table);
 Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table);
 Result<std::vector<ListenAddress>> parseListenList(const Reader& reader, const toml::node& node, std::string_view key);
+// [http]: TLS files (resolved beside the configuration), nanodnsd prefixes, GnuDIP salts.
+Result<HttpOptions> parseHttp(const Reader& reader, const toml::table& table);
+// [throttle]: failed-login and unchanged-update limits.
+Result<ThrottleOptions> parseThrottle(const Reader& reader, const toml::table& table);
 Result<Account> parseAccount(const Reader& reader, const toml::table& table, const ZoneConfig& zone);
 // [[tsig_key]] entries; a key names an existing account, or none (transfers only).
 Result<std::vector<TsigKeyConfig>> parseTsigKeys(const Reader& reader, const std::vector<const toml::table*>& tables,

@@ -4,24 +4,18 @@
 #include "qdyn_server/dyndns2_handler.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 
-#include "accounts/credential_cache.hpp"
+#include "accounts/authenticator.hpp"
+#include "accounts/login_throttle.hpp"
 #include "qdyn_server/http_fields.hpp"
 
 namespace qdyn::server {
 
 namespace {
 
-HttpReply textReply(unsigned status, std::string body, std::string summary) {
-    HttpReply reply;
-    reply.status = status;
-    reply.body = std::move(body);
-    reply.logSummary = std::move(summary);
-    return reply;
-}
-
-HttpReply badAuth(std::string why) {
+HttpReply badAuth(const std::string& why) {
     auto reply = textReply(401, "badauth\n", "badauth (" + why + ")");
     // RFC 7235: a 401 must carry the challenge, or clients never send credentials.
     reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"qdyn\"");
@@ -39,27 +33,29 @@ std::vector<std::string_view> splitComma(std::string_view text) {
     return parts;
 }
 
+// What the request says about one family's address.
+struct FamilyChoice {
+    std::optional<IpAddress> address;
+    bool clear = false;     // an empty myipv4= / myipv6=: delete that record (deSEC)
+    bool preserve = false;  // "preserve": leave that record as it is (deSEC)
+};
+
 // The first address of `family` found in the listed parameters, each of which may hold a
-// comma-separated list ("myip=v4,v6"). Invalid values are skipped, not fatal.
-std::optional<IpAddress> pickAddress(const QueryParams& params, std::initializer_list<std::string_view> names,
-                                     AddressFamily family) {
+// comma-separated list ("myip=v4,v6"). Invalid and duplicated values are skipped, not fatal:
+// the connecting address then stands in, as for a missing one.
+FamilyChoice pickAddress(const QueryParams& params, std::initializer_list<std::string_view> names,
+                         std::string_view familyOnly, AddressFamily family) {
     for (const auto name : names) {
         const auto value = findParam(params, name);
-        if (!value) continue;
+        if (!value || duplicatedParam(params, {name})) continue;
+        if (name == familyOnly && value->empty()) return FamilyChoice{std::nullopt, true, false};
+        if (name == familyOnly && *value == "preserve") return FamilyChoice{std::nullopt, false, true};
         for (const auto part : splitComma(*value)) {
             auto address = IpAddress::parse(part);
-            if (address && address->family() == family) return address;
+            if (address && address->family() == family) return FamilyChoice{address, false, false};
         }
     }
-    return std::nullopt;
-}
-
-// A fully-qualified name: valid DNS syntax and at least two labels (a bare "home" is not).
-std::optional<dns::Name> parseFqdn(std::string_view text) {
-    if (text.empty()) return std::nullopt;
-    auto name = dns::Name::parse(text);
-    if (!name || name->labelCount() < 2) return std::nullopt;
-    return *name;
+    return {};
 }
 
 std::string trimmed(std::string_view text) {
@@ -79,57 +75,55 @@ std::string withAddress(std::string_view code, const std::string& addresses) {
     return addresses.empty() ? std::string(code) : std::string(code) + " " + addresses;
 }
 
+bool equalsNoCase(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
 }  // namespace
 
-Dyndns2Handler::Dyndns2Handler(const Config& config, UpdateService& updates, CredentialCache* credentials)
-    : m_config(config),
-      m_updates(updates),
-      m_ownCredentials(credentials == nullptr ? std::make_unique<CredentialCache>() : nullptr),
-      m_credentials(credentials != nullptr ? *credentials : *m_ownCredentials),
-      m_anyHashed(std::any_of(config.accounts.begin(), config.accounts.end(),
-                              [](const Account& account) { return !account.passwordHash.empty(); })) {}
-
-Dyndns2Handler::~Dyndns2Handler() = default;
+Dyndns2Handler::Dyndns2Handler(const Config& config, UpdateService& updates, const Authenticator& auth)
+    : m_config(config), m_updates(updates), m_auth(auth) {}
 
 HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
-    const auto credentials = parseBasicAuth(request.authorization);
-    if (!credentials) {
-        return badAuth(request.authorization.empty() ? "no Authorization header" : "malformed Authorization header");
+    const auto auth = m_auth.basic(request.authorization, request.peer);
+    if (auth.status == AuthStatus::Throttled) {
+        // dyndns2 has one word for "blocked": abuse. It comes with 200 like every other code.
+        auto reply = textReply(200, "abuse\n", "abuse (" + auth.why + ")");
+        reply.headers.emplace_back("Retry-After", std::to_string(auth.retryAfter.count()));
+        return reply;
     }
-    const auto found = std::find_if(m_config.accounts.begin(), m_config.accounts.end(),
-                                    [&](const Account& a) { return a.name == credentials->user; });
-    const Account* account = found == m_config.accounts.end() ? nullptr : &*found;
-    // Check even for an unknown user so the timing does not reveal which names exist.
-    const bool passwordOk = account != nullptr ? checkPassword(*account, credentials->password, m_credentials)
-                                               : checkUnknownUser(credentials->password, m_anyHashed);
-    if (account == nullptr || !passwordOk) {
-        return badAuth(account == nullptr ? "unknown user" : "wrong password for " + account->name);
-    }
-    const std::string user = "user=" + account->name;
+    if (!auth.ok()) return badAuth(auth.why);
+    const Account& account = *auth.account;
+    const std::string user = "user=" + account.name;
 
     if (trimmed(request.userAgent).empty()) return textReply(200, "badagent\n", user + " badagent (no User-Agent)");
 
-    const auto params = parseQuery(splitTarget(request.target).second);
-    if (const auto system = findParam(params, "system"); system && *system != "dyndns") {
+    const auto params = requestParams(request);
+    if (const auto system = findParam(params, "system"); system && *system != "dyndns" && *system != "dyndns2") {
         return textReply(200, "badsys\n", user + " badsys");
     }
     const auto hostnames = findParam(params, "hostname");
-    if (!hostnames || hostnames->empty()) return textReply(200, "notfqdn\n", user + " notfqdn (no hostname)");
+    if (!hostnames || hostnames->empty() || duplicatedParam(params, {"hostname"})) {
+        return textReply(200, "notfqdn\n", user + " notfqdn (no single hostname parameter)");
+    }
     const auto hosts = splitComma(*hostnames);
     if (hosts.size() > kMaxHosts) {
         return textReply(200, "numhost\n", user + " numhost (" + std::to_string(hosts.size()) + " hosts)");
     }
 
-    auto v4 = pickAddress(params, {"myip", "myipv4", "ip"}, AddressFamily::V4);
-    auto v6 = pickAddress(params, {"myipv6", "ipv6", "myip", "ip"}, AddressFamily::V6);
+    auto v4 = pickAddress(params, {"myip", "myipv4", "ip"}, "myipv4", AddressFamily::V4);
+    auto v6 = pickAddress(params, {"myipv6", "ipv6", "myip", "ip"}, "myipv6", AddressFamily::V6);
     // No usable address for a family: the connection's own address stands in for its family.
-    if (!v4 && request.peer.isV4()) v4 = request.peer;
-    if (!v6 && request.peer.isV6()) v6 = request.peer;
-    const std::string addresses = addressList(v4, v6);
+    if (!v4.address && !v4.clear && !v4.preserve && request.peer.isV4()) v4.address = request.peer;
+    if (!v6.address && !v6.clear && !v6.preserve && request.peer.isV6()) v6.address = request.peer;
+    const auto offline = findParam(params, "offline");
+    const bool goOffline = offline && equalsNoCase(*offline, "YES");
+    const std::string addresses = addressList(v4.address, v6.address);
 
     std::string body;
     std::string summary = user;
-    bool failed = false;
     std::uint64_t ticket = 0;
     for (const auto text : hosts) {
         std::string line;
@@ -137,25 +131,29 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
         if (!host) {
             line = "notfqdn";
         } else {
-            const auto outcome = m_updates.apply(*account, *host, HostUpdate{v4, v6, false, false, false});
+            const auto outcome = m_updates.apply(account, *host, HostUpdate{v4.address, v6.address, v4.clear, v6.clear, goOffline});
             // Writes become durable in order: the last ticket covers every host of the request.
             ticket = std::max(ticket, outcome.ticket);
             switch (outcome.status) {
             case UpdateStatus::Updated: line = withAddress("good", addresses); break;
-            case UpdateStatus::Unchanged: line = withAddress("nochg", addresses); break;
+            case UpdateStatus::Unchanged:
+                line = withAddress("nochg", addresses);
+                m_auth.throttle().unchanged(account.name);
+                break;
             case UpdateStatus::NotInZone:
             case UpdateStatus::NotGranted:
             case UpdateStatus::StaticRecord: line = "nohost"; break;
             case UpdateStatus::BadAddress:
-                line = "911";
-                failed = true;
+                // The zone could not take the change: a DNS-side error, not a storage one.
+                line = "dnserr";
                 break;
             }
         }
         body += line + "\n";
         summary += " " + (host ? host->toString() : "<invalid>") + ":" + line;
     }
-    auto reply = textReply(failed ? 500 : 200, std::move(body), std::move(summary));
+    if (goOffline) summary += " offline";
+    auto reply = textReply(200, std::move(body), std::move(summary));
     reply.ticket = ticket;
     return reply;
 }

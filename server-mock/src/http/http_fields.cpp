@@ -2,8 +2,10 @@
 // bytes come straight from the network.
 #include "qdyn_server/http_fields.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
 
 namespace qdyn::server {
 
@@ -109,6 +111,32 @@ std::optional<std::string_view> findParam(const QueryParams& params, std::string
         if (key == name) return std::string_view(value);
     }
     return std::nullopt;
+}
+
+QueryParams requestParams(const HttpRequestInfo& request) {
+    auto params = parseQuery(splitTarget(request.target).second);
+    constexpr std::string_view kForm = "application/x-www-form-urlencoded";
+    const std::string_view type = std::string_view(request.contentType).substr(0, request.contentType.find(';'));
+    if (request.method == "POST" && equalsIgnoreCase(type, kForm)) {
+        auto form = parseQuery(request.body);
+        params.insert(params.end(), std::make_move_iterator(form.begin()), std::make_move_iterator(form.end()));
+    }
+    return params;
+}
+
+std::optional<std::string_view> duplicatedParam(const QueryParams& params, std::initializer_list<std::string_view> names) {
+    for (const auto name : names) {
+        const auto count = std::count_if(params.begin(), params.end(), [&](const auto& param) { return param.first == name; });
+        if (count > 1) return name;
+    }
+    return std::nullopt;
+}
+
+std::optional<dns::Name> parseFqdn(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    auto name = dns::Name::parse(text);
+    if (!name || name->labelCount() < 2) return std::nullopt;
+    return *name;
 }
 
 std::pair<std::string_view, std::string_view> splitTarget(std::string_view target) {

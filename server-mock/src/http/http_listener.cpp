@@ -44,6 +44,7 @@ public:
         const auto remote = m_stream.socket().remote_endpoint(error);
         if (!error) {
             m_peer = toIpAddress(remote.address());
+            m_peerPort = remote.port();
             m_peerText = formatEndpoint(m_peer, remote.port());
         }
     }
@@ -86,7 +87,10 @@ private:
         info.target = std::string(request.target());
         info.authorization = std::string(request[http::field::authorization]);
         info.userAgent = std::string(request[http::field::user_agent]);
+        info.contentType = std::string(request[http::field::content_type]);
+        info.body = request.body();
         info.peer = m_peer;
+        info.peerPort = m_peerPort;
 
         HttpReply reply;
         try {
@@ -165,6 +169,7 @@ private:
     std::optional<http::request_parser<http::string_body>> m_parser;
     http::response<http::string_body> m_response;
     IpAddress m_peer;
+    std::uint16_t m_peerPort = 0;
     std::string m_peerText = "?";
     bool m_writing = false;
     bool m_stopping = false;

@@ -15,7 +15,8 @@ HttpReply HttpRouter::dispatch(const HttpRequestInfo& request) const {
     const auto path = splitTarget(request.target).first;
     for (const auto& route : m_routes) {
         if (route.path != path) continue;
-        if (std::find(route.methods.begin(), route.methods.end(), request.method) == route.methods.end()) {
+        const bool anyMethod = route.methods.size() == 1 && route.methods.front() == "*";
+        if (!anyMethod && std::find(route.methods.begin(), route.methods.end(), request.method) == route.methods.end()) {
             HttpReply reply;
             reply.status = 405;
             reply.body = "method not allowed\n";

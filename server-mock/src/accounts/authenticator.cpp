@@ -1,0 +1,86 @@
+// Login checks shared by the HTTP APIs, with throttling in front of the hashing.
+#include "accounts/authenticator.hpp"
+
+#include <algorithm>
+
+#include "accounts/credential_cache.hpp"
+#include "accounts/login_throttle.hpp"
+#include "accounts/password_hash.hpp"
+#include "qdyn/secret.hpp"
+#include "qdyn_server/http_fields.hpp"
+
+namespace qdyn::server {
+
+namespace {
+
+// The cache keys token checks apart from password checks of the same account.
+std::string tokenCacheUser(const Account& account) { return "token\n" + account.name; }
+
+}  // namespace
+
+bool checkToken(const Account& account, std::string_view candidate, CredentialCache& cache) {
+    if (!account.tokenHash.empty()) {
+        const auto user = tokenCacheUser(account);
+        if (cache.contains(user, candidate, account.tokenHash)) return true;
+        if (!accounts::verifyPassword(candidate, account.tokenHash)) return false;
+        cache.remember(user, candidate, account.tokenHash);
+        return true;
+    }
+    if (account.token.empty()) return false;
+    return constantTimeEquals(candidate, account.token);
+}
+
+Authenticator::Authenticator(const Config& config, CredentialCache& cache, LoginThrottle& throttle)
+    : m_config(config),
+      m_cache(cache),
+      m_throttle(throttle),
+      m_anyHashed(std::any_of(config.accounts.begin(), config.accounts.end(),
+                              [](const Account& account) { return !account.passwordHash.empty(); })) {}
+
+const Account* Authenticator::find(std::string_view user) const {
+    const auto found = std::find_if(m_config.accounts.begin(), m_config.accounts.end(),
+                                    [&](const Account& a) { return a.name == user; });
+    return found == m_config.accounts.end() ? nullptr : &*found;
+}
+
+AuthResult Authenticator::refusedIfThrottled(const IpAddress& peer, const Account* account) const {
+    const auto wait = m_throttle.retryAfter(peer, account != nullptr ? std::string_view(account->name) : std::string_view());
+    if (wait.count() == 0) return AuthResult{AuthStatus::Ok, account, {}, {}};
+    return AuthResult{AuthStatus::Throttled, account, wait,
+                      "throttled for " + std::to_string(wait.count()) + " s" +
+                          (account != nullptr ? " (" + account->name + ")" : std::string())};
+}
+
+AuthResult Authenticator::password(std::string_view user, std::string_view password, const IpAddress& peer) const {
+    const Account* account = find(user);
+    if (auto throttled = refusedIfThrottled(peer, account); !throttled.ok()) return throttled;
+    // Check even for an unknown user so the timing does not reveal which names exist.
+    const bool passwordOk = account != nullptr ? checkPassword(*account, password, m_cache)
+                                               : checkUnknownUser(password, m_anyHashed);
+    if (account != nullptr && passwordOk) return AuthResult{AuthStatus::Ok, account, {}, {}};
+    m_throttle.failed(peer, account != nullptr ? std::string_view(account->name) : std::string_view());
+    if (account == nullptr) return AuthResult{AuthStatus::Unknown, nullptr, {}, "unknown user"};
+    return AuthResult{AuthStatus::Wrong, account, {}, "wrong password for " + account->name};
+}
+
+AuthResult Authenticator::basic(std::string_view header, const IpAddress& peer) const {
+    const auto credentials = parseBasicAuth(header);
+    if (!credentials) {
+        return AuthResult{AuthStatus::Missing, nullptr, {},
+                          header.empty() ? "no Authorization header" : "malformed Authorization header"};
+    }
+    return password(credentials->user, credentials->password, peer);
+}
+
+AuthResult Authenticator::token(const dns::Name& host, std::string_view token, const IpAddress& peer) const {
+    if (token.empty()) return AuthResult{AuthStatus::Missing, nullptr, {}, "no token"};
+    if (auto throttled = refusedIfThrottled(peer, nullptr); !throttled.ok()) return throttled;
+    for (const auto& account : m_config.accounts) {
+        if (!account.grants(host) || (account.token.empty() && account.tokenHash.empty())) continue;
+        if (checkToken(account, token, m_cache)) return AuthResult{AuthStatus::Ok, &account, {}, {}};
+    }
+    m_throttle.failed(peer, {});
+    return AuthResult{AuthStatus::Unknown, nullptr, {}, "no account of " + host.toString() + " has that token"};
+}
+
+}  // namespace qdyn::server

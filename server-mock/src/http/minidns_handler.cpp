@@ -1,0 +1,94 @@
+// miniDNS /areg.php: the PHP script's replies, always with HTTP 200 (what its clients expect)
+// except while throttled.
+#include "http/minidns_handler.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "accounts/authenticator.hpp"
+#include "qdyn_server/http_fields.hpp"
+
+namespace qdyn::server {
+
+namespace {
+
+constexpr std::string_view kBadLogin = "auth_fail. Incorrect username/password/hostname.";
+constexpr std::string_view kBadHost = "auth_fail. Host name format error.";
+
+HttpReply line(std::string_view text, std::string summary, unsigned status = 200) {
+    return textReply(status, std::string(text) + "\n", std::move(summary));
+}
+
+std::string upper(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return out;
+}
+
+// "home" -> home.<origin>; a full name stays as it is.
+std::optional<dns::Name> hostIn(std::string_view text, const dns::Name& origin) {
+    if (text.empty() || text.find('.') == std::string_view::npos) {
+        auto label = dns::Name::parse(text);
+        if (!label || label->labelCount() != 1) return std::nullopt;
+        auto full = dns::Name::parse(std::string(text) + "." + origin.toString());
+        if (!full) return std::nullopt;
+        return *full;
+    }
+    return parseFqdn(text);
+}
+
+}  // namespace
+
+MinidnsHandler::MinidnsHandler(const Config& config, UpdateService& updates, const Authenticator& auth)
+    : m_config(config), m_updates(updates), m_auth(auth) {}
+
+HttpReply MinidnsHandler::handle(const HttpRequestInfo& request) const {
+    const auto params = requestParams(request);
+    if (duplicatedParam(params, {"opcode", "host", "username", "password", "ip"})) {
+        return line("auth_fail. Duplicate parameter.", "duplicate parameter");
+    }
+    const auto opcode = findParam(params, "opcode");
+    if (!opcode || *opcode != "ADD") return line("auth_fail. Unknown opcode.", "opcode not ADD");
+    const auto hostText = findParam(params, "host");
+    const auto host = hostText ? hostIn(*hostText, m_config.zone.origin) : std::nullopt;
+    if (!host) return line(kBadHost, "bad host");
+
+    const auto user = findParam(params, "username");
+    const auto password = findParam(params, "password");
+    if (!user || !password) return line(kBadLogin, host->toString() + " no credentials");
+    const auto auth = m_auth.password(*user, *password, request.peer);
+    if (auth.status == AuthStatus::Throttled) {
+        auto out = line("auth_fail. Too many failures, try again later.", host->toString() + " " + auth.why, 429);
+        out.headers.emplace_back("Retry-After", std::to_string(auth.retryAfter.count()));
+        return out;
+    }
+    if (!auth.ok()) return line(kBadLogin, host->toString() + " " + auth.why);
+
+    IpAddress address = request.peer;
+    if (const auto ip = findParam(params, "ip"); ip && !ip->empty()) {
+        auto parsed = IpAddress::parse(*ip);
+        if (!parsed) return line("auth_fail. IP address format error.", "user=" + auth.account->name + " bad ip");
+        address = *parsed;
+    }
+    HostUpdate update;
+    (address.isV4() ? update.v4 : update.v6) = address;
+    const auto outcome = m_updates.apply(*auth.account, *host, update);
+    const std::string summary =
+        "user=" + auth.account->name + " " + host->toString() + ":" + std::string(toString(outcome.status));
+    switch (outcome.status) {
+    case UpdateStatus::Updated:
+    case UpdateStatus::Unchanged: {
+        auto out = line("okay. " + upper(*hostText) + " mapped to " + address.toString() + ".", summary);
+        out.ticket = outcome.ticket;
+        out.storeFailureBody = "error. Update failed.\n";
+        return out;
+    }
+    case UpdateStatus::NotInZone:
+    case UpdateStatus::NotGranted:
+    case UpdateStatus::StaticRecord: return line(kBadLogin, summary);
+    case UpdateStatus::BadAddress: break;
+    }
+    return line("error. Update failed.", summary, 500);
+}
+
+}  // namespace qdyn::server
