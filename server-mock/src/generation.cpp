@@ -69,10 +69,6 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
         return "[listen] changed";
     }
     if (running.storePath != next.storePath) return "[store] path changed";
-    if (running.httpOptions.tlsCertificate != next.httpOptions.tlsCertificate ||
-        running.httpOptions.tlsKey != next.httpOptions.tlsKey) {
-        return "the [http] TLS certificate or key changed";
-    }
     if (running.httpOptions.nanodnsdPrefixes != next.httpOptions.nanodnsdPrefixes) {
         return "[http] nanodnsd_prefixes changed";
     }

@@ -309,6 +309,13 @@ struct Server::Impl {
         if (auto why = restartNeededFor(running->config, next)) {
             return makeError(*why + "; that needs a restart, the running configuration stays");
         }
+        // The certificate is read again even from the same path: SIGHUP after a renewal.
+        std::shared_ptr<TlsContext> tls;
+        if (!https.empty()) {
+            auto rebuilt = makeTlsContext(next.httpOptions.tlsCertificate, next.httpOptions.tlsKey);
+            if (!rebuilt) return rebuilt.error();
+            tls = std::move(*rebuilt);
+        }
         auto made = Generation::make(std::move(next), updates, journal, running.get());
         if (!made) return made.error();
         const auto& fresh = *made;
@@ -318,12 +325,17 @@ struct Server::Impl {
         generation.store(fresh, std::memory_order_release);
         // The limiter belongs to the io thread: swap it there.
         asio::post(io, [this, options = fresh->config.dns.rateLimit] { limiter = std::make_unique<RateLimiter>(options); });
+        if (tls) {
+            asio::post(io, [this, tls] {
+                for (auto& listener : https) listener->setTlsContext(tls);
+            });
+        }
         reloadSecondaries(fresh->config);
         return {};
     }
 
-    // An HTTP reply that acknowledges a write goes out once the write is durable, or as a
-    // 911 when it cannot be made durable.
+    // An HTTP reply that acknowledges a write goes out once the write is durable, or as the
+    // API's own failure reply (dyndns2: 911) when it cannot be made durable.
     HttpReply durable(HttpReply reply) {
         if (reply.ticket == 0) return reply;
         const auto ticket = reply.ticket;
@@ -331,9 +343,9 @@ struct Server::Impl {
             afterDurable(ticket, [send, ready](bool ok) {
                 if (ok) return send(ready);
                 HttpReply failure;
-                failure.status = 500;
-                failure.body = "911\n";
-                failure.logSummary = ready.logSummary + " (store write failed: 911)";
+                failure.status = ready.storeFailureStatus;
+                failure.body = ready.storeFailureBody;
+                failure.logSummary = ready.logSummary + " (store write failed)";
                 send(failure);
             });
         };
@@ -394,6 +406,16 @@ struct Server::Impl {
             bound.push_back({"http", where.address, (*listener)->port()});
             http.push_back(std::move(*listener));
         }
+        if (!config.https.empty()) {
+            auto tls = makeTlsContext(config.httpOptions.tlsCertificate, config.httpOptions.tlsKey);
+            if (!tls) return tls.error();
+            for (const auto& where : config.https) {
+                auto listener = HttpListener::open(io, where, router, {}, *tls);
+                if (!listener) return listener.error();
+                bound.push_back({"https", where.address, (*listener)->port()});
+                https.push_back(std::move(*listener));
+            }
+        }
         return {};
     }
 
@@ -403,6 +425,7 @@ struct Server::Impl {
         for (auto& listener : udp) listener->stop();
         for (auto& listener : tcp) listener->stop();
         for (auto& listener : http) listener->stop();
+        for (auto& listener : https) listener->stop();
         stopSecondaries();
     }
 
@@ -442,6 +465,7 @@ struct Server::Impl {
     std::vector<std::shared_ptr<UdpListener>> udp;
     std::vector<std::shared_ptr<TcpListener>> tcp;
     std::vector<std::shared_ptr<HttpListener>> http;
+    std::vector<std::shared_ptr<HttpListener>> https;
     std::vector<BoundListener> bound;
     std::mutex lifecycle;
     State state = State::Idle;
@@ -467,12 +491,14 @@ Result<void> Server::start() {
         impl.udp.clear();
         impl.tcp.clear();
         impl.http.clear();
+        impl.https.clear();
         impl.bound.clear();
         return opened;
     }
     for (auto& listener : impl.udp) listener->start();
     for (auto& listener : impl.tcp) listener->start();
     for (auto& listener : impl.http) listener->start();
+    for (auto& listener : impl.https) listener->start();
     impl.stopping = false;  // a start that failed earlier set it
     impl.scheduleExpiry();
     impl.work.emplace(impl.io.get_executor());

@@ -210,6 +210,55 @@ TEST_F(ServerLoopback, OversizedHeadersAreRefused) {
     EXPECT_TRUE(closedByPeer(http.get()));
 }
 
+TEST_F(ServerLoopback, AnOverlongTargetIs414AndCloses) {
+    Fd http(connectTcp(m_http));
+    sendAll(http.get(), "GET /nic/update?hostname=" + std::string(5000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto response = readResponse(http.get());
+    EXPECT_EQ(response.rfind("HTTP/1.1 414", 0), 0U) << response.substr(0, 100);
+    EXPECT_TRUE(closedByPeer(http.get()));
+}
+
+// The APIs beyond dyndns2 through the real listener: the nanodnsd route under a configured
+// prefix with a form POST, the echo of the connecting port, and HEAD without a body.
+TEST(ServerLoopbackApis, NanodnsdUnderAPrefixWithAFormPostAndTheEchoServices) {
+    Config config = loopbackConfig();
+    config.accounts[0].token = "alice-token-1";
+    config.httpOptions.nanodnsdPrefixes = {"/dns"};
+    Server server(config);
+    ASSERT_TRUE(server.start());
+    const auto port = server.port("http");
+
+    Fd http(connectTcp(port));
+    const std::string form = "hostname=home.dyn.example.test&ipv4=198.51.100.61&token=alice-token-1";
+    sendAll(http.get(), "POST /dns/api/update HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        "Content-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form);
+    const auto posted = readResponse(http.get());
+    EXPECT_EQ(posted.rfind("HTTP/1.1 200", 0), 0U) << posted;
+    EXPECT_NE(posted.find("\r\n\r\nok\n"), std::string::npos) << posted;
+    EXPECT_EQ(server.addressesOf(name("home.dyn.example.test")), std::vector<IpAddress>{ip("198.51.100.61")});
+    sendAll(http.get(), "PUT /api/update HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_EQ(readResponse(http.get()).rfind("HTTP/1.1 501", 0), 0U);
+
+    sockaddr_in local{};
+    socklen_t length = sizeof local;
+    ASSERT_EQ(::getsockname(http.get(), reinterpret_cast<sockaddr*>(&local), &length), 0);
+    sendAll(http.get(), "GET /socket HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(readResponse(http.get()).find("\r\n\r\n127.0.0.1:" + std::to_string(ntohs(local.sin_port)) + "\n"),
+              std::string::npos);
+    sendAll(http.get(), "HEAD /ip HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string head;
+    char buffer[512];
+    while (waitReadable(http.get(), 5000)) {
+        const auto n = ::recv(http.get(), buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        head.append(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0U) << head;
+    EXPECT_NE(head.find("Content-Length: 10\r\n"), std::string::npos) << head;  // "127.0.0.1\n"
+    EXPECT_EQ(head.substr(head.find("\r\n\r\n") + 4), "");
+    server.stop();
+}
+
 TEST_F(ServerLoopback, StopClosesIdleConnectionsPromptlyAndIsIdempotent) {
     Fd idle(connectTcp(m_http));
     sendAll(idle.get(), kUpdate);

@@ -9,8 +9,12 @@
 #include <optional>
 #include <string>
 
+#include <type_traits>
+
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "log.hpp"
 #include "net/asio_address.hpp"
@@ -36,12 +40,33 @@ bool isSyntaxError(const beast::error_code& error) {
 
 }  // namespace
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// What the listener needs of a session, whatever its stream.
+class HttpSessionBase {
 public:
-    HttpSession(tcp::socket socket, const HttpRouter& router, const HttpLimits& limits)
-        : m_stream(std::move(socket)), m_router(router), m_limits(limits) {
+    HttpSessionBase() = default;
+    HttpSessionBase(const HttpSessionBase&) = delete;
+    HttpSessionBase& operator=(const HttpSessionBase&) = delete;
+    virtual ~HttpSessionBase() = default;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+};
+
+namespace {
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+template <class Stream>
+class HttpSession final : public HttpSessionBase, public std::enable_shared_from_this<HttpSession<Stream>> {
+public:
+    template <class... TlsArgs>
+    HttpSession(tcp::socket socket, const HttpRouter& router, const HttpLimits& limits, TlsArgs&... tls)
+        : m_stream(std::move(socket), tls...), m_router(router), m_limits(limits) {
         boost::system::error_code error;
-        const auto remote = m_stream.socket().remote_endpoint(error);
+        const auto remote = lowest().socket().remote_endpoint(error);
         if (!error) {
             m_peer = toIpAddress(remote.address());
             m_peerPort = remote.port();
@@ -49,25 +74,47 @@ public:
         }
     }
 
-    void start() { read(); }
+    void start() override {
+        if constexpr (kIsTls<Stream>) {
+            // The handshake counts as reading the first request: a client that connects and
+            // says nothing is dropped after the idle timeout either way.
+            lowest().expires_after(m_limits.idleTimeout);
+            m_stream.async_handshake(boost::asio::ssl::stream_base::server,
+                                     [self = this->shared_from_this()](const beast::error_code& error) {
+                                         if (error) {
+                                             if (error != asio::error::operation_aborted) {
+                                                 logLine("https " + self->m_peerText + " handshake failed: " + error.message());
+                                             }
+                                             return self->closeSocket();
+                                         }
+                                         self->read();
+                                     });
+        } else {
+            read();
+        }
+    }
 
-    void stop() {
+    void stop() override {
         m_stopping = true;
         if (m_writing) {
-            m_stream.expires_after(m_limits.stopGrace);
+            lowest().expires_after(m_limits.stopGrace);
         } else {
-            m_stream.cancel();
+            lowest().cancel();
         }
     }
 
 private:
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(m_stream); }
+
     void read() {
         m_parser.emplace();
         m_parser->header_limit(m_limits.maxHeaderBytes);
         m_parser->body_limit(m_limits.maxBodyBytes);
-        m_stream.expires_after(m_limits.idleTimeout);
+        lowest().expires_after(m_limits.idleTimeout);
         http::async_read(m_stream, m_buffer, *m_parser,
-                         [self = shared_from_this()](const beast::error_code& error, std::size_t) { self->onRead(error); });
+                         [self = this->shared_from_this()](const beast::error_code& error, std::size_t) {
+                             self->onRead(error);
+                         });
     }
 
     void onRead(const beast::error_code& error) {
@@ -76,12 +123,11 @@ private:
             // resets, stop() and a clean close between requests just end the connection.
             if (error == http::error::header_limit) return replyAndClose(431, "request header too large\n");
             if (error == http::error::body_limit) return replyAndClose(413, "request body too large\n");
-            if (isSyntaxError(error)) {
-                return replyAndClose(400, "bad request\n");
-            }
+            if (isSyntaxError(error)) return replyAndClose(400, "bad request\n");
             return close();
         }
         const auto& request = m_parser->get();
+        if (request.target().size() > m_limits.maxTargetBytes) return replyAndClose(414, "request target too long\n");
         HttpRequestInfo info;
         info.method = std::string(request.method_string());
         info.target = std::string(request.target());
@@ -91,6 +137,7 @@ private:
         info.body = request.body();
         info.peer = m_peer;
         info.peerPort = m_peerPort;
+        info.secure = kIsTls<Stream>;
 
         HttpReply reply;
         try {
@@ -104,34 +151,35 @@ private:
         const auto path = std::string(info.target.substr(0, info.target.find('?')));
         const unsigned version = request.version();
         const bool keepAlive = request.keep_alive();
+        const bool head = request.method() == http::verb::head;
         if (reply.later) {
             auto later = std::move(reply.later);
             m_writing = true;  // a reply is owed: stopping waits for it as for a write
-            later([self = shared_from_this(), info, path, version, keepAlive](HttpReply final) {
-                self->finish(info, path, final, version, keepAlive);
+            later([self = this->shared_from_this(), info, path, version, keepAlive, head](HttpReply final) {
+                self->finish(info, path, final, version, keepAlive, head);
             });
             return;
         }
-        finish(info, path, reply, version, keepAlive);
+        finish(info, path, reply, version, keepAlive, head);
     }
 
     void finish(const HttpRequestInfo& info, const std::string& path, const HttpReply& reply, unsigned version,
-                bool keepAlive) {
-        logLine("http " + m_peerText + " \"" + info.method + " " + path + "\" " + std::to_string(reply.status) + " " +
-                reply.logSummary);
-        write(reply, version, keepAlive && !m_stopping);
+                bool keepAlive, bool head) {
+        logLine(std::string(kIsTls<Stream> ? "https " : "http ") + m_peerText + " \"" + info.method + " " + path +
+                "\" " + std::to_string(reply.status) + " " + reply.logSummary);
+        write(reply, version, keepAlive && !m_stopping, head);
     }
 
     void replyAndClose(unsigned status, std::string body) {
-        logLine("http " + m_peerText + " rejected: " + std::to_string(status) + " " +
-                body.substr(0, body.size() - 1));
+        logLine(std::string(kIsTls<Stream> ? "https " : "http ") + m_peerText + " rejected: " + std::to_string(status) +
+                " " + body.substr(0, body.size() - 1));
         HttpReply reply;
         reply.status = status;
         reply.body = std::move(body);
-        write(reply, 11, false);
+        write(reply, 11, false, false);
     }
 
-    void write(const HttpReply& reply, unsigned version, bool keepAlive) {
+    void write(const HttpReply& reply, unsigned version, bool keepAlive, bool head) {
         m_response = {};
         m_response.version(version);
         m_response.result(reply.status);
@@ -142,10 +190,12 @@ private:
         m_response.body() = reply.body;
         m_response.keep_alive(keepAlive);
         m_response.prepare_payload();
+        // HEAD: the headers of the GET, Content-Length included, and no body (RFC 9110 9.3.2).
+        if (head) m_response.body().clear();
         m_writing = true;
-        m_stream.expires_after(m_stopping ? m_limits.stopGrace : m_limits.idleTimeout);
+        lowest().expires_after(m_stopping ? m_limits.stopGrace : m_limits.idleTimeout);
         http::async_write(m_stream, m_response,
-                          [self = shared_from_this()](const beast::error_code& error, std::size_t) {
+                          [self = this->shared_from_this()](const beast::error_code& error, std::size_t) {
                               self->onWrite(error);
                           });
     }
@@ -157,12 +207,22 @@ private:
     }
 
     void close() {
-        beast::error_code ignored;
-        m_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        m_stream.close();
+        if constexpr (kIsTls<Stream>) {
+            // close_notify first, briefly, so the client can tell the end from a truncation.
+            lowest().expires_after(m_limits.stopGrace);
+            m_stream.async_shutdown([self = this->shared_from_this()](const beast::error_code&) { self->closeSocket(); });
+        } else {
+            closeSocket();
+        }
     }
 
-    beast::tcp_stream m_stream;
+    void closeSocket() {
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close();
+    }
+
+    Stream m_stream;
     const HttpRouter& m_router;
     HttpLimits m_limits;
     beast::flat_buffer m_buffer;
@@ -175,13 +235,18 @@ private:
     bool m_stopping = false;
 };
 
-HttpListener::HttpListener(asio::io_context& io, const HttpRouter& router, HttpLimits limits)
-    : m_io(io), m_acceptor(io), m_retryTimer(io), m_router(router), m_limits(limits) {}
+}  // namespace
+
+HttpListener::HttpListener(asio::io_context& io, const HttpRouter& router, HttpLimits limits,
+                           std::shared_ptr<TlsContext> tls)
+    : m_io(io), m_acceptor(io), m_retryTimer(io), m_router(router), m_limits(limits), m_tls(std::move(tls)) {}
 
 Result<std::shared_ptr<HttpListener>> HttpListener::open(asio::io_context& io, const ListenAddress& where,
-                                                         const HttpRouter& router, HttpLimits limits) {
-    auto listener = std::make_shared<HttpListener>(io, router, limits);
-    auto port = openTcpAcceptor(listener->m_acceptor, where, "http");
+                                                         const HttpRouter& router, HttpLimits limits,
+                                                         std::shared_ptr<TlsContext> tls) {
+    const bool secure = tls != nullptr;
+    auto listener = std::make_shared<HttpListener>(io, router, limits, std::move(tls));
+    auto port = openTcpAcceptor(listener->m_acceptor, where, secure ? "https" : "http");
     if (!port) return port.error();
     listener->m_port = *port;
     return listener;
@@ -218,13 +283,18 @@ void HttpListener::onAccept(const boost::system::error_code& error, tcp::socket 
         });
         return;
     }
-    std::erase_if(m_sessions, [](const std::weak_ptr<HttpSession>& weak) { return weak.expired(); });
+    std::erase_if(m_sessions, [](const std::weak_ptr<HttpSessionBase>& weak) { return weak.expired(); });
     if (m_sessions.size() >= m_limits.maxConnections) {
         // Over the cap: refuse by closing at once rather than letting slow clients pile up.
         boost::system::error_code ignored;
         socket.close(ignored);
     } else {
-        auto session = std::make_shared<HttpSession>(std::move(socket), m_router, m_limits);
+        std::shared_ptr<HttpSessionBase> session;
+        if (m_tls) {
+            session = std::make_shared<HttpSession<TlsStream>>(std::move(socket), m_router, m_limits, *m_tls);
+        } else {
+            session = std::make_shared<HttpSession<PlainStream>>(std::move(socket), m_router, m_limits);
+        }
         m_sessions.push_back(session);
         session->start();
     }
