@@ -29,26 +29,26 @@ bool sameKey(const Config& running, const Config& next, const dns::Name& name) {
 
 }  // namespace
 
-Generation::Generation(Config cfg, std::shared_ptr<CredentialCache> cache, std::shared_ptr<LoginThrottle> limits,
-                       UpdateService& updates, const ZoneJournal& journal)
+Generation::Generation(Config cfg, Carried from, UpdateService& updates, const ZoneJournal& journal)
     : config(std::move(cfg)),
-      credentials(std::move(cache)),
-      throttle(std::move(limits)),
-      auth(config, *credentials, *throttle),
+      carried(std::move(from)),
+      auth(config, *carried.credentials, *carried.throttle),
       dyndns2(config, updates, auth),
       nanodnsd(updates, auth),
       minidns(config, updates, auth),
       dynonym(updates, auth),
+      gnudip(config, updates, auth, *carried.gnudipSalts),
       dnsUpdates(config, updates),
       transfers(config, journal) {}
 
 Result<std::shared_ptr<const Generation>> Generation::make(Config config, UpdateService& updates,
                                                            const ZoneJournal& journal, const Generation* previous) {
-    auto credentials = previous != nullptr ? previous->credentials : std::make_shared<CredentialCache>();
-    auto throttle = previous != nullptr ? previous->throttle : std::make_shared<LoginThrottle>(config.throttle);
-    throttle->configure(config.throttle);
-    auto generation = std::make_shared<Generation>(std::move(config), std::move(credentials), std::move(throttle),
-                                                   updates, journal);
+    Carried carried = previous != nullptr ? previous->carried
+                                          : Carried{std::make_shared<CredentialCache>(),
+                                                    std::make_shared<LoginThrottle>(config.throttle),
+                                                    std::make_shared<GnudipSalts>()};
+    carried.throttle->configure(config.throttle);
+    auto generation = std::make_shared<Generation>(std::move(config), std::move(carried), updates, journal);
     const auto& cookieOptions = generation->config.dns.cookies;
     const bool keepRandomSecret = previous != nullptr && previous->cookies && !previous->config.dns.cookies.secret &&
                                   cookieOptions.enabled && !cookieOptions.secret;

@@ -10,6 +10,7 @@
 #include "accounts/login_throttle.hpp"
 #include "dns/update_handler.hpp"
 #include "http/dynonym_handler.hpp"
+#include "http/gnudip_handler.hpp"
 #include "http/minidns_handler.hpp"
 #include "http/nanodnsd_handler.hpp"
 #include "qdyn_server/config.hpp"
@@ -31,19 +32,24 @@ public:
                                                           const ZoneJournal& journal,
                                                           const Generation* previous = nullptr);
 
-    Generation(Config config, std::shared_ptr<CredentialCache> credentials, std::shared_ptr<LoginThrottle> throttle,
-               UpdateService& updates, const ZoneJournal& journal);
+    // What outlives one configuration: handed from each generation to the next.
+    struct Carried {
+        std::shared_ptr<CredentialCache> credentials;
+        std::shared_ptr<LoginThrottle> throttle;
+        std::shared_ptr<GnudipSalts> gnudipSalts;
+    };
+    Generation(Config config, Carried carried, UpdateService& updates, const ZoneJournal& journal);
     Generation(const Generation&) = delete;
     Generation& operator=(const Generation&) = delete;
 
     Config config;  // first: the handlers below hold references into it
-    std::shared_ptr<CredentialCache> credentials;  // shared with the generations that follow
-    std::shared_ptr<LoginThrottle> throttle;       // likewise
+    Carried carried;
     Authenticator auth;
     Dyndns2Handler dyndns2;
     NanodnsdHandler nanodnsd;
     MinidnsHandler minidns;
     DynonymHandler dynonym;
+    GnudipHandler gnudip;
     DnsUpdateHandler dnsUpdates;
     TransferHandler transfers;  // AXFR/IXFR to the [[secondary]] servers, and their signed queries
     std::optional<ServerCookies> cookies;  // empty when [dns] cookies = false

@@ -21,7 +21,7 @@
 #include "dns/udp_listener.hpp"
 #include "dns/reply_basics.hpp"
 #include "generation.hpp"
-#include "http/echo_handler.hpp"
+#include "http/api_routes.hpp"
 #include "http/http_listener.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
@@ -94,26 +94,13 @@ struct Server::Impl {
           zone(initialSnapshot(config, initError)),
           updates(config, zone),
           limiter(std::make_unique<RateLimiter>(config.dns.rateLimit)) {
-        // Every HTTP API the server offers, in one list.
-        router.add("/nic/update", {"GET"},
-                   [this](const HttpRequestInfo& request) { return durable(counted(current()->dyndns2.handle(request))); });
-        const auto nanodnsd = [this](const HttpRequestInfo& request) {
-            return durable(countedByStatus("nanodnsd", current()->nanodnsd.handle(request)));
-        };
-        router.add("/api/update", {"*"}, nanodnsd);
-        for (const auto& prefix : config.httpOptions.nanodnsdPrefixes) router.add(prefix + "/api/update", {"*"}, nanodnsd);
-        router.add("/areg.php", {"GET", "POST"}, [this](const HttpRequestInfo& request) {
-            return durable(countedByStatus("minidns", current()->minidns.handle(request)));
-        });
-        router.add("/dns/update", {"GET"}, [this](const HttpRequestInfo& request) {
-            return durable(countedByStatus("dynonym", current()->dynonym.handle(request)));
-        });
-        router.add("/", {"GET", "HEAD"}, echo::checkipPage);
-        router.add("/checkip", {"GET", "HEAD"}, echo::checkipPage);
-        router.add("/ip", {"GET", "HEAD"}, echo::plainAddress);
-        router.add("/ip.json", {"GET", "HEAD"}, echo::jsonAddress);
-        router.add("/port", {"GET", "HEAD"}, echo::port);
-        router.add("/socket", {"GET", "HEAD"}, echo::socket);
+        // Every HTTP API the server offers: the update and echo APIs, then operations.
+        addApiRoutes(router, config.httpOptions,
+                     ApiRouteHooks{[this] { return current(); },
+                                   [this](std::string_view api, HttpReply reply) {
+                                       return durable(api == "dyndns2" ? counted(std::move(reply))
+                                                                       : countedByStatus(std::string(api), std::move(reply)));
+                                   }});
         router.add("/healthz", {"GET", "HEAD"}, [this](const HttpRequestInfo&) { return health(); });
         router.add("/metrics", {"GET"}, [this](const HttpRequestInfo&) {
             HttpReply reply;

@@ -18,8 +18,8 @@
 
 namespace qdyn::test {
 
-// alice (password s3cret, token "alice-token-1") has home and office; bob (pw) has bob; a
-// static AAAA sits on home, a static A on fixed (granted to bob).
+// alice (password s3cret, token "alice-token-1") has home and office; bob (pw) has bob and
+// fixed; gnu (GnuDIP only) has gnu. A static AAAA sits on home, a static A on fixed.
 inline server::Config httpApiConfig() {
     server::Config config;
     config.zone.origin = name("dyn.example.test");
@@ -28,7 +28,10 @@ inline server::Config httpApiConfig() {
     server::Account alice{"alice", "s3cret", {name("home.dyn.example.test"), name("office.dyn.example.test")}};
     alice.token = "alice-token-1";
     server::Account bob{"bob", "pw", {name("bob.dyn.example.test"), name("fixed.dyn.example.test")}};
-    config.accounts = {alice, bob};
+    // gnu logs in over GnuDIP: its secret is md5hex("gnu-pass").
+    server::Account gnu{"gnu", "unused-plain", {name("gnu.dyn.example.test")}};
+    gnu.gnudipMd5 = "c94e7df17223ebc85c085192e9a4289b";
+    config.accounts = {alice, bob, gnu};
     config.records.push_back(server::StaticRecord{name("home.dyn.example.test"), dns::rrtype::AAAA, 300,
                                                   server::addressRData(ip("2001:db8::1"))});
     config.records.push_back(server::StaticRecord{name("fixed.dyn.example.test"), dns::rrtype::A, 300,

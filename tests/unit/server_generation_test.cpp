@@ -47,15 +47,17 @@ protected:
     ZoneJournal m_journal{10};
 };
 
-TEST_F(GenerationTest, AReloadKeepsTheCredentialCacheAndTheRandomCookieSecret) {
+TEST_F(GenerationTest, AReloadKeepsTheCredentialCacheThrottleSaltsAndTheRandomCookieSecret) {
     const auto first = Generation::make(config(), m_updates, m_journal).value();
     const auto second = Generation::make(config(), m_updates, m_journal, first.get()).value();
-    EXPECT_EQ(first->credentials.get(), second->credentials.get());
+    EXPECT_EQ(first->carried.credentials.get(), second->carried.credentials.get());
+    EXPECT_EQ(first->carried.throttle.get(), second->carried.throttle.get());
+    EXPECT_EQ(first->carried.gnudipSalts.get(), second->carried.gnudipSalts.get());
     EXPECT_EQ(cookieAcrossReload(*first, *second), CookieStatus::Valid);
 
     // Without a previous generation (a fresh start) the secret is new.
     const auto fresh = Generation::make(config(), m_updates, m_journal).value();
-    EXPECT_NE(first->credentials.get(), fresh->credentials.get());
+    EXPECT_NE(first->carried.credentials.get(), fresh->carried.credentials.get());
     EXPECT_EQ(cookieAcrossReload(*first, *fresh), CookieStatus::Invalid);
 }
 

@@ -6,6 +6,7 @@
 #include "accounts/credential_cache.hpp"
 #include "accounts/login_throttle.hpp"
 #include "accounts/password_hash.hpp"
+#include "qdyn/crypto/digest.hpp"
 #include "qdyn/secret.hpp"
 #include "qdyn_server/http_fields.hpp"
 
@@ -81,6 +82,28 @@ AuthResult Authenticator::token(const dns::Name& host, std::string_view token, c
     }
     m_throttle.failed(peer, {});
     return AuthResult{AuthStatus::Unknown, nullptr, {}, "no account of " + host.toString() + " has that token"};
+}
+
+AuthResult Authenticator::gnudip(std::string_view user, std::string_view salt, std::string_view hash,
+                                 const IpAddress& peer) const {
+    const Account* account = find(user);
+    if (auto throttled = refusedIfThrottled(peer, account); !throttled.ok()) return throttled;
+    std::string md5Password = account != nullptr ? account->gnudipMd5 : std::string();
+    if (account != nullptr && md5Password.empty() && !account->password.empty()) {
+        auto derived = crypto::md5Hex(account->password);
+        if (derived) md5Password = std::move(*derived);
+    }
+    // An unknown user, or one without a GnuDIP secret, is checked against a made-up one so the
+    // reply time does not tell them apart from a wrong password.
+    const auto expected = crypto::md5Hex({md5Password.empty() ? std::string_view("\x01none") : md5Password, ".", salt});
+    const bool ok = expected && !md5Password.empty() && constantTimeEquals(hash, *expected);
+    if (account != nullptr && ok) return AuthResult{AuthStatus::Ok, account, {}, {}};
+    m_throttle.failed(peer, account != nullptr ? std::string_view(account->name) : std::string_view());
+    if (account == nullptr) return AuthResult{AuthStatus::Unknown, nullptr, {}, "unknown user"};
+    if (md5Password.empty()) {
+        return AuthResult{AuthStatus::Wrong, account, {}, account->name + " has no gnudip_md5 (password_hash only)"};
+    }
+    return AuthResult{AuthStatus::Wrong, account, {}, "wrong password for " + account->name};
 }
 
 }  // namespace qdyn::server

@@ -45,6 +45,11 @@ public:
     // nanodnsd: a token for `host`, which must belong to an account that grants the host.
     [[nodiscard]] AuthResult token(const dns::Name& host, std::string_view token, const IpAddress& peer) const;
 
+    // GnuDIP: `hash` must be md5hex(md5hex(password) + "." + salt), from the account's
+    // gnudip_md5 or its plain password (a password_hash alone cannot answer GnuDIP's challenge).
+    [[nodiscard]] AuthResult gnudip(std::string_view user, std::string_view salt, std::string_view hash,
+                                    const IpAddress& peer) const;
+
     [[nodiscard]] LoginThrottle& throttle() const noexcept { return m_throttle; }
     [[nodiscard]] const Account* find(std::string_view user) const;
 

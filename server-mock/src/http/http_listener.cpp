@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "http/request_info.hpp"
 #include "log.hpp"
 #include "net/asio_address.hpp"
 #include "net/tcp_acceptor.hpp"
@@ -128,16 +129,7 @@ private:
         }
         const auto& request = m_parser->get();
         if (request.target().size() > m_limits.maxTargetBytes) return replyAndClose(414, "request target too long\n");
-        HttpRequestInfo info;
-        info.method = std::string(request.method_string());
-        info.target = std::string(request.target());
-        info.authorization = std::string(request[http::field::authorization]);
-        info.userAgent = std::string(request[http::field::user_agent]);
-        info.contentType = std::string(request[http::field::content_type]);
-        info.body = request.body();
-        info.peer = m_peer;
-        info.peerPort = m_peerPort;
-        info.secure = kIsTls<Stream>;
+        const auto info = requestInfoFrom(request, m_peer, m_peerPort, kIsTls<Stream>);
 
         HttpReply reply;
         try {
