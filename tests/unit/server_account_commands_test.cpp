@@ -108,10 +108,11 @@ TEST_F(AccountCommandsTest, AddWithPasswordStdinWritesAHashedAccount) {
 
     const auto listed = run({"account", "list"});
     ASSERT_EQ(listed.code, 0) << listed.err;
-    EXPECT_NE(listed.out.find("carol    hashed    carol.dyn.example.test, cam.dyn.example.test  " + file().string()),
+    EXPECT_NE(listed.out.find("carol    hashed    -      -       carol.dyn.example.test, cam.dyn.example.test  " +
+                              file().string()),
               std::string::npos)
         << listed.out;
-    EXPECT_NE(listed.out.find("alice    plain     home.dyn.example.test"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("alice    plain     -      yes     home.dyn.example.test"), std::string::npos) << listed.out;
     EXPECT_EQ(listed.out.find("$scrypt"), std::string::npos);
     EXPECT_EQ(listed.out.find("s3cret"), std::string::npos);
 }
@@ -153,6 +154,33 @@ TEST_F(AccountCommandsTest, PasswdGrantRevokeAndRemove) {
     ASSERT_EQ(removed.code, 0) << removed.err;
     EXPECT_NE(removed.out.find(kApply), std::string::npos);
     EXPECT_EQ(loaded().accounts.size(), 1U);
+}
+
+TEST_F(AccountCommandsTest, TokensAndTheGnudipSecret) {
+    ASSERT_EQ(run({"account", "add", "carol", "--host", "carol", "--password-stdin"}, "pw\n").code, 0);
+    const auto made = run({"account", "token", "carol"});
+    ASSERT_EQ(made.code, 0) << made.err;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(made.out, match, std::regex("token: ([A-Za-z0-9]{24})\n"))) << made.out;
+    EXPECT_TRUE(accounts::verifyPassword(match[1].str(), accountOf(loaded(), "carol").tokenHash));
+    EXPECT_EQ(fileText().find(match[1].str()), std::string::npos);
+
+    ASSERT_EQ(run({"account", "token", "carol", "--token-stdin"}, "my-fritzbox-token\n").code, 0);
+    EXPECT_TRUE(accounts::verifyPassword("my-fritzbox-token", accountOf(loaded(), "carol").tokenHash));
+    EXPECT_EQ(run({"account", "token", "carol", "--token-stdin"}, "short\n").code, 2);
+    EXPECT_NE(run({"account", "list"}).out.find("carol    hashed    hashed  -  "), std::string::npos)
+        << run({"account", "list"}).out;
+    ASSERT_EQ(run({"account", "token", "carol", "--remove"}).code, 0);
+    EXPECT_TRUE(accountOf(loaded(), "carol").tokenHash.empty());
+    EXPECT_EQ(run({"account", "token", "carol", "--remove"}).code, 2);
+
+    // --gnudip stores md5(password); a later passwd without it drops the md5 (it would keep
+    // the old password working over GnuDIP).
+    ASSERT_EQ(run({"account", "passwd", "carol", "--password-stdin", "--gnudip"}, "gnu-pass\n").code, 0);
+    EXPECT_EQ(accountOf(loaded(), "carol").gnudipMd5, "c94e7df17223ebc85c085192e9a4289b");
+    EXPECT_EQ(fileText().find("gnu-pass"), std::string::npos);
+    ASSERT_EQ(run({"account", "passwd", "carol", "--password-stdin"}, "other\n").code, 0);
+    EXPECT_TRUE(accountOf(loaded(), "carol").gnudipMd5.empty());
 }
 
 TEST_F(AccountCommandsTest, RefusedChangesLeaveTheFileAlone) {

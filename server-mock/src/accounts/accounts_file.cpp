@@ -104,7 +104,10 @@ std::string renderAccountsFile(const AccountsDocument& document) {
     std::string out(accounts::kAccountsFileHeader);
     for (const auto& account : document.accounts) {
         out += "\n[[account]]\nname = " + tomlString(account.name) +
-               "\npassword_hash = " + tomlString(account.passwordHash) + "\nhosts = [";
+               "\npassword_hash = " + tomlString(account.passwordHash);
+        if (!account.tokenHash.empty()) out += "\ntoken_hash = " + tomlString(account.tokenHash);
+        if (!account.gnudipMd5.empty()) out += "\ngnudip_md5 = " + tomlString(account.gnudipMd5);
+        out += "\nhosts = [";
         for (std::size_t i = 0; i < account.hosts.size(); ++i)
             out += (i == 0 ? "" : ", ") + tomlString(account.hosts[i]);
         out += "]\n";

@@ -20,6 +20,8 @@ struct ManagedAccount {
     std::string name;
     std::string passwordHash;
     std::vector<std::string> hosts;  // as written: full names without the final dot
+    std::string tokenHash{};         // nanodnsd token (scrypt PHC), empty: none
+    std::string gnudipMd5{};         // md5hex(password) for GnuDIP, empty: none
 };
 
 struct ManagedKey {

@@ -1,5 +1,6 @@
-// qdyn-server account add|remove|grant|revoke|passwd|list: the dyndns2 accounts of the
-// [accounts] file. Passwords are stored as scrypt hashes only; a generated one is shown once.
+// qdyn-server account add|remove|grant|revoke|passwd|token|list: the accounts of the [accounts]
+// file. Passwords and tokens are stored as scrypt hashes only; a generated one is shown once.
+// GnuDIP's challenge needs md5(password) on the server: `passwd --gnudip` stores that too.
 #include <algorithm>
 #include <openssl/crypto.h>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "accounts/password_hash.hpp"
 #include "commands/accounts_edit.hpp"
+#include "qdyn/crypto/digest.hpp"
 #include "commands/commands.hpp"
 #include "config/reader.hpp"
 
@@ -67,16 +69,16 @@ Outcome<std::string> hashOf(const NewPassword& password) {
     return std::move(*hash);
 }
 
-void printPassword(CommandIo& io, const std::string& account, const NewPassword& password) {
-    if (!password.generated) return;
-    io.out << "password: " << password.text << "\n  (for account '" << account
+void printSecret(CommandIo& io, std::string_view what, const std::string& account, const NewPassword& secret) {
+    if (!secret.generated) return;
+    io.out << what << ": " << secret.text << "\n  (for account '" << account
            << "'; shown only now, the file keeps just its hash)\n";
 }
 
 class AccountCommands final : public CommandGroup {
 public:
     explicit AccountCommands(CLI::App& app) {
-        m_group = app.add_subcommand("account", "manage the dyndns2 (/nic/update) accounts of the [accounts] file");
+        m_group = app.add_subcommand("account", "manage the accounts (HTTP APIs) of the [accounts] file");
         m_group->require_subcommand(1);
         m_group->footer(
             "Each command edits only the [accounts] file named in the --config file, checks the result\n"
@@ -122,11 +124,23 @@ public:
         m_passwd->add_option("name", m_name, "account name")->required();
         m_passwd->add_flag("--password-stdin", m_passwordStdin,
                            "read the password from the first line of stdin instead of generating one");
+        m_passwd->add_flag("--gnudip", m_gnudip,
+                           "also store md5(password), which GnuDIP logins need (a password equivalent for "
+                           "GnuDIP: set it only for accounts that use GnuDIP)");
         m_passwd->footer(
             commandFooter("Without --password-stdin a random password is generated and printed once. Clients with the\n"
                           "old password are refused once the server has reloaded.\n"
                           "Example: printf '%s\\n' \"$PASSWORD\" | qdyn-server -c server.toml account passwd alice "
                           "--password-stdin"));
+
+        m_token = m_group->add_subcommand("token", "give an account a nanodnsd /api/update token (or take it away)");
+        m_token->add_option("name", m_name, "account name")->required();
+        m_token->add_flag("--token-stdin", m_passwordStdin,
+                          "read the token from the first line of stdin instead of generating one");
+        m_token->add_flag("--remove", m_removeToken, "remove the account's token: /api/update refuses it then");
+        m_token->footer(commandFooter(
+            "The token works for every host of the account (hostname=...&token=... in /api/update). Only its\n"
+            "scrypt hash is stored. Example: qdyn-server -c server.toml account token alice"));
 
         m_list = m_group->add_subcommand("list", "list the accounts and their hosts (never passwords)");
         m_list->footer(
@@ -143,6 +157,7 @@ public:
         if (m_grant->parsed()) return grant(io, session);
         if (m_revoke->parsed()) return revoke(io, session);
         if (m_passwd->parsed()) return passwd(io, session);
+        if (m_token->parsed()) return token(io, session);
         return list(io, session);
     }
 
@@ -184,7 +199,7 @@ private:
         if (auto failed = session->commit()) return report(io, *failed);
         io.out << "account '" << m_name << "' added to " << session->file().string()
                << " (hosts: " << joined(account.hosts) << ")\n";
-        printPassword(io, m_name, *password);
+        printSecret(io, "password", m_name, *password);
         io.out << kApplyHint << '\n';
         return kExitOk;
     }
@@ -255,9 +270,40 @@ private:
         auto hash = hashOf(*password);
         if (!hash) return report(io, hash.failure());
         (*account)->passwordHash = std::move(*hash);
+        // Without --gnudip an old md5 goes: it would keep the old password working over GnuDIP.
+        (*account)->gnudipMd5.clear();
+        if (m_gnudip) {
+            auto md5 = crypto::md5Hex(password->text);
+            if (!md5) return report(io, ioError("cannot compute the GnuDIP md5: " + md5.message()));
+            (*account)->gnudipMd5 = std::move(*md5);
+        }
         if (auto failed = session->commit()) return report(io, *failed);
-        io.out << "new password for account '" << m_name << "' written to " << session->file().string() << '\n';
-        printPassword(io, m_name, *password);
+        io.out << "new password for account '" << m_name << "' written to " << session->file().string()
+               << (m_gnudip ? " (with its GnuDIP md5)" : "") << '\n';
+        printSecret(io, "password", m_name, *password);
+        io.out << kApplyHint << '\n';
+        return kExitOk;
+    }
+
+    int token(CommandIo& io, Outcome<AccountsSession>& session) {
+        auto account = editable(session, m_name);
+        if (!account) return report(io, account.failure());
+        if (m_removeToken) {
+            if ((*account)->tokenHash.empty()) return report(io, invalid("account '" + m_name + "' has no token"));
+            (*account)->tokenHash.clear();
+            if (auto failed = session->commit()) return report(io, *failed);
+            io.out << "token of account '" << m_name << "' removed\n" << kApplyHint << '\n';
+            return kExitOk;
+        }
+        auto secret = newPassword(io, m_passwordStdin);
+        if (!secret) return report(io, secret.failure());
+        if (secret->text.size() < 8) return report(io, invalid("a token needs at least 8 characters"));
+        auto hash = hashOf(*secret);
+        if (!hash) return report(io, hash.failure());
+        (*account)->tokenHash = std::move(*hash);
+        if (auto failed = session->commit()) return report(io, *failed);
+        io.out << "new token for account '" << m_name << "' written to " << session->file().string() << '\n';
+        printSecret(io, "token", m_name, *secret);
         io.out << kApplyHint << '\n';
         return kExitOk;
     }
@@ -268,12 +314,14 @@ private:
             io.out << "no accounts\n";
             return kExitOk;
         }
-        std::vector<std::vector<std::string>> rows{{"ACCOUNT", "PASSWORD", "HOSTS", "DEFINED IN"}};
+        std::vector<std::vector<std::string>> rows{{"ACCOUNT", "PASSWORD", "TOKEN", "GNUDIP", "HOSTS", "DEFINED IN"}};
         for (const auto& account : accounts) {
             std::vector<std::string> hosts;
             for (const auto& host : account.hosts)
                 hosts.push_back(nameText(host));
-            rows.push_back({account.name, account.passwordHash.empty() ? "plain" : "hashed", joined(hosts),
+            const auto token = !account.tokenHash.empty() ? "hashed" : !account.token.empty() ? "plain" : "-";
+            rows.push_back({account.name, account.passwordHash.empty() ? "plain" : "hashed", token,
+                            account.gnudipMd5.empty() && account.password.empty() ? "-" : "yes", joined(hosts),
                             session->whereAccount(account.name)});
         }
         printTable(io, rows);
@@ -286,11 +334,14 @@ private:
     CLI::App* m_grant = nullptr;
     CLI::App* m_revoke = nullptr;
     CLI::App* m_passwd = nullptr;
+    CLI::App* m_token = nullptr;
     CLI::App* m_list = nullptr;
     std::string m_name;
     std::string m_host;
     std::vector<std::string> m_hosts;
     bool m_passwordStdin = false;
+    bool m_gnudip = false;
+    bool m_removeToken = false;
 };
 
 }  // namespace

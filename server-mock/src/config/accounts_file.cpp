@@ -151,6 +151,8 @@ Result<accounts::AccountsDocument> readAccountsDocument(std::string_view text, c
             const auto* table = node.as_table();
             if (table == nullptr) continue;
             accounts::ManagedAccount account{stringAt(*table, "name"), stringAt(*table, "password_hash"), {}};
+            account.tokenHash = stringAt(*table, "token_hash");
+            account.gnudipMd5 = stringAt(*table, "gnudip_md5");
             if (const auto* hosts = (*table)["hosts"].as_array()) {
                 for (const auto& host : *hosts)
                     account.hosts.emplace_back(host.value_or(std::string_view{}));
