@@ -116,6 +116,10 @@ private:
 
     Result<std::vector<HostOutcome>> updateProfile(const config::Profile& profile, const UpdateRequest& addresses,
                                                    const std::filesystem::path& stateDir, Streams& io) const {
+        // Every run, not once: an unchecked certificate must not become a forgotten one.
+        if (const std::string warning = config::insecureTlsWarning(profile); !warning.empty()) {
+            io.err << "qdyn: " << warning << '\n';
+        }
         auto protocol = makeProtocol(profile);
         if (!protocol) return protocol.error();
         agent::StateStore state = agent::StateStore::open(stateDir / (profile.name + ".state"));

@@ -17,7 +17,10 @@
 
 #include "qdyn/dns/name.hpp"
 #include "qdyn/dns/tsig.hpp"
+#include "qdyn/protocols/custom.hpp"
+#include "qdyn/protocols/http_update.hpp"
 #include "qdyn/protocols/registry.hpp"
+#include "qdyn/providers/catalog.hpp"
 
 namespace qdyn::config {
 
@@ -28,8 +31,13 @@ constexpr std::array kProfileKeys{
     std::string_view{"hosts"}, std::string_view{"username"}, std::string_view{"password"},
     std::string_view{"password_file"}, std::string_view{"password_env"}, std::string_view{"ipv6"},
     std::string_view{"timeout"}, std::string_view{"tls_verify"}, std::string_view{"tsig_algorithm"},
-    std::string_view{"zone"}, std::string_view{"ttl"},
+    std::string_view{"zone"}, std::string_view{"ttl"}, std::string_view{"provider"}, std::string_view{"url"},
+    std::string_view{"success"}, std::string_view{"unchanged"}, std::string_view{"failure"},
+    std::string_view{"ca_file"},
 };
+
+// The longest reply word of a custom profile: far longer than any real status word.
+constexpr std::size_t kMaxWord = 64;
 
 // The largest TTL RFC 2181 8 allows.
 constexpr std::int64_t kMaxTtl = 2147483647;
@@ -115,6 +123,221 @@ Result<Secret> readPassword(const toml::table& table, const std::string& origin,
     return Secret();
 }
 
+Result<const providers::Provider*> readProvider(const toml::table& table, const Context& context) {
+    const toml::node* node = table.get("provider");
+    if (node == nullptr) return static_cast<const providers::Provider*>(nullptr);
+    const auto* name = node->as_string();
+    if (name == nullptr || name->get().empty()) {
+        return makeError(where(context.source, node->source()) + ": \"provider\" must be a non-empty string");
+    }
+    const providers::Provider* provider = providers::findProvider(name->get());
+    if (provider == nullptr) {
+        return makeError(where(context.source, node->source()) + ": unknown provider \"" + name->get() +
+                         "\" (list the known ones with: qdyn providers)");
+    }
+    return provider;
+}
+
+std::string acceptedSchemes(std::string_view schemes) {
+    std::string accepted;
+    for (std::string_view rest = schemes; !rest.empty();) {
+        const std::size_t space = rest.find(' ');
+        accepted += (accepted.empty() ? "" : " or ") + std::string(rest.substr(0, space)) + "://";
+        if (space == std::string_view::npos) break;
+        rest.remove_prefix(space + 1);
+    }
+    return accepted;
+}
+
+// The place of a key's value for messages, or the profile's own place when the value came
+// from the provider catalog.
+std::string whereKey(const toml::table& table, std::string_view key, const Context& context, const std::string& origin) {
+    const toml::node* node = table.get(key);
+    return node != nullptr ? where(context.source, node->source()) : origin;
+}
+
+bool isAbsoluteHttpUrl(std::string_view url) {
+    return url.substr(0, 7) == "http://" || url.substr(0, 8) == "https://";
+}
+
+// protocol, server, path, ipv6 and (for custom) url: from the profile, else from its provider.
+Result<void> readEndpoint(const toml::table& table, const providers::Provider* provider, const Context& context,
+                          Profile& profile) {
+    const std::string& origin = profile.origin;
+    if (provider == nullptr || table.contains("protocol")) {
+        auto protocol = requireString(table, "protocol", origin, context);
+        if (!protocol) return protocol.error();
+        profile.protocol = std::move(*protocol);
+    } else {
+        profile.protocol = std::string(provider->protocol);
+    }
+    const ProtocolEntry* entry = findProtocol(profile.protocol);
+    if (entry == nullptr) {
+        std::string known;
+        for (const auto& candidate : protocolRegistry()) known += (known.empty() ? "" : ", ") + std::string(candidate.name);
+        return makeError(whereKey(table, "protocol", context, origin) + ": unknown protocol \"" + profile.protocol +
+                         "\" (known: " + known + ")");
+    }
+    // A row's path and ipv6 belong to the row's protocol: a profile that picks another one
+    // does not inherit them.
+    const bool rowApplies = provider != nullptr && provider->protocol == profile.protocol;
+    const bool isCustom = profile.protocol == "custom";
+
+    auto url = optionalString(table, "url", context);
+    if (!url) return url.error();
+    if (table.contains("url") && !isCustom) {
+        return makeError(whereKey(table, "url", context, origin) +
+                         ": url applies only to protocol custom (the others take server and path)");
+    }
+    if (isCustom) {
+        if (table.contains("path")) {
+            return makeError(whereKey(table, "path", context, origin) +
+                             ": protocol custom takes its whole URL template in url, not path");
+        }
+        profile.urlTemplate = table.contains("url") ? std::move(*url) : rowApplies ? std::string(provider->path) : "";
+        if (profile.urlTemplate.empty()) return makeError(origin + ": missing \"url\" (the URL template of protocol custom)");
+    }
+    const bool wholeUrl = isCustom && isAbsoluteHttpUrl(profile.urlTemplate);
+
+    if (table.contains("server")) {
+        if (wholeUrl) {
+            return makeError(whereKey(table, "server", context, origin) +
+                             ": server is not used when url is a whole URL (give either, or a url path starting with /)");
+        }
+        auto server = requireString(table, "server", origin, context);
+        if (!server) return server.error();
+        profile.server = std::move(*server);
+    } else if (!wholeUrl) {
+        if (provider == nullptr) return makeError(origin + ": missing \"server\"");
+        if (provider->server.empty()) {
+            return makeError(origin + ": provider \"" + std::string(provider->name) +
+                             "\" is self-hosted: set \"server\" to your server's URL");
+        }
+        profile.server = std::string(provider->server);
+    }
+    if (!profile.server.empty()) {
+        const std::string_view schemes = entry->schemes;
+        if (const std::size_t separator = profile.server.find("://"); separator == std::string::npos) {
+            profile.server = std::string(schemes.substr(0, schemes.find(' '))) + "://" + profile.server;
+        } else if (!hasScheme(schemes, std::string_view(profile.server).substr(0, separator))) {
+            return makeError(whereKey(table, "server", context, origin) + ": server must be a " +
+                             acceptedSchemes(schemes) + " URL or a bare host name for protocol " + profile.protocol);
+        }
+    }
+
+    auto path = optionalString(table, "path", context);
+    if (!path) return path.error();
+    profile.path = table.contains("path") ? std::move(*path) : rowApplies && !isCustom ? std::string(provider->path) : "";
+    auto ipv6 = optionalString(table, "ipv6", context);
+    if (!ipv6) return ipv6.error();
+    profile.ipv6Convention = table.contains("ipv6") ? std::move(*ipv6) : rowApplies ? std::string(provider->ipv6) : "";
+
+    if (isCustom) {
+        if (!wholeUrl) {
+            if (profile.urlTemplate.front() != '/') {
+                return makeError(whereKey(table, "url", context, origin) +
+                                 ": url must be an http:// or https:// URL, or a path starting with / (joined to server)");
+            }
+            profile.urlTemplate = httpupdate::joinUrl(profile.server, profile.urlTemplate);
+        }
+        if (auto valid = custom::checkTemplate(profile.urlTemplate); !valid) {
+            return makeError(whereKey(table, "url", context, origin) + ": " + valid.message());
+        }
+    }
+    return {};
+}
+
+// A reply word of a custom profile: compared with the first token of a reply, so it cannot
+// hold a blank.
+bool isWord(std::string_view word) {
+    return !word.empty() && word.size() <= kMaxWord &&
+           std::all_of(word.begin(), word.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+Result<std::vector<std::string>> readWords(const toml::table& table, std::string_view key, const Context& context) {
+    std::vector<std::string> words;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return words;
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+        return makeError(where(context.source, node->source()) + ": \"" + std::string(key) +
+                         "\" must be an array of reply words");
+    }
+    for (const auto& element : *array) {
+        const auto* word = element.as_string();
+        if (word == nullptr || !isWord(word->get())) {
+            return makeError(where(context.source, element.source()) +
+                             ": a reply word is 1 to 64 printable characters without blanks");
+        }
+        words.push_back(word->get());
+    }
+    return words;
+}
+
+// success, unchanged and failure: the reply words of protocol custom.
+Result<void> readReplyWords(const toml::table& table, const Context& context, Profile& profile) {
+    for (const char* key : {"success", "unchanged", "failure"}) {
+        if (table.contains(key) && profile.protocol != "custom") {
+            return makeError(whereKey(table, key, context, profile.origin) + ": " + key +
+                             " applies only to protocol custom");
+        }
+    }
+    auto success = readWords(table, "success", context);
+    if (!success) return success.error();
+    profile.successWords = std::move(*success);
+    auto unchanged = readWords(table, "unchanged", context);
+    if (!unchanged) return unchanged.error();
+    profile.unchangedWords = std::move(*unchanged);
+    std::vector<std::string> seen = profile.successWords;
+    seen.insert(seen.end(), profile.unchangedWords.begin(), profile.unchangedWords.end());
+    if (const toml::node* node = table.get("failure")) {
+        const auto* failures = node->as_table();
+        if (failures == nullptr) {
+            return makeError(where(context.source, node->source()) +
+                             ": \"failure\" must be a table of reply words and classes, "
+                             "e.g. { badauth = \"auth-failed\" }");
+        }
+        for (const auto& [word, value] : *failures) {
+            const auto* text = value.as_string();
+            const auto outcome = text != nullptr ? parseOutcomeClass(text->get()) : std::nullopt;
+            if (!isWord(word.str())) {
+                return makeError(where(context.source, word.source()) +
+                                 ": a reply word is 1 to 64 printable characters without blanks");
+            }
+            if (!outcome || isSuccess(*outcome) || *outcome == OutcomeClass::ClockSkew) {
+                return makeError(where(context.source, value.source()) + ": failure." + std::string(word.str()) +
+                                 " must be one of retry-later, auth-failed, host-rejected, abuse");
+            }
+            profile.failureWords.emplace_back(std::string(word.str()), *outcome);
+            seen.emplace_back(word.str());
+        }
+    }
+    std::sort(seen.begin(), seen.end());
+    if (const auto twice = std::adjacent_find(seen.begin(), seen.end()); twice != seen.end()) {
+        return makeError(profile.origin + ": the reply word \"" + *twice + "\" is listed twice");
+    }
+    return {};
+}
+
+Result<void> readCaFile(const toml::table& table, const Context& context, Profile& profile) {
+    const toml::node* node = table.get("ca_file");
+    if (node == nullptr) return {};
+    const std::string place = where(context.source, node->source());
+    const auto* text = node->as_string();
+    if (text == nullptr || text->get().empty()) return makeError(place + ": \"ca_file\" must be a non-empty string");
+    if (!hasScheme(findProtocol(profile.protocol)->schemes, "https")) {
+        return makeError(place + ": ca_file applies only to HTTPS protocols (not " + profile.protocol + ")");
+    }
+    std::filesystem::path path(text->get());
+    if (path.is_relative() && !context.baseDir.empty()) path = context.baseDir / path;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+        return makeError(place + ": ca_file " + path.string() + " does not exist or is not a file");
+    }
+    profile.caFile = path.string();
+    return {};
+}
+
 Result<Profile> parseProfile(const std::string& name, const toml::table& table, const Context& context) {
     Profile profile;
     profile.name = name;
@@ -130,37 +353,10 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
         }
     }
 
-    auto protocol = requireString(table, "protocol", origin, context);
-    if (!protocol) return protocol.error();
-    profile.protocol = std::move(*protocol);
-    if (findProtocol(profile.protocol) == nullptr) {
-        std::string known;
-        for (const auto& entry : protocolRegistry()) known += (known.empty() ? "" : ", ") + std::string(entry.name);
-        return makeError(where(context.source, table.get("protocol")->source()) + ": unknown protocol \"" +
-                         profile.protocol + "\" (known: " + known + ")");
-    }
-
-    auto server = requireString(table, "server", origin, context);
-    if (!server) return server.error();
-    profile.server = std::move(*server);
-    const std::string_view schemes = findProtocol(profile.protocol)->schemes;
-    if (const std::size_t separator = profile.server.find("://"); separator == std::string::npos) {
-        profile.server = std::string(schemes.substr(0, schemes.find(' '))) + "://" + profile.server;
-    } else if (!hasScheme(schemes, std::string_view(profile.server).substr(0, separator))) {
-        std::string accepted;
-        for (std::string_view rest = schemes; !rest.empty();) {
-            const std::size_t space = rest.find(' ');
-            accepted += (accepted.empty() ? "" : " or ") + std::string(rest.substr(0, space)) + "://";
-            if (space == std::string_view::npos) break;
-            rest.remove_prefix(space + 1);
-        }
-        return makeError(where(context.source, table.get("server")->source()) + ": server must be a " + accepted +
-                         " URL or a bare host name for protocol " + profile.protocol);
-    }
-
-    auto path = optionalString(table, "path", context);
-    if (!path) return path.error();
-    profile.path = std::move(*path);
+    auto provider = readProvider(table, context);
+    if (!provider) return provider.error();
+    if (*provider != nullptr) profile.provider = std::string((*provider)->name);
+    if (auto endpoint = readEndpoint(table, *provider, context, profile); !endpoint) return endpoint.error();
 
     const toml::node* hosts = table.get("hosts");
     if (hosts == nullptr) return makeError(origin + ": missing \"hosts\"");
@@ -184,10 +380,6 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
     if (!password) return password.error();
     profile.password = std::move(*password);
     profile.inlinePassword = table.contains("password");
-
-    auto ipv6 = optionalString(table, "ipv6", context);
-    if (!ipv6) return ipv6.error();
-    profile.ipv6Convention = std::move(*ipv6);
 
     if (const toml::node* timeout = table.get("timeout")) {
         const auto* seconds = timeout->as_integer();
@@ -223,6 +415,8 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
         if (flag == nullptr) return makeError(where(context.source, verify->source()) + ": tls_verify must be true or false");
         profile.verifyTls = flag->get();
     }
+    if (auto words = readReplyWords(table, context, profile); !words) return words.error();
+    if (auto caFile = readCaFile(table, context, profile); !caFile) return caFile.error();
     // Let the protocol check its own options now, so a bad profile fails at load, not at 3 a.m.
     if (auto client = makeProtocol(profile); !client) return client.error();
     return profile;
@@ -295,6 +489,14 @@ Result<ProfileSet> loadProfiles(const std::filesystem::path& path) {
     }
 #endif
     return set;
+}
+
+std::string insecureTlsWarning(const Profile& profile) {
+    const ProtocolEntry* entry = findProtocol(profile.protocol);
+    if (profile.verifyTls || entry == nullptr || !hasScheme(entry->schemes, "https")) return {};
+    return "WARNING: profile " + profile.name + " (" + profile.origin +
+           ") has tls_verify = false: server certificates are NOT checked, so anyone on the way can pose as the "
+           "server and read the credentials. Prefer ca_file for a private or self-signed certificate.";
 }
 
 std::filesystem::path defaultProfilePath() {

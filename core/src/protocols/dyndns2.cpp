@@ -5,7 +5,7 @@
 #include <array>
 #include <utility>
 
-#include "qdyn/version.hpp"
+#include "qdyn/protocols/http_update.hpp"
 
 namespace qdyn::dyndns2 {
 
@@ -116,21 +116,6 @@ HostOutcome classifyLine(const std::string& host, std::string_view line, long ht
     return result;
 }
 
-// Stopping classes first, then RetryLater, then Updated, then Unchanged: the merge of one
-// host's outcomes over several requests keeps the one that matters most.
-int severity(OutcomeClass outcome) {
-    switch (outcome) {
-        case OutcomeClass::AuthFailed: return 6;
-        case OutcomeClass::Abuse: return 5;
-        case OutcomeClass::ClockSkew: return 4;
-        case OutcomeClass::HostRejected: return 3;
-        case OutcomeClass::RetryLater: return 2;
-        case OutcomeClass::Updated: return 1;
-        case OutcomeClass::Unchanged: return 0;
-    }
-    return 0;
-}
-
 }  // namespace
 
 std::optional<Ipv6Convention> parseIpv6Convention(std::string_view text) {
@@ -151,9 +136,7 @@ std::string_view toString(Ipv6Convention convention) noexcept {
 
 std::string buildUrl(const Settings& settings, const std::vector<std::string>& hosts,
                      const std::optional<IpAddress>& ipv4, const std::optional<IpAddress>& ipv6) {
-    std::string url = settings.baseUrl;
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    url += settings.path.empty() || settings.path.front() != '/' ? "/" + settings.path : settings.path;
+    std::string url = httpupdate::joinUrl(settings.baseUrl, settings.path);
     url += "?hostname=";
     for (std::size_t i = 0; i < hosts.size(); ++i) {
         if (i > 0) url += ',';
@@ -201,18 +184,7 @@ std::vector<HostOutcome> classifyReply(const std::vector<std::string>& hosts, lo
     return outcomes;
 }
 
-std::string userAgent() {
-#if defined(_WIN32)
-    constexpr const char* platform = "windows";
-#elif defined(__APPLE__)
-    constexpr const char* platform = "macos";
-#elif defined(__linux__)
-    constexpr const char* platform = "linux";
-#else
-    constexpr const char* platform = "unix";
-#endif
-    return std::string("qdyn/") + kVersion + " (" + platform + ")";
-}
+std::string userAgent() { return httpupdate::userAgent(); }
 
 Client::Client(Settings settings) : m_settings(std::move(settings)) {}
 
@@ -225,6 +197,7 @@ std::vector<HostOutcome> Client::send(const std::vector<std::string>& hosts, con
     request.password = &m_settings.password;
     request.timeout = m_settings.timeout;
     request.verifyTls = m_settings.verifyTls;
+    request.caFile = m_settings.caFile;
     auto response = m_http.get(request);
     if (!response) {
         std::vector<HostOutcome> outcomes;
@@ -273,13 +246,7 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
         std::vector<HostOutcome> replies = send(planned.hosts, planned.ipv4, planned.ipv6);
         if (planned.firstHost < outcomes.size()) {
             for (std::size_t i = 0; i < replies.size(); ++i) {
-                HostOutcome& merged = outcomes[planned.firstHost + i];
-                for (const auto& address : replies[i].addresses) merged.addresses.push_back(address);
-                if (severity(replies[i].outcome) > severity(merged.outcome)) {
-                    merged.outcome = replies[i].outcome;
-                    merged.code = replies[i].code;
-                    merged.detail = replies[i].detail;
-                }
+                httpupdate::mergeOutcome(outcomes[planned.firstHost + i], replies[i]);
             }
             continue;
         }

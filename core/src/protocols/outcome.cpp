@@ -16,6 +16,15 @@ std::string_view toString(OutcomeClass outcome) noexcept {
     return "unknown";
 }
 
+std::optional<OutcomeClass> parseOutcomeClass(std::string_view text) noexcept {
+    for (const auto outcome : {OutcomeClass::Updated, OutcomeClass::Unchanged, OutcomeClass::RetryLater,
+                               OutcomeClass::AuthFailed, OutcomeClass::HostRejected, OutcomeClass::Abuse,
+                               OutcomeClass::ClockSkew}) {
+        if (toString(outcome) == text) return outcome;
+    }
+    return std::nullopt;
+}
+
 bool isStopping(OutcomeClass outcome) noexcept {
     return outcome == OutcomeClass::AuthFailed || outcome == OutcomeClass::HostRejected ||
            outcome == OutcomeClass::Abuse || outcome == OutcomeClass::ClockSkew;

@@ -3,7 +3,12 @@
 
 #include <array>
 
+#include "qdyn/protocols/custom.hpp"
 #include "qdyn/protocols/dyndns2.hpp"
+#include "qdyn/protocols/dynonym.hpp"
+#include "qdyn/protocols/gnudip.hpp"
+#include "qdyn/protocols/minidns.hpp"
+#include "qdyn/protocols/nanodnsd.hpp"
 #include "qdyn/protocols/rfc2136.hpp"
 
 namespace qdyn {
@@ -18,6 +23,7 @@ Result<std::unique_ptr<UpdateProtocol>> makeDyndns2(const config::Profile& profi
     settings.password = profile.password.clone();
     settings.timeout = profile.timeout;
     settings.verifyTls = profile.verifyTls;
+    settings.caFile = profile.caFile;
     if (!profile.ipv6Convention.empty()) {
         const auto convention = dyndns2::parseIpv6Convention(profile.ipv6Convention);
         if (!convention) {
@@ -58,9 +64,86 @@ Result<std::unique_ptr<UpdateProtocol>> makeRfc2136(const config::Profile& profi
     return std::unique_ptr<UpdateProtocol>(std::make_unique<rfc2136::Client>(std::move(settings)));
 }
 
+// Where and how an HTTP protocol connects, from the profile.
+httpupdate::Endpoint endpointOf(const config::Profile& profile, std::string_view defaultPath) {
+    httpupdate::Endpoint endpoint;
+    endpoint.baseUrl = profile.server;
+    endpoint.path = profile.path.empty() ? std::string(defaultPath) : profile.path;
+    endpoint.timeout = profile.timeout;
+    endpoint.verifyTls = profile.verifyTls;
+    endpoint.caFile = profile.caFile;
+    return endpoint;
+}
+
+// The credentials a protocol cannot work without, checked when the profile loads.
+Result<void> requireCredentials(const config::Profile& profile, bool username, std::string_view what) {
+    if ((username && profile.username.empty()) || profile.password.empty()) {
+        return makeError(profile.origin + ": protocol " + profile.protocol + " needs " + std::string(what));
+    }
+    return {};
+}
+
+// nanodnsd: password = the host's token; a username is accepted (Fritz!Box wants one) and ignored.
+Result<std::unique_ptr<UpdateProtocol>> makeNanodnsd(const config::Profile& profile) {
+    if (auto ok = requireCredentials(profile, false, "the host's token as password"); !ok) return ok.error();
+    nanodnsd::Settings settings;
+    settings.endpoint = endpointOf(profile, nanodnsd::kDefaultPath);
+    settings.token = profile.password.clone();
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<nanodnsd::Client>(std::move(settings)));
+}
+
+Result<std::unique_ptr<UpdateProtocol>> makeMinidns(const config::Profile& profile) {
+    if (auto ok = requireCredentials(profile, true, "username and password"); !ok) return ok.error();
+    minidns::Settings settings;
+    settings.endpoint = endpointOf(profile, minidns::kDefaultPath);
+    settings.username = profile.username;
+    settings.password = profile.password.clone();
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<minidns::Client>(std::move(settings)));
+}
+
+Result<std::unique_ptr<UpdateProtocol>> makeDynonym(const config::Profile& profile) {
+    if (auto ok = requireCredentials(profile, true, "username and password"); !ok) return ok.error();
+    dynonym::Settings settings;
+    settings.endpoint = endpointOf(profile, dynonym::kDefaultPath);
+    settings.username = profile.username;
+    settings.password = profile.password.clone();
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<dynonym::Client>(std::move(settings)));
+}
+
+// GnuDIP: username = the GnuDIP user; every host is <username>.<domain>.
+Result<std::unique_ptr<UpdateProtocol>> makeGnudip(const config::Profile& profile) {
+    if (auto ok = requireCredentials(profile, true, "username and password"); !ok) return ok.error();
+    gnudip::Settings settings;
+    settings.endpoint = endpointOf(profile, gnudip::kDefaultPath);
+    settings.username = profile.username;
+    settings.password = profile.password.clone();
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<gnudip::Client>(std::move(settings)));
+}
+
+// custom: the profile's url (already joined to server when it was a path) and reply words.
+Result<std::unique_ptr<UpdateProtocol>> makeCustom(const config::Profile& profile) {
+    if (auto valid = custom::checkTemplate(profile.urlTemplate); !valid) {
+        return makeError(profile.origin + ": " + valid.message());
+    }
+    custom::Settings settings;
+    settings.urlTemplate = profile.urlTemplate;
+    settings.endpoint = endpointOf(profile, "");
+    settings.username = profile.username;
+    settings.password = profile.password.clone();
+    settings.patterns.success = profile.successWords;
+    settings.patterns.unchanged = profile.unchangedWords;
+    for (const auto& [word, outcome] : profile.failureWords) settings.patterns.failures.push_back({word, outcome});
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<custom::Client>(std::move(settings)));
+}
+
 constexpr std::array kProtocols{
     ProtocolEntry{"dyndns2", "DynDNS-compatible HTTP GET /nic/update (dyndns2)", "https http", makeDyndns2},
     ProtocolEntry{"rfc2136", "DNS UPDATE (RFC 2136), TSIG-signed (RFC 8945)", "dns", makeRfc2136},
+    ProtocolEntry{"nanodnsd", "nanodnsd HTTP API: GET /api/update with a per-host token", "https http", makeNanodnsd},
+    ProtocolEntry{"minidns", "miniDNS HTTP: GET /areg.php", "https http", makeMinidns},
+    ProtocolEntry{"dynonym", "dynonym: GET /dns/update with HTTP Basic auth", "https http", makeDynonym},
+    ProtocolEntry{"gnudip", "GnuDIP over HTTP (gdipupdt.cgi, salted MD5 login), IPv4 only", "https http", makeGnudip},
+    ProtocolEntry{"custom", "any HTTP GET URL template (Fritz!Box or inadyn placeholders)", "https http", makeCustom},
 };
 
 }  // namespace

@@ -5,6 +5,10 @@
 //   hosts    = ["home.example.net"]
 //   username = "alice"
 //   password_file = "/run/credentials/qdyn.service/home"
+// or, with the provider catalog supplying protocol, server, path and ipv6:
+//   [profile.dynu]
+//   provider = "dynu"
+//   hosts    = ["home.example.net"]
 // Errors name the file and the line. A file holding an inline password must be private.
 #pragma once
 
@@ -13,8 +17,10 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "qdyn/protocols/outcome.hpp"
 #include "qdyn/result.hpp"
 #include "qdyn/secret.hpp"
 
@@ -22,6 +28,7 @@ namespace qdyn::config {
 
 struct Profile {
     std::string name;
+    std::string provider;              // the catalog row protocol, server, path and ipv6 default to; empty: none
     std::string protocol;              // a name from the protocol registry
     std::string server;                // a URL ("http://127.0.0.1:8245", "dns://127.0.0.1:53"); a bare host gets
                                        // the protocol's first scheme (https:// for dyndns2, dns:// for rfc2136)
@@ -34,7 +41,14 @@ struct Profile {
     std::string zone;                  // rfc2136 only; empty: found by SOA queries at the server
     std::uint32_t ttl = 60;            // rfc2136 only: TTL of the published records
     std::chrono::seconds timeout{15};
-    bool verifyTls = true;
+    bool verifyTls = true;             // tls_verify; false must be explicit, and qdyn warns on every run
+    std::string caFile;                // ca_file: PEM CA bundle for HTTPS (checked to exist); empty: system store
+    // custom only: the URL template (url; absolute, or a path joined to server) and the reply
+    // words (success, unchanged, failure = { word = "class" }).
+    std::string urlTemplate;
+    std::vector<std::string> successWords;
+    std::vector<std::string> unchangedWords;
+    std::vector<std::pair<std::string, OutcomeClass>> failureWords;
     std::string origin;                // "profiles.toml:12", for messages
     bool inlinePassword = false;       // the password sits in the file itself
 };
@@ -52,6 +66,10 @@ Result<ProfileSet> loadProfiles(const std::filesystem::path& path);
 // The same from text; sourceName prefixes every message, baseDir anchors relative password_file paths.
 Result<ProfileSet> parseProfiles(std::string_view text, const std::string& sourceName,
                                  const std::filesystem::path& baseDir = {});
+
+// The warning to print for a profile that turned certificate checks off (tls_verify = false),
+// every time it is used; empty when its certificates are checked or it speaks no HTTPS.
+std::string insecureTlsWarning(const Profile& profile);
 
 // $QDYN_CONFIG, else /etc/qdyn/profiles.toml for root, else $XDG_CONFIG_HOME (or ~/.config)/qdyn/profiles.toml.
 std::filesystem::path defaultProfilePath();

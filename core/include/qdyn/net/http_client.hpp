@@ -27,6 +27,9 @@ struct HttpRequest {
     std::chrono::milliseconds timeout{15000};
     std::chrono::milliseconds connectTimeout{5000};
     bool verifyTls = true;
+    // A PEM file of CA certificates to trust instead of the system store (a private CA or a
+    // self-signed server); empty: the system store.
+    std::string caFile;
     // Pin the address family of the connection (address detection needs this).
     std::optional<AddressFamily> family;
     std::size_t maxBodyBytes = 64 * 1024;

@@ -34,6 +34,7 @@ struct Settings {
     Ipv6Convention ipv6Convention = Ipv6Convention::CommaInMyip;
     std::chrono::milliseconds timeout{15000};
     bool verifyTls = true;
+    std::string caFile;  // PEM CA bundle; empty: the system store
 };
 
 // The URL for one request: hostnames comma-joined, addresses per the convention; absent

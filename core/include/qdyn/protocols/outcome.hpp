@@ -22,6 +22,8 @@ enum class OutcomeClass {
 };
 
 std::string_view toString(OutcomeClass outcome) noexcept;
+// The inverse of toString ("retry-later" -> RetryLater), nullopt for any other text.
+std::optional<OutcomeClass> parseOutcomeClass(std::string_view text) noexcept;
 // True for the classes after which nothing may be retried automatically.
 bool isStopping(OutcomeClass outcome) noexcept;
 // True for Updated and Unchanged.
