@@ -13,9 +13,11 @@ namespace qdyn::cli {
 
 namespace {
 
-constexpr std::array<CommandFactory, 1> kCommands{
+// to_array counts the entries, so adding a command is one line.
+constexpr auto kCommands = std::to_array<CommandFactory>({
     makeUpdateCommand,
-};
+    makeProvidersCommand,
+});
 
 }  // namespace
 

@@ -27,5 +27,6 @@ public:
 using CommandFactory = std::unique_ptr<Command> (*)();
 
 std::unique_ptr<Command> makeUpdateCommand();
+std::unique_ptr<Command> makeProvidersCommand();
 
 }  // namespace qdyn::cli

@@ -2,11 +2,16 @@
 // captured streams.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "app.hpp"
 #include "exit_codes.hpp"
+#include "qdyn/providers/catalog.hpp"
 
 namespace qdyn::cli {
 namespace {
@@ -73,6 +78,111 @@ TEST(CliTest, MissingProfileFileSaysWhichAndHow) {
     std::string err;
     EXPECT_EQ(run({"update", "--config", "/nonexistent/profiles.toml"}, out, err), kExitUsage);
     EXPECT_NE(err.find("/nonexistent/profiles.toml"), std::string::npos) << err;
+}
+
+// The lines of `text` without their newlines.
+std::vector<std::string> linesOf(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);) lines.push_back(line);
+    return lines;
+}
+
+// The start offset of each whitespace-separated field of a table line.
+std::vector<std::size_t> columnStarts(const std::string& line) {
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] != ' ' && (i == 0 || line[i - 1] == ' ')) starts.push_back(i);
+    }
+    return starts;
+}
+
+TEST(CliProvidersTest, TheCommandIsListed) {
+    std::set<std::string> names;
+    for (CommandFactory factory : commandFactories()) {
+        CLI::App app;
+        names.insert(factory()->add(app)->get_name());
+    }
+    EXPECT_EQ(names.count("providers"), 1U);
+}
+
+TEST(CliProvidersTest, TableHasOneAlignedRowPerProviderAndAHint) {
+    std::string out;
+    std::string err;
+    ASSERT_EQ(run({"providers"}, out, err), kExitOk);
+    EXPECT_EQ(err, "");
+    const auto lines = linesOf(out);
+    const auto catalog = providers::catalog();
+    ASSERT_EQ(lines.size(), catalog.size() + 4) << out;  // header, rows, blank line, two hint lines
+
+    const auto header = columnStarts(lines[0]);
+    ASSERT_EQ(header.size(), 4U) << lines[0];
+    EXPECT_EQ(lines[0].substr(0, 4), "NAME");
+    EXPECT_EQ(lines[0].substr(header[1], 8), "PROTOCOL");
+    EXPECT_EQ(lines[0].substr(header[2], 6), "SERVER");
+    EXPECT_EQ(lines[0].substr(header[3]), "IPV6");
+    for (std::size_t i = 0; i < catalog.size(); ++i) {
+        const providers::Provider& provider = catalog[i];
+        const std::string& line = lines[i + 1];
+        ASSERT_EQ(columnStarts(line), header) << "not aligned with the header: " << line;
+        const std::string server = provider.server.empty() ? "(self-hosted)" : std::string(provider.server);
+        const std::string ipv6 = provider.ipv6.empty() ? "-" : std::string(provider.ipv6);
+        EXPECT_EQ(line.substr(0, header[1]),
+                  std::string(provider.name) + std::string(header[1] - provider.name.size(), ' '));
+        EXPECT_EQ(line.substr(header[1], provider.protocol.size()), provider.protocol) << line;
+        EXPECT_EQ(line.substr(header[2], server.size()), server) << line;
+        EXPECT_EQ(line.substr(header[3]), ipv6) << line;  // the last column has no trailing blanks
+    }
+    EXPECT_EQ(lines[catalog.size() + 1], "");
+    EXPECT_EQ(lines[catalog.size() + 2],
+              "Use one in a profile with provider = \"NAME\"; self-hosted ones also need server = \"URL\".");
+    EXPECT_EQ(lines[catalog.size() + 3],
+              "What the username and password mean for each: qdyn providers --json (\"notes\").");
+
+    // Two rows spelled out, for a reader who wants to see the format.
+    const auto row = [&lines](const std::string& name) {
+        const auto found = std::find_if(lines.begin(), lines.end(),
+                                        [&name](const std::string& line) { return line.rfind(name + ' ', 0) == 0; });
+        return found == lines.end() ? std::vector<std::string>{} : std::vector<std::string>{*found};
+    };
+    const std::size_t pad = header[1];
+    EXPECT_EQ(row("dynu"), std::vector<std::string>{"dynu" + std::string(pad - 4, ' ') + "dyndns2" +
+                                                     std::string(header[2] - pad - 7, ' ') + "https://api.dynu.com" +
+                                                     std::string(header[3] - header[2] - 20, ' ') + "myipv6"});
+    EXPECT_EQ(row("nanodnsd"), std::vector<std::string>{"nanodnsd" + std::string(pad - 8, ' ') + "nanodnsd" +
+                                                         std::string(header[2] - pad - 8, ' ') + "(self-hosted)" +
+                                                         std::string(header[3] - header[2] - 13, ' ') + "-"});
+}
+
+TEST(CliProvidersTest, JsonHasEveryFieldOfEveryProvider) {
+    std::string out;
+    std::string err;
+    ASSERT_EQ(run({"providers", "--json"}, out, err), kExitOk);
+    EXPECT_EQ(err, "");
+    const auto json = nlohmann::json::parse(out);  // throws, and so fails the test, on invalid JSON
+    ASSERT_TRUE(json.is_array());
+    const auto catalog = providers::catalog();
+    ASSERT_EQ(json.size(), catalog.size());
+    for (std::size_t i = 0; i < catalog.size(); ++i) {
+        const auto& object = json[i];
+        const providers::Provider& provider = catalog[i];
+        ASSERT_TRUE(object.is_object());
+        EXPECT_EQ(object.size(), 7U) << object.dump();
+        EXPECT_EQ(object.at("name").get<std::string>(), provider.name);
+        EXPECT_EQ(object.at("title").get<std::string>(), provider.title);
+        EXPECT_EQ(object.at("protocol").get<std::string>(), provider.protocol);
+        EXPECT_EQ(object.at("server").get<std::string>(), provider.server);
+        EXPECT_EQ(object.at("path").get<std::string>(), provider.path);
+        EXPECT_EQ(object.at("ipv6").get<std::string>(), provider.ipv6);
+        EXPECT_EQ(object.at("notes").get<std::string>(), provider.notes);
+    }
+}
+
+TEST(CliProvidersTest, UnknownOptionIsAUsageError) {
+    std::string out;
+    std::string err;
+    EXPECT_EQ(run({"providers", "--xml"}, out, err), kExitUsage);
+    EXPECT_NE(err.find("--xml"), std::string::npos) << err;
 }
 
 }  // namespace
