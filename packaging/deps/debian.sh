@@ -20,8 +20,9 @@ TEST_PACKAGES=(
   bind9-dnsutils bind9 knot knot-dnsutils nsd ddclient inadyn dnsperf wrk hyperfine
   # the desktop for tray tests
   xvfb xauth x11-utils imagemagick trayer xdotool openbox
-  # the seed's Python example client, network namespaces, process tools, CPU times (benchmarks)
-  python3 iproute2 procps time
+  # the seed's Python example client, network namespaces, process tools, CPU times (benchmarks),
+  # an HTTP client for the update benchmark's warm-up
+  python3 iproute2 procps time curl
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -33,7 +33,7 @@ Generation::Generation(Config cfg, Carried from, UpdateService& updates, const Z
     : config(std::move(cfg)),
       carried(std::move(from)),
       auth(config, *carried.credentials, *carried.throttle),
-      dyndns2(config, updates, auth),
+      dyndns2(updates, auth),
       nanodnsd(updates, auth),
       minidns(config, updates, auth),
       dynonym(updates, auth),

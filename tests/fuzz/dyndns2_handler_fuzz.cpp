@@ -33,7 +33,7 @@ struct Fixture {
           zone(qdyn::server::buildInitialSnapshot(config, 1000).value()),
           updates(config, zone),
           auth(config, cache, throttle),
-          handler(config, updates, auth) {}
+          handler(updates, auth) {}
     qdyn::server::Config config;
     qdyn::server::Zone zone;
     qdyn::server::UpdateService updates;

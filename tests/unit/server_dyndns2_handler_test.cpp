@@ -62,7 +62,7 @@ protected:
           m_zone(buildInitialSnapshot(m_config, 1000).value()),
           m_updates(m_config, m_zone, nullptr, [] { return 1000U; }),
           m_auth(m_config, m_cache, m_throttle),
-          m_handler(m_config, m_updates, m_auth) {}
+          m_handler(m_updates, m_auth) {}
 
     HttpReply get(const std::string& target, const std::string& auth = kAlice, const std::string& agent = "test/1.0",
                   const std::string& peer = "192.0.2.10") {
@@ -239,7 +239,7 @@ TEST_F(Dyndns2HandlerTest, EachAccountUpdatesItsOwnHosts) {
 TEST_F(Dyndns2HandlerTest, HashedPasswordsAreCheckedWithScryptThenCached) {
     CredentialCache cache;
     const Authenticator auth(m_config, cache, m_throttle);
-    const Dyndns2Handler handler(m_config, m_updates, auth);
+    const Dyndns2Handler handler(m_updates, auth);
     const std::string update = "/nic/update?hostname=carol.dyn.example.test&myip=198.51.100.8";
     EXPECT_EQ(getFrom(handler, update, kCarolWrong).status, 401U);
     EXPECT_EQ(cache.size(), 0U);  // a failure is never remembered
@@ -257,7 +257,7 @@ TEST_F(Dyndns2HandlerTest, HashedPasswordsAreCheckedWithScryptThenCached) {
     Config changed = m_config;
     changed.accounts[2].passwordHash = kCarolNewHash;
     const Authenticator reloadedAuth(changed, cache, m_throttle);
-    const Dyndns2Handler reloaded(changed, m_updates, reloadedAuth);
+    const Dyndns2Handler reloaded(m_updates, reloadedAuth);
     EXPECT_EQ(getFrom(reloaded, update, kCarol).status, 401U);
     EXPECT_EQ(getFrom(reloaded, update, "Basic Y2Fyb2w6YW5vdGhlciBwYXNzd29yZA==" /* carol:another password */).body,
               "nochg 198.51.100.8\n");

@@ -97,7 +97,7 @@ protected:
         info.authorization = auth;
         return m_dyndns2.handle(info);
     }
-    server::Dyndns2Handler m_dyndns2{m_config, m_updates, m_auth};
+    server::Dyndns2Handler m_dyndns2{m_updates, m_auth};
     server::NanodnsdHandler m_nanodnsd{m_updates, m_auth};
     server::DynonymHandler m_dynonym{m_updates, m_auth};
     server::MinidnsHandler m_minidns{m_config, m_updates, m_auth};

@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "qdyn_server/config.hpp"
 #include "qdyn_server/http_message.hpp"
 #include "qdyn_server/update_service.hpp"
 
@@ -19,13 +18,12 @@ class Dyndns2Handler {
 public:
     static constexpr std::size_t kMaxHosts = 20;
 
-    // All three must outlive the handler.
-    Dyndns2Handler(const Config& config, UpdateService& updates, const Authenticator& auth);
+    // Both must outlive the handler.
+    Dyndns2Handler(UpdateService& updates, const Authenticator& auth);
 
     [[nodiscard]] HttpReply handle(const HttpRequestInfo& request) const;
 
 private:
-    const Config& m_config;
     UpdateService& m_updates;
     const Authenticator& m_auth;
 };

@@ -83,8 +83,7 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Dyndns2Handler::Dyndns2Handler(const Config& config, UpdateService& updates, const Authenticator& auth)
-    : m_config(config), m_updates(updates), m_auth(auth) {}
+Dyndns2Handler::Dyndns2Handler(UpdateService& updates, const Authenticator& auth) : m_updates(updates), m_auth(auth) {}
 
 HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
     const auto auth = m_auth.basic(request.authorization, request.peer);
