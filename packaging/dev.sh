@@ -126,9 +126,9 @@ cmd_bench() {
   deps
   # Release build of what the benchmarks run, in its own tree (the release preset, no GUI).
   local bench_build="$ROOT/build/bench"
-  log "build qdyn-server, qdyn and populate_store (preset release, in build/bench)"
+  log "build qdyn-server, qdyn and the benchmark helpers (preset release, in build/bench)"
   cmake --preset release -B "$bench_build" -DQDYN_BUILD_GUI=OFF >/dev/null
-  cmake --build "$bench_build" -j "$JOBS" --target qdyn-server qdyn populate_store
+  cmake --build "$bench_build" -j "$JOBS" --target qdyn-server qdyn populate_store verify_updates
   log "benchmark $name"
   "$dir/$name.sh" "$bench_build" "$@"
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -68,8 +69,13 @@ struct HostAddresses {
 
 class ZoneSnapshot {
 public:
-    static constexpr std::size_t kShardCount = 1024;
+    static constexpr std::size_t kShardCount = 4096;
+    // Shards sit in groups, so a new version copies 32 group pointers and the one group it
+    // changes, not 1024 shard pointers: what a single update costs stays small.
+    static constexpr std::size_t kGroupSize = 64;
+    static constexpr std::size_t kGroupCount = kShardCount / kGroupSize;
     using Shard = std::unordered_map<dns::Name, Node, dns::NameHash>;
+    using ShardGroup = std::array<std::shared_ptr<const Shard>, kGroupSize>;
 
     ZoneSnapshot();
 
@@ -87,19 +93,21 @@ public:
     // One shard of names, for walks that pause between names (a zone transfer writes a message,
     // waits for the peer, goes on): a snapshot never changes, so its iterators stay valid for as
     // long as the snapshot is held.
-    [[nodiscard]] const Shard& shard(std::size_t index) const { return *m_shards[index]; }
+    [[nodiscard]] const Shard& shard(std::size_t index) const { return *(*m_groups[index / kGroupSize])[index % kGroupSize]; }
 
     // Every node, in no particular order.
     template <typename Fn>
     void forEach(Fn&& fn) const {
-        for (const auto& shard : m_shards) {
-            for (const auto& [name, node] : *shard) fn(name, node);
+        for (const auto& group : m_groups) {
+            for (const auto& shard : *group) {
+                for (const auto& [name, node] : *shard) fn(name, node);
+            }
         }
     }
 
 private:
     friend class ZoneEditor;
-    std::array<std::shared_ptr<const Shard>, kShardCount> m_shards;
+    std::array<std::shared_ptr<const ShardGroup>, kGroupCount> m_groups;
     std::size_t m_nameCount = 0;
 };
 
@@ -143,7 +151,8 @@ private:
     void adjustParentChain(const dns::Name& name, int delta);
 
     std::shared_ptr<ZoneSnapshot> m_next;
-    std::array<ZoneSnapshot::Shard*, ZoneSnapshot::kShardCount> m_writable{};  // shards copied by this editor
+    std::array<ZoneSnapshot::ShardGroup*, ZoneSnapshot::kGroupCount> m_writableGroups{};  // groups copied by this editor
+    std::bitset<ZoneSnapshot::kShardCount> m_writable;                                   // shards copied by this editor
     // Existence of each edited name before its first edit, to settle transitions.
     std::unordered_map<dns::Name, bool, dns::NameHash> m_existedBefore;
     bool m_changed = false;

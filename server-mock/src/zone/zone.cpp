@@ -14,12 +14,17 @@ std::size_t shardOf(const dns::Name& name) noexcept {
     // high bits rather than the low ones the buckets use.
     const std::uint64_t hash = dns::NameHash()(name);
     const std::uint64_t mixed = (hash ^ (hash >> 31U)) * 0x9E3779B97F4A7C15ULL;
-    return static_cast<std::size_t>(mixed >> 54U) % ZoneSnapshot::kShardCount;
+    return static_cast<std::size_t>(mixed >> 52U) % ZoneSnapshot::kShardCount;
 }
 
-const std::shared_ptr<const ZoneSnapshot::Shard>& emptyShard() {
-    static const auto empty = std::make_shared<const ZoneSnapshot::Shard>();
-    return empty;
+// Every group of an empty zone: the same group of the same empty shard.
+const std::shared_ptr<const ZoneSnapshot::ShardGroup>& emptyGroup() {
+    static const auto group = [] {
+        auto made = std::make_shared<ZoneSnapshot::ShardGroup>();
+        made->fill(std::make_shared<const ZoneSnapshot::Shard>());
+        return std::shared_ptr<const ZoneSnapshot::ShardGroup>(std::move(made));
+    }();
+    return group;
 }
 
 }  // namespace
@@ -44,10 +49,10 @@ bool Node::hasDynamicData() const noexcept {
            std::any_of(rrsets.begin(), rrsets.end(), [](const RRset& set) { return set.dynamic; });
 }
 
-ZoneSnapshot::ZoneSnapshot() { m_shards.fill(emptyShard()); }
+ZoneSnapshot::ZoneSnapshot() { m_groups.fill(emptyGroup()); }
 
 const Node* ZoneSnapshot::find(const dns::Name& name) const {
-    const auto& shard = *m_shards[shardOf(name)];
+    const auto& shard = this->shard(shardOf(name));
     const auto it = shard.find(name);
     return it == shard.end() ? nullptr : &it->second;
 }
@@ -73,13 +78,20 @@ const Node* ZoneEditor::find(const dns::Name& name) const { return m_next->find(
 ZoneSnapshot::Shard& ZoneEditor::writableShard(const dns::Name& name) { return writableShardAt(shardOf(name)); }
 
 ZoneSnapshot::Shard& ZoneEditor::writableShardAt(std::size_t index) {
-    if (m_writable[index] == nullptr) {
-        // Copy on first write; the copy is not visible to any reader until finish().
-        auto copy = std::make_shared<ZoneSnapshot::Shard>(*m_next->m_shards[index]);
-        m_writable[index] = copy.get();
-        m_next->m_shards[index] = std::move(copy);
+    // Copy on first write (the group, then the shard); no reader sees a copy before finish().
+    const std::size_t group = index / ZoneSnapshot::kGroupSize;
+    if (m_writableGroups[group] == nullptr) {
+        auto copy = std::make_shared<ZoneSnapshot::ShardGroup>(*m_next->m_groups[group]);
+        m_writableGroups[group] = copy.get();
+        m_next->m_groups[group] = std::move(copy);
     }
-    return *m_writable[index];
+    auto& slot = (*m_writableGroups[group])[index % ZoneSnapshot::kGroupSize];
+    if (!m_writable.test(index)) {
+        slot = std::make_shared<ZoneSnapshot::Shard>(*slot);
+        m_writable.set(index);
+    }
+    // This editor made the shard above, as a mutable object; it is const only as seen by readers.
+    return const_cast<ZoneSnapshot::Shard&>(*slot);
 }
 
 Node& ZoneEditor::edit(const dns::Name& name) {
