@@ -84,6 +84,22 @@ std::vector<std::uint8_t> servFailFor(std::span<const std::uint8_t> request) {
     return wire::headerOnlyReply(request, dns::Rcode::ServFail, false);
 }
 
+// Plain-text secrets still work (the demo and quick set-ups use them), but whoever reads the
+// configuration file holds them: say so once at start, with the command that fixes it.
+void warnAboutPlainSecrets(const Config& config) {
+    for (const auto& account : config.accounts) {
+        if (!account.password.empty()) {
+            logLine("warning: account " + account.name + " has a plain-text password in the configuration "
+                    "(whoever reads the file can use it); password_hash, as `qdyn-server account add` writes "
+                    "it, keeps only a scrypt hash");
+        }
+        if (!account.token.empty()) {
+            logLine("warning: account " + account.name + " has a plain-text token in the configuration; "
+                    "token_hash, as `qdyn-server account token` writes it, keeps only a scrypt hash");
+        }
+    }
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -468,6 +484,7 @@ Result<void> Server::start() {
     if (impl.state != Impl::State::Idle) return makeError("the server was already started");
     if (impl.initError) return makeError("zone: " + impl.initError->message);
     if (auto opened = impl.openStore(); !opened) return opened;
+    warnAboutPlainSecrets(impl.config);
     auto first = Generation::make(impl.config, impl.updates, impl.journal);
     if (!first) return first.error();
     impl.generation.store(*first);
