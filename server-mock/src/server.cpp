@@ -274,6 +274,7 @@ struct Server::Impl {
         if (!target) return target.error();
         forwarder = std::make_unique<Forwarder>(zone, std::move(*target));
         updates.addListener(*forwarder);
+        updates.setUpstreamCheck([this](const dns::Name& name) { return forwarder && forwarder->refuses(name); });
         if (config.forward->resyncOnStart) {
             std::vector<dns::Name> hosts;
             for (const auto& account : config.accounts) hosts.insert(hosts.end(), account.hosts.begin(), account.hosts.end());

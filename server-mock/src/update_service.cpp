@@ -195,7 +195,9 @@ UpdateOutcome UpdateService::apply(const Account& account, const dns::Name& host
     });
     if (refusal != UpdateStatus::Updated) return {refusal, {}, 0};
     const auto status = committed.servedChanged ? UpdateStatus::Updated : UpdateStatus::Unchanged;
-    return {status, m_zone.snapshot()->addressesOf(host), committed.ticket};
+    UpdateOutcome outcome{status, m_zone.snapshot()->addressesOf(host), committed.ticket};
+    outcome.upstreamRefuses = m_upstreamRefuses && m_upstreamRefuses(host);
+    return outcome;
 }
 
 std::size_t UpdateService::expireDue() {

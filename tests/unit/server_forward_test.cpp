@@ -10,10 +10,14 @@
 #include <thread>
 
 #include "demo_server_config.hpp"
+#include "accounts/authenticator.hpp"
+#include "accounts/credential_cache.hpp"
+#include "accounts/login_throttle.hpp"
 #include "forward/forward_update.hpp"
 #include "forward/forwarder.hpp"
 #include "peer_programs.hpp"
 #include "qdyn_server/config.hpp"
+#include "qdyn_server/dyndns2_handler.hpp"
 #include "qdyn_server/server.hpp"
 #include "qdyn_server/update_service.hpp"
 #include "test_values.hpp"
@@ -336,6 +340,39 @@ TEST_F(ForwarderTest, TheResyncAtStartUpRepairsWhatThePrimaryMissed) {
     forwarder->start();
     EXPECT_TRUE(primaryShows("home.dyn.example.test", {ip("192.0.2.10")}));
     EXPECT_TRUE(primaryShows("nas.dyn.example.test", {}));
+}
+
+TEST_F(ForwarderTest, Dyndns2SaysDnserrWhileThePrimaryRefusesTheHost) {
+    startPrimary();  // its fwd-key may change alice's hosts only, not bob's office
+    startForwarder();
+    updates->setUpstreamCheck([this](const dns::Name& host) { return forwarder->refuses(host); });
+    CredentialCache cache;
+    LoginThrottle throttle;
+    const Authenticator auth(*ours, cache, throttle);
+    const Dyndns2Handler dyndns2(*updates, auth);
+    const auto get = [&](const std::string& target, const char* basic) {
+        HttpRequestInfo request;
+        request.target = target;
+        request.authorization = basic;
+        request.userAgent = "test/1.0";
+        request.peer = ip("192.0.2.99");
+        return dyndns2.handle(request).body;
+    };
+    constexpr const char* kBob = "Basic Ym9iOmh1bnRlcjI=";      // bob:hunter2
+    constexpr const char* kAlice = "Basic YWxpY2U6czNjcmV0";    // alice:s3cret
+    // The first change is taken: nobody has asked the primary yet.
+    EXPECT_EQ(get("/nic/update?hostname=office.dyn.example.test&myip=192.0.2.30", kBob), "good 192.0.2.30\n");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!forwarder->refuses(name("office.dyn.example.test")) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(forwarder->refuses(name("office.dyn.example.test")));
+    // Now the primary's refusal is known: the next update is still taken here, and said to be
+    // a DNS error; another host goes on as before.
+    EXPECT_EQ(get("/nic/update?hostname=office.dyn.example.test&myip=192.0.2.31", kBob), "dnserr\n");
+    EXPECT_EQ(zone->snapshot()->addressesOf(name("office.dyn.example.test")).v4, std::vector{ip("192.0.2.31")});
+    EXPECT_EQ(get("/nic/update?hostname=home.dyn.example.test&myip=192.0.2.32", kAlice), "good 192.0.2.32\n");
+    EXPECT_FALSE(forwarder->refuses(name("home.dyn.example.test")));
 }
 
 }  // namespace

@@ -48,6 +48,8 @@ struct UpdateOutcome {
     UpdateStatus status = UpdateStatus::Unchanged;
     HostAddresses addresses;  // what the host serves after the call (empty unless granted)
     Store::Ticket ticket = 0; // the durable write to wait for before acknowledging; 0: none
+    // Taken here, but the [forward] primary refuses changes of this name (dyndns2: dnserr).
+    bool upstreamRefuses{};
 };
 
 // One RRset of the zone by owner and type.
@@ -150,6 +152,10 @@ public:
     Result<void> reconfigure(std::shared_ptr<const Config> next);
     [[nodiscard]] std::uint32_t now() const { return m_clock(); }
 
+    // How to tell whether the external primary of [forward] refuses changes of a name (set
+    // before serving; empty: nothing to ask).
+    void setUpstreamCheck(std::function<bool(const dns::Name&)> refuses) { m_upstreamRefuses = std::move(refuses); }
+
     // Adds a consumer of changes (it must outlive every later commit). Changes are diffed only
     // when someone listens (a few records per update; tools using the service alone skip it).
     void addListener(ChangeListener& listener);
@@ -174,6 +180,7 @@ private:
     std::mutex m_writeMutex;
     std::multimap<std::uint32_t, dns::Name> m_expiries;  // may hold stale entries; checked on use
     std::vector<ChangeListener*> m_listeners;            // under m_writeMutex
+    std::function<bool(const dns::Name&)> m_upstreamRefuses;
 };
 
 // The stored form of a name's dynamic state, and back.

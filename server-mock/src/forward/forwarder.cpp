@@ -97,6 +97,13 @@ void Forwarder::stop(std::chrono::milliseconds grace) {
     if (m_thread.joinable()) m_thread.join();
 }
 
+bool Forwarder::refuses(const dns::Name& name) const {
+    const std::lock_guard lock(m_mutex);
+    return std::any_of(m_parked.begin(), m_parked.end(), [&](const Parked& parked) {
+        return std::any_of(parked.keys.begin(), parked.keys.end(), [&](const RRsetKey& key) { return key.name == name; });
+    });
+}
+
 std::size_t Forwarder::pending() const {
     const std::lock_guard lock(m_mutex);
     return queued();

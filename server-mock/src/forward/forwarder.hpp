@@ -66,6 +66,10 @@ public:
     // Sends what is queued for up to `grace` (no retry delays), then ends the thread.
     void stop(std::chrono::milliseconds grace);
 
+    // True while the primary refuses, on its own, a change of `name` (it is set aside and
+    // retried): what a dyndns2 client hears as dnserr.
+    [[nodiscard]] bool refuses(const dns::Name& name) const;
+
     // For tests and /metrics.
     [[nodiscard]] std::size_t pending() const;
     [[nodiscard]] std::uint64_t accepted() const;

@@ -134,16 +134,25 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
             // Writes become durable in order: the last ticket covers every host of the request.
             ticket = std::max(ticket, outcome.ticket);
             switch (outcome.status) {
-            case UpdateStatus::Updated: line = withAddress("good", addresses); break;
+            case UpdateStatus::Updated:
             case UpdateStatus::Unchanged:
-                line = withAddress("nochg", addresses);
-                m_auth.throttle().unchanged(account.name);
+                if (outcome.upstreamRefuses) {
+                    // Taken and durable here, but the [forward] primary refuses this name:
+                    // Dyn's "DNS error encountered". The change stays queued for the primary.
+                    line = "dnserr";
+                } else if (outcome.status == UpdateStatus::Updated) {
+                    line = withAddress("good", addresses);
+                } else {
+                    line = withAddress("nochg", addresses);
+                    m_auth.throttle().unchanged(account.name);
+                }
                 break;
             case UpdateStatus::NotInZone:
             case UpdateStatus::NotGranted:
             case UpdateStatus::StaticRecord: line = "nohost"; break;
             case UpdateStatus::BadAddress:
-                // The zone could not take the change: a DNS-side error, not a storage one.
+                // The zone could not take the change: a DNS-side error, not a storage one
+                // (the checks above make this unreachable from a valid request).
                 line = "dnserr";
                 break;
             }
