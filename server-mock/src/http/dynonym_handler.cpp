@@ -3,6 +3,7 @@
 #include "http/dynonym_handler.hpp"
 
 #include "accounts/authenticator.hpp"
+#include "http/update_reply.hpp"
 #include "qdyn_server/http_fields.hpp"
 
 namespace qdyn::server {
@@ -52,20 +53,7 @@ HttpReply DynonymHandler::handle(const HttpRequestInfo& request) const {
 
     const auto outcome = m_updates.apply(*auth.account, *host, update);
     const std::string summary = user + " " + host->toString() + ":" + std::string(toString(outcome.status));
-    switch (outcome.status) {
-    case UpdateStatus::Updated:
-    case UpdateStatus::Unchanged: {
-        auto out = plain(200, "", summary);
-        out.ticket = outcome.ticket;
-        out.storeFailureBody = "update failed\n";
-        return out;
-    }
-    case UpdateStatus::NotInZone:
-    case UpdateStatus::NotGranted:
-    case UpdateStatus::StaticRecord: return plain(403, "forbidden\n", summary);
-    case UpdateStatus::BadAddress: break;
-    }
-    return plain(500, "update failed\n", summary);
+    return updateReply(outcome, ApiReplies{200, "", 403, "forbidden\n", 500, "update failed\n"}, summary);
 }
 
 }  // namespace qdyn::server

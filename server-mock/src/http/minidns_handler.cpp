@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "accounts/authenticator.hpp"
+#include "http/update_reply.hpp"
 #include "qdyn_server/http_fields.hpp"
 
 namespace qdyn::server {
@@ -75,20 +76,9 @@ HttpReply MinidnsHandler::handle(const HttpRequestInfo& request) const {
     const auto outcome = m_updates.apply(*auth.account, *host, update);
     const std::string summary =
         "user=" + auth.account->name + " " + host->toString() + ":" + std::string(toString(outcome.status));
-    switch (outcome.status) {
-    case UpdateStatus::Updated:
-    case UpdateStatus::Unchanged: {
-        auto out = line("okay. " + upper(*hostText) + " mapped to " + address.toString() + ".", summary);
-        out.ticket = outcome.ticket;
-        out.storeFailureBody = "error. Update failed.\n";
-        return out;
-    }
-    case UpdateStatus::NotInZone:
-    case UpdateStatus::NotGranted:
-    case UpdateStatus::StaticRecord: return line(kBadLogin, summary);
-    case UpdateStatus::BadAddress: break;
-    }
-    return line("error. Update failed.", summary, 500);
+    const std::string done = "okay. " + upper(*hostText) + " mapped to " + address.toString() + ".\n";
+    return updateReply(outcome, ApiReplies{200, done, 200, std::string(kBadLogin) + "\n", 500, "error. Update failed.\n"},
+                       summary);
 }
 
 }  // namespace qdyn::server

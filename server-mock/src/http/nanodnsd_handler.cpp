@@ -2,6 +2,7 @@
 #include "http/nanodnsd_handler.hpp"
 
 #include "accounts/authenticator.hpp"
+#include "http/update_reply.hpp"
 #include "qdyn_server/http_fields.hpp"
 
 namespace qdyn::server {
@@ -67,20 +68,7 @@ HttpReply NanodnsdHandler::handle(const HttpRequestInfo& request) const {
     const auto outcome = m_updates.apply(*auth.account, *host, update);
     const std::string summary = "user=" + auth.account->name + " " + host->toString() + ":" +
                                 std::string(toString(outcome.status));
-    switch (outcome.status) {
-    case UpdateStatus::Updated:
-    case UpdateStatus::Unchanged: {
-        auto out = reply(200, "ok", summary);
-        out.ticket = outcome.ticket;
-        out.storeFailureBody = "update failed\n";
-        return out;
-    }
-    case UpdateStatus::NotInZone:
-    case UpdateStatus::NotGranted:
-    case UpdateStatus::StaticRecord: return reply(403, "forbidden", summary);
-    case UpdateStatus::BadAddress: break;
-    }
-    return reply(500, "update failed", summary);
+    return updateReply(outcome, ApiReplies{200, "ok\n", 403, "forbidden\n", 500, "update failed\n"}, summary);
 }
 
 }  // namespace qdyn::server
