@@ -1,6 +1,7 @@
 // HTTPS in the HTTP client: certificates are checked by default, ca_file (CURLOPT_CAINFO) makes
 // a private CA trusted, and only an explicit tls_verify = false skips the check. The peer is
-// `openssl s_server` on 127.0.0.1 with a certificate made for the test, never committed.
+// `openssl s_server` on 127.0.0.1 with a certificate made for the test (test_certificate.hpp),
+// never committed.
 
 #include <cstdio>
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include "process.hpp"
 #include "qdyn/net/http_client.hpp"
 #include "temp_dir.hpp"
+#include "test_certificate.hpp"
 
 namespace qdyn::net {
 namespace {
@@ -19,37 +21,28 @@ protected:
     void SetUp() override {
         m_openssl = test::programPath("openssl");
         if (m_openssl.empty()) GTEST_FAIL() << "the openssl program is missing (package openssl)";
-        ASSERT_TRUE(makeCertificate("server", m_cert));
-        ASSERT_TRUE(makeCertificate("other", m_otherCert));
+        const auto server = test::makeTestCertificate(m_dir.path(), "server");
+        m_serverKey = server.key.string();
+        m_cert = server.certificate.string();
+        m_otherCert = test::makeTestCertificate(m_dir.path(), "other").certificate.string();
         for (int attempt = 0; attempt < 3 && m_url.empty(); ++attempt) {
             const std::string port = std::to_string(test::freeLoopbackPort());
-            auto server = std::make_unique<test::BackgroundProcess>();
-            if (!server->start({m_openssl, "s_server", "-accept", "127.0.0.1:" + port, "-cert", m_cert, "-key",
-                                (m_dir.path() / "server.key").string(), "-www"})) {
+            auto process = std::make_unique<test::BackgroundProcess>();
+            if (!process->start({m_openssl, "s_server", "-accept", "127.0.0.1:" + port, "-cert", m_cert, "-key",
+                                 m_serverKey, "-www"})) {
                 continue;
             }
             bool found = false;
-            const auto lines = server->readUntil("ACCEPT", std::chrono::seconds(5), found);
+            const auto lines = process->readUntil("ACCEPT", std::chrono::seconds(5), found);
             if (!found) {
                 for (const auto& line : lines)
                     std::fprintf(stderr, "s_server: %s\n", line.c_str());
                 continue;
             }  // the port was taken meanwhile: the destructor stops this one
-            m_server = std::move(server);
+            m_server = std::move(process);
             m_url = "https://127.0.0.1:" + port + "/";
         }
         ASSERT_FALSE(m_url.empty()) << "openssl s_server did not start";
-    }
-
-    // A self-signed certificate for 127.0.0.1 (P-256 keeps generation fast).
-    bool makeCertificate(const std::string& name, std::string& certPath) {
-        certPath = (m_dir.path() / (name + ".pem")).string();
-        const auto result =
-            test::runProcess({m_openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                              "-nodes", "-keyout", (m_dir.path() / (name + ".key")).string(), "-out", certPath, "-days",
-                              "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
-        EXPECT_EQ(result.exitCode, 0) << result.err;
-        return result.exitCode == 0;
     }
 
     HttpRequest request() const {
@@ -61,7 +54,8 @@ protected:
 
     test::TempDir m_dir;
     std::string m_openssl;
-    std::string m_cert;
+    std::string m_cert;  // the server's self-signed certificate, also the CA file that trusts it
+    std::string m_serverKey;
     std::string m_otherCert;
     std::unique_ptr<test::BackgroundProcess> m_server;
     std::string m_url;

@@ -1,6 +1,8 @@
 // Digests with OpenSSL 3's EVP API, every handle owned by a unique_ptr.
 #include "qdyn/crypto/digest.hpp"
 
+#include "qdyn/crypto/hmac.hpp"
+
 #include <array>
 #include <memory>
 #include <openssl/crypto.h>
@@ -37,13 +39,7 @@ Result<std::string> md5Hex(std::initializer_list<std::string_view> parts) {
     if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1 || length != 16) {
         return makeError("MD5: final failed");
     }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * length);
-    for (unsigned int i = 0; i < length; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 0x0f];
-    }
+    auto out = hexEncode(std::span<const std::uint8_t>(digest.data(), length));
     // The digest of a password is password-equivalent for these protocols: leave no copy.
     OPENSSL_cleanse(digest.data(), digest.size());
     return out;

@@ -121,6 +121,17 @@ Result<Secret> base64DecodeSecret(std::string_view text) {
     return secret;
 }
 
+std::string hexEncode(std::span<const std::uint8_t> bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const auto octet : bytes) {
+        out.push_back(kDigits[octet >> 4U]);
+        out.push_back(kDigits[octet & 0x0FU]);
+    }
+    return out;
+}
+
 std::string base64Encode(std::span<const std::uint8_t> bytes) {
     std::string out;
     out.reserve((bytes.size() + 2) / 3 * 4);

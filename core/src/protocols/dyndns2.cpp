@@ -101,19 +101,11 @@ HostOutcome classifyLine(const std::string& host, std::string_view line, long ht
         }
         return result;
     }
-    // An unknown word: fall back on the HTTP status, never on a substring of the body.
-    if (httpStatus == 401) {
-        result.outcome = OutcomeClass::AuthFailed;
-        result.detail = "HTTP 401: the server refused the credentials";
-    } else if (httpStatus == 403) {
-        result.outcome = OutcomeClass::HostRejected;
-        result.detail = "HTTP 403: the server refused this host";
-    } else {
-        result.outcome = OutcomeClass::RetryLater;
-        result.detail = "unrecognised reply (HTTP " + std::to_string(httpStatus) + ")";
-    }
-    if (result.code.empty()) result.code = "HTTP " + std::to_string(httpStatus);
-    return result;
+    // An unknown word: fall back on the HTTP status (the meaning every HTTP protocol shares),
+    // never on a substring of the body; the word itself stays as the code.
+    HostOutcome fallback = httpupdate::statusOutcome(host, httpStatus, std::nullopt);
+    if (!result.code.empty()) fallback.code = std::move(result.code);
+    return fallback;
 }
 
 }  // namespace

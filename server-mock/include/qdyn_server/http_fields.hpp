@@ -35,6 +35,9 @@ std::optional<std::string_view> duplicatedParam(const QueryParams& params, std::
 // "home" is not fully qualified).
 std::optional<dns::Name> parseFqdn(std::string_view text);
 
+// ASCII case-insensitive equality (header values, scheme names, flags such as offline=YES).
+bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept;
+
 // Splits a request target into its path and its query (without '?').
 std::pair<std::string_view, std::string_view> splitTarget(std::string_view target);
 

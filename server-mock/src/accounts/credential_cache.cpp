@@ -15,10 +15,6 @@ namespace qdyn::server {
 
 namespace {
 
-std::span<const std::uint8_t> bytes(std::string_view text) {
-    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
-
 // The hash of a password nobody knows (it was random and is gone), with the default
 // parameters, so checking an unknown user costs what checking a hashed account costs.
 constexpr std::string_view kUnknownUserHash =
@@ -54,8 +50,8 @@ CredentialCache::Tag CredentialCache::tagOf(std::string_view user, std::string_v
     for (std::size_t i = 0; i < userLength.size(); ++i) {
         userLength[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(user.size()) >> (8 * (7 - i)));
     }
-    const std::span<const std::uint8_t> parts[] = {userLength,      bytes(user), {&kZero, 1},
-                                                   bytes(password), {&kZero, 1}, bytes(hash)};
+    const std::span<const std::uint8_t> parts[] = {userLength,      crypto::asBytes(user), {&kZero, 1},
+                                                   crypto::asBytes(password), {&kZero, 1}, crypto::asBytes(hash)};
     auto mac = crypto::hmac(crypto::HmacAlgorithm::Sha256, m_key, parts);
     Tag tag{};
     // HMAC only fails when OpenSSL is broken; an all-zero tag then never matches a stored one

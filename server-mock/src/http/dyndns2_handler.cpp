@@ -4,7 +4,6 @@
 #include "qdyn_server/dyndns2_handler.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <initializer_list>
 
 #include "accounts/authenticator.hpp"
@@ -75,12 +74,6 @@ std::string withAddress(std::string_view code, const std::string& addresses) {
     return addresses.empty() ? std::string(code) : std::string(code) + " " + addresses;
 }
 
-bool equalsNoCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 }  // namespace
 
 Dyndns2Handler::Dyndns2Handler(UpdateService& updates, const Authenticator& auth) : m_updates(updates), m_auth(auth) {}
@@ -118,7 +111,7 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
     if (!v4.address && !v4.clear && !v4.preserve && request.peer.isV4()) v4.address = request.peer;
     if (!v6.address && !v6.clear && !v6.preserve && request.peer.isV6()) v6.address = request.peer;
     const auto offline = findParam(params, "offline");
-    const bool goOffline = offline && equalsNoCase(*offline, "YES");
+    const bool goOffline = offline && equalsIgnoreCase(*offline, "YES");
     const std::string addresses = addressList(v4.address, v6.address);
 
     std::string body;

@@ -8,36 +8,28 @@
 
 namespace qdyn::server {
 
-namespace {
-
-HttpReply plain(unsigned status, std::string body, std::string summary) {
-    return textReply(status, std::move(body), std::move(summary));
-}
-
-}  // namespace
-
 DynonymHandler::DynonymHandler(UpdateService& updates, const Authenticator& auth) : m_updates(updates), m_auth(auth) {}
 
 HttpReply DynonymHandler::handle(const HttpRequestInfo& request) const {
     const auto auth = m_auth.basic(request.authorization, request.peer);
     if (auth.status == AuthStatus::Throttled) {
-        auto out = plain(429, "too many failed logins, retry later\n", auth.why);
+        auto out = textReply(429, "too many failed logins, retry later\n", auth.why);
         out.headers.emplace_back("Retry-After", std::to_string(auth.retryAfter.count()));
         return out;
     }
     if (!auth.ok()) {
-        auto out = plain(401, "unauthorized\n", auth.why);
+        auto out = textReply(401, "unauthorized\n", auth.why);
         out.headers.emplace_back("WWW-Authenticate", "Basic realm=\"qdyn\"");
         return out;
     }
     const std::string user = "user=" + auth.account->name;
     const auto params = requestParams(request);
     if (const auto duplicate = duplicatedParam(params, {"domain", "ipv4", "ipv6"})) {
-        return plain(400, "duplicate parameter\n", user + " duplicate " + std::string(*duplicate));
+        return textReply(400, "duplicate parameter\n", user + " duplicate " + std::string(*duplicate));
     }
     const auto domain = findParam(params, "domain");
     const auto host = domain ? parseFqdn(*domain) : std::nullopt;
-    if (!host) return plain(400, "bad domain\n", user + " bad or missing domain");
+    if (!host) return textReply(400, "bad domain\n", user + " bad or missing domain");
 
     HostUpdate update;
     for (const auto& [name, family] : {std::pair{"ipv4", AddressFamily::V4}, std::pair{"ipv6", AddressFamily::V6}}) {
@@ -45,7 +37,7 @@ HttpReply DynonymHandler::handle(const HttpRequestInfo& request) const {
         if (!value) continue;
         auto address = IpAddress::parse(*value);
         if (!address || address->family() != family) {
-            return plain(400, std::string("bad ") + name + " address\n", user + " bad " + name);
+            return textReply(400, std::string("bad ") + name + " address\n", user + " bad " + name);
         }
         (family == AddressFamily::V4 ? update.v4 : update.v6) = address;
     }

@@ -16,21 +16,6 @@ namespace qdyn::server {
 
 namespace {
 
-std::span<const std::uint8_t> bytes(std::string_view text) {
-    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
-
-std::string hex(std::span<const std::uint8_t> data) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(data.size() * 2);
-    for (const auto octet : data) {
-        out.push_back(kDigits[octet >> 4U]);
-        out.push_back(kDigits[octet & 0x0FU]);
-    }
-    return out;
-}
-
 std::int64_t unixNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 }  // namespace
@@ -55,10 +40,10 @@ GnudipSalts::~GnudipSalts() { OPENSSL_cleanse(m_key.data(), m_key.size()); }
 
 std::string GnudipSalts::signatureOf(std::string_view salt, std::string_view time) const {
     static constexpr std::uint8_t kDot = '.';
-    const std::span<const std::uint8_t> parts[] = {bytes(salt), {&kDot, 1}, bytes(time)};
+    const std::span<const std::uint8_t> parts[] = {crypto::asBytes(salt), {&kDot, 1}, crypto::asBytes(time)};
     const auto mac = crypto::hmac(crypto::HmacAlgorithm::Sha256, m_key, parts);
     if (!mac) throw std::runtime_error("GnuDIP salts: HMAC failed");
-    return hex(*mac);
+    return crypto::hexEncode(*mac);
 }
 
 GnudipSalts::Issued GnudipSalts::issue() const {

@@ -60,6 +60,8 @@ std::optional<std::string> decodeBase64(std::string_view text) {
     return out;
 }
 
+}  // namespace
+
 bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -68,8 +70,6 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
     }
     return true;
 }
-
-}  // namespace
 
 std::string percentDecode(std::string_view text) {
     std::string out;

@@ -59,6 +59,9 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 template <class Stream>
 constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+// How a session's log lines start.
+template <class Stream>
+constexpr std::string_view kLogPrefix = kIsTls<Stream> ? "https " : "http ";
 
 template <class Stream>
 class HttpSession final : public HttpSessionBase, public std::enable_shared_from_this<HttpSession<Stream>> {
@@ -84,7 +87,8 @@ public:
                                      [self = this->shared_from_this()](const beast::error_code& error) {
                                          if (error) {
                                              if (error != asio::error::operation_aborted) {
-                                                 logLine("https " + self->m_peerText + " handshake failed: " + error.message());
+                                                 logLine(std::string(kLogPrefix<Stream>) + self->m_peerText +
+                                                         " handshake failed: " + error.message());
                                              }
                                              return self->closeSocket();
                                          }
@@ -157,13 +161,13 @@ private:
 
     void finish(const HttpRequestInfo& info, const std::string& path, const HttpReply& reply, unsigned version,
                 bool keepAlive, bool head) {
-        logLine(std::string(kIsTls<Stream> ? "https " : "http ") + m_peerText + " \"" + info.method + " " + path +
+        logLine(std::string(kLogPrefix<Stream>) + m_peerText + " \"" + info.method + " " + path +
                 "\" " + std::to_string(reply.status) + " " + reply.logSummary);
         write(reply, version, keepAlive && !m_stopping, head);
     }
 
     void replyAndClose(unsigned status, std::string body) {
-        logLine(std::string(kIsTls<Stream> ? "https " : "http ") + m_peerText + " rejected: " + std::to_string(status) +
+        logLine(std::string(kLogPrefix<Stream>) + m_peerText + " rejected: " + std::to_string(status) +
                 " " + body.substr(0, body.size() - 1));
         HttpReply reply;
         reply.status = status;

@@ -26,6 +26,12 @@ Result<std::vector<std::uint8_t>> hmac(HmacAlgorithm algorithm, std::span<const 
 // Rejects the empty string. Error messages never echo the input (it is usually a secret).
 Result<std::vector<std::uint8_t>> base64Decode(std::string_view text);
 std::string base64Encode(std::span<const std::uint8_t> bytes);
+// Lower-case hex, two digits an octet.
+std::string hexEncode(std::span<const std::uint8_t> bytes);
+// The octets of a text, for the functions above.
+inline std::span<const std::uint8_t> asBytes(std::string_view text) noexcept {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
 // The same decode into a Secret, wiping the intermediate buffer (for keys).
 Result<Secret> base64DecodeSecret(std::string_view text);
 
