@@ -207,6 +207,9 @@ start_server() {
   server_port="$(free_port)"
   if [[ "$name" == qdyn ]]; then
     sed "s/@PORT@/$server_port/" "$config" >"$work/qdyn/run.toml"
+    # Emptied here, not by the redirection below: that runs in the child, maybe after the first
+    # look for "ready", which would then find the previous run's line.
+    : >"$out"
     launched_at=$EPOCHREALTIME
     "${prefix[@]}" "$QDYN_SERVER" --config "$work/qdyn/run.toml" >"$out" 2>"$err" &
     server_pid=$!

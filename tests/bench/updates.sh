@@ -74,6 +74,9 @@ TOML
 } >"$work/server.toml"
 
 start_server() {
+  # Emptied here, not by the redirection (that runs in the child, maybe after the first look
+  # for "ready", which would then read the previous run's lines and ports).
+  : >"$work/server.out"
   "$SERVER" --config "$work/server.toml" >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!
   for _ in $(seq 1 300); do
