@@ -44,7 +44,7 @@ TEST(ProtocolRegistryTest, ListsTheHttpProtocols) {
     for (const auto& entry : protocolRegistry())
         names.push_back(entry.name);
     EXPECT_EQ(names, (std::vector<std::string_view>{"dyndns2", "rfc2136", "nanodnsd", "minidns", "dynonym", "gnudip",
-                                                    "custom"}));
+                                                    "custom", "qdns", "miniupdate", "gnudip-tcp", "file"}));
     for (const char* name : {"nanodnsd", "minidns", "dynonym", "gnudip", "custom"}) {
         EXPECT_EQ(findProtocol(name)->schemes, "https http") << name;
     }

@@ -6,9 +6,13 @@
 #include "qdyn/protocols/custom.hpp"
 #include "qdyn/protocols/dyndns2.hpp"
 #include "qdyn/protocols/dynonym.hpp"
+#include "qdyn/protocols/file_drop.hpp"
 #include "qdyn/protocols/gnudip.hpp"
+#include "qdyn/protocols/gnudip_tcp.hpp"
+#include "qdyn/protocols/miniupdate.hpp"
 #include "qdyn/protocols/minidns.hpp"
 #include "qdyn/protocols/nanodnsd.hpp"
+#include "qdyn/protocols/qdns.hpp"
 #include "qdyn/protocols/rfc2136.hpp"
 
 namespace qdyn {
@@ -136,6 +140,70 @@ Result<std::unique_ptr<UpdateProtocol>> makeCustom(const config::Profile& profil
     return std::unique_ptr<UpdateProtocol>(std::make_unique<custom::Client>(std::move(settings)));
 }
 
+// QDNS: username + password (AUTH), or only a password, which is then the account's token
+// (TOKEN). qdnss:// is QDNS over TLS, checked with tls_verify and ca_file.
+Result<std::unique_ptr<UpdateProtocol>> makeQdns(const config::Profile& profile) {
+    if (auto ok = requireCredentials(profile, false, "username and password, or a token as password"); !ok) {
+        return ok.error();
+    }
+    qdns::Settings settings;
+    if (auto server = qdns::applyServerUrl(settings, profile.server); !server) {
+        return makeError(profile.origin + ": " + server.message());
+    }
+    if (auto valid = qdns::checkCredentials(profile.username, profile.password); !valid) {
+        return makeError(profile.origin + ": " + valid.message());
+    }
+    settings.timeout = profile.timeout;
+    settings.verifyTls = profile.verifyTls;
+    settings.caFile = profile.caFile;
+    settings.username = profile.username;
+    settings.password = profile.password.clone();
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<qdns::Client>(std::move(settings)));
+}
+
+Result<std::unique_ptr<UpdateProtocol>> makeMiniupdate(const config::Profile& profile) {
+    if (auto ok = requireCredentials(profile, true, "username and password"); !ok) return ok.error();
+    miniupdate::Settings settings;
+    if (auto server = miniupdate::applyServerUrl(settings, profile.server); !server) {
+        return makeError(profile.origin + ": " + server.message());
+    }
+    if (profile.username.find_first_of(" \t") != std::string::npos) {
+        return makeError(profile.origin + ": miniupdate cannot send a username holding a blank");
+    }
+    settings.timeout = profile.timeout;
+    settings.username = profile.username;
+    settings.password = profile.password.clone();
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<miniupdate::Client>(std::move(settings)));
+}
+
+// GnuDIP over TCP: as gnudip, every host is <username>.<domain>.
+Result<std::unique_ptr<UpdateProtocol>> makeGnudipTcp(const config::Profile& profile) {
+    if (auto ok = requireCredentials(profile, true, "username and password"); !ok) return ok.error();
+    gnudip::tcp::Settings settings;
+    if (auto server = gnudip::tcp::applyServerUrl(settings, profile.server); !server) {
+        return makeError(profile.origin + ": " + server.message());
+    }
+    if (profile.username.find_first_of(": \t") != std::string::npos) {
+        return makeError(profile.origin + ": GnuDIP cannot send a username holding ':' or a blank");
+    }
+    settings.timeout = profile.timeout;
+    settings.username = profile.username;
+    settings.password = profile.password.clone();
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<gnudip::tcp::Client>(std::move(settings)));
+}
+
+// The file drop: server = file:///path (or path = the file); no credentials, since whoever
+// may write the file may update.
+Result<std::unique_ptr<UpdateProtocol>> makeFileDrop(const config::Profile& profile) {
+    if (!profile.username.empty() || !profile.password.empty()) {
+        return makeError(profile.origin + ": protocol file takes no username or password (the file's permissions "
+                                          "decide who may update)");
+    }
+    auto file = filedrop::fileOf(profile.server, profile.path);
+    if (!file) return makeError(profile.origin + ": " + file.message());
+    return std::unique_ptr<UpdateProtocol>(std::make_unique<filedrop::Client>(filedrop::Settings{std::move(*file)}));
+}
+
 constexpr std::array kProtocols{
     ProtocolEntry{"dyndns2", "DynDNS-compatible HTTP GET /nic/update (dyndns2)", "https http", makeDyndns2},
     ProtocolEntry{"rfc2136", "DNS UPDATE (RFC 2136), TSIG-signed (RFC 8945)", "dns", makeRfc2136},
@@ -144,6 +212,13 @@ constexpr std::array kProtocols{
     ProtocolEntry{"dynonym", "dynonym: GET /dns/update with HTTP Basic auth", "https http", makeDynonym},
     ProtocolEntry{"gnudip", "GnuDIP over HTTP (gdipupdt.cgi, salted MD5 login), IPv4 only", "https http", makeGnudip},
     ProtocolEntry{"custom", "any HTTP GET URL template (Fritz!Box or inadyn placeholders)", "https http", makeCustom},
+    ProtocolEntry{"qdns", "QDNS: AUTH/TOKEN and UPDATE lines over TCP 7393 (qdnss://: TLS, 7394)", "qdns qdnss",
+                  makeQdns},
+    ProtocolEntry{"miniupdate", "miniDNS miniupdate: MD5 challenge login and A_UPDATE over TCP 9120", "miniupdate",
+                  makeMiniupdate},
+    ProtocolEntry{"gnudip-tcp", "GnuDIP over TCP 3495 (salted MD5 login), IPv4 only", "gnudip", makeGnudipTcp},
+    ProtocolEntry{"file", "dns-updater file drop: the addresses written atomically into a watched file", "file",
+                  makeFileDrop},
 };
 
 }  // namespace
