@@ -22,7 +22,7 @@ using config::Reader;
 // `accountsText`: the content of the [accounts] file when the caller has it (the commands);
 // nullopt reads the file from disk.
 Result<Config> parseDocument(const Reader& reader, const toml::table& root, std::optional<std::string_view> accountsText) {
-    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "forward", "accounts", "http", "throttle"}, "the top level");
+    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "forward", "accounts", "http", "throttle", "line"}, "the top level");
         !keys) {
         return keys.error();
     }
@@ -37,13 +37,16 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
     auto listen = reader.optionalTable(root, "listen");
     if (!listen) return listen.error();
     if (*listen != nullptr) {
-        if (auto keys = reader.onlyKeys(**listen, {"dns_udp", "dns_tcp", "http", "https"}, "[listen]"); !keys) {
+        if (auto keys = reader.onlyKeys(**listen, {"dns_udp", "dns_tcp", "http", "https", "qdns", "qdns_tls",
+                                                   "miniupdate", "gnudip", "myip"},
+                                        "[listen]");
+            !keys) {
             return keys.error();
         }
-        const std::pair<const char*, std::vector<ListenAddress>*> lists[] = {{"dns_udp", &config.dnsUdp},
-                                                                             {"dns_tcp", &config.dnsTcp},
-                                                                             {"http", &config.http},
-                                                                             {"https", &config.https}};
+        const std::pair<const char*, std::vector<ListenAddress>*> lists[] = {
+            {"dns_udp", &config.dnsUdp},       {"dns_tcp", &config.dnsTcp}, {"http", &config.http},
+            {"https", &config.https},          {"qdns", &config.qdns},      {"qdns_tls", &config.qdnsTls},
+            {"miniupdate", &config.miniupdate}, {"gnudip", &config.gnudip}, {"myip", &config.myip}};
         for (const auto& [key, target] : lists) {
             if (const auto* node = (*listen)->get(key)) {
                 auto list = config::parseListenList(reader, *node, key);
@@ -70,6 +73,16 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
     }
     if (!config.https.empty() && config.httpOptions.tlsCertificate.empty()) {
         return reader.whole("[listen] https needs [http] tls_certificate and tls_key");
+    }
+    if (!config.qdnsTls.empty() && config.httpOptions.tlsCertificate.empty()) {
+        return reader.whole("[listen] qdns_tls needs [http] tls_certificate and tls_key");
+    }
+    auto lineTable = reader.optionalTable(root, "line");
+    if (!lineTable) return lineTable.error();
+    if (*lineTable != nullptr) {
+        auto options = config::parseLine(reader, **lineTable);
+        if (!options) return options.error();
+        config.lineOptions = *options;
     }
     auto throttleTable = reader.optionalTable(root, "throttle");
     if (!throttleTable) return throttleTable.error();

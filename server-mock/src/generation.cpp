@@ -65,9 +65,13 @@ Result<std::shared_ptr<const Generation>> Generation::make(Config config, Update
 std::optional<std::string> restartNeededFor(const Config& running, const Config& next) {
     if (!(running.zone.origin == next.zone.origin)) return "[zone] origin changed";
     if (!sameListeners(running.dnsUdp, next.dnsUdp) || !sameListeners(running.dnsTcp, next.dnsTcp) ||
-        !sameListeners(running.http, next.http) || !sameListeners(running.https, next.https)) {
+        !sameListeners(running.http, next.http) || !sameListeners(running.https, next.https) ||
+        !sameListeners(running.qdns, next.qdns) || !sameListeners(running.qdnsTls, next.qdnsTls) ||
+        !sameListeners(running.miniupdate, next.miniupdate) || !sameListeners(running.gnudip, next.gnudip) ||
+        !sameListeners(running.myip, next.myip)) {
         return "[listen] changed";
     }
+    if (running.lineOptions != next.lineOptions) return "[line] changed";
     if (running.storePath != next.storePath) return "[store] path changed";
     if (running.httpOptions.nanodnsdPrefixes != next.httpOptions.nanodnsdPrefixes) {
         return "[http] nanodnsd_prefixes changed";

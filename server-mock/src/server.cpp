@@ -23,6 +23,7 @@
 #include "generation.hpp"
 #include "http/api_routes.hpp"
 #include "http/http_listener.hpp"
+#include "line/line_front_ends.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
 #include "qdyn_server/dns_responder.hpp"
@@ -315,7 +316,7 @@ struct Server::Impl {
         }
         // The certificate is read again even from the same path: SIGHUP after a renewal.
         std::shared_ptr<TlsContext> tls;
-        if (!https.empty()) {
+        if (!https.empty() || lines.usesTls()) {
             auto rebuilt = makeTlsContext(next.httpOptions.tlsCertificate, next.httpOptions.tlsKey);
             if (!rebuilt) return rebuilt.error();
             tls = std::move(*rebuilt);
@@ -332,6 +333,7 @@ struct Server::Impl {
         if (tls) {
             asio::post(io, [this, tls] {
                 for (auto& listener : https) listener->setTlsContext(tls);
+                lines.setTlsContext(tls);
             });
         }
         reloadSecondaries(fresh->config);
@@ -410,17 +412,19 @@ struct Server::Impl {
             bound.push_back({"http", where.address, (*listener)->port()});
             http.push_back(std::move(*listener));
         }
-        if (!config.https.empty()) {
-            auto tls = makeTlsContext(config.httpOptions.tlsCertificate, config.httpOptions.tlsKey);
-            if (!tls) return tls.error();
-            for (const auto& where : config.https) {
-                auto listener = HttpListener::open(io, where, router, {}, *tls);
-                if (!listener) return listener.error();
-                bound.push_back({"https", where.address, (*listener)->port()});
-                https.push_back(std::move(*listener));
-            }
+        std::shared_ptr<TlsContext> tls;
+        if (!config.https.empty() || !config.qdnsTls.empty()) {
+            auto made = makeTlsContext(config.httpOptions.tlsCertificate, config.httpOptions.tlsKey);
+            if (!made) return made.error();
+            tls = std::move(*made);
         }
-        return {};
+        for (const auto& where : config.https) {
+            auto listener = HttpListener::open(io, where, router, {}, tls);
+            if (!listener) return listener.error();
+            bound.push_back({"https", where.address, (*listener)->port()});
+            https.push_back(std::move(*listener));
+        }
+        return lines.open(config, tls, bound);
     }
 
     void stopListeners() {
@@ -430,6 +434,7 @@ struct Server::Impl {
         for (auto& listener : tcp) listener->stop();
         for (auto& listener : http) listener->stop();
         for (auto& listener : https) listener->stop();
+        lines.stop();
         stopSecondaries();
     }
 
@@ -471,6 +476,9 @@ struct Server::Impl {
     std::vector<std::shared_ptr<HttpListener>> http;
     std::vector<std::shared_ptr<HttpListener>> https;
     std::vector<BoundListener> bound;
+    // QDNS, miniupdate, GnuDIP over TCP: after io, zone, updates and metrics, which they use.
+    LineFrontEnds lines{io, LineServices{[this] { return current(); }, updates, zone, &metrics},
+                        [this](Store::Ticket ticket, std::function<void(bool)> then) { afterDurable(ticket, std::move(then)); }};
     std::mutex lifecycle;
     State state = State::Idle;
 };
@@ -504,6 +512,7 @@ Result<void> Server::start() {
     for (auto& listener : impl.tcp) listener->start();
     for (auto& listener : impl.http) listener->start();
     for (auto& listener : impl.https) listener->start();
+    impl.lines.start();
     impl.stopping = false;  // a start that failed earlier set it
     impl.scheduleExpiry();
     impl.work.emplace(impl.io.get_executor());

@@ -11,12 +11,14 @@ namespace qdyn::test {
     bool ready = false;
     const auto lines = process.readUntil("ready", std::chrono::seconds(20), ready);
     if (!ready) return ::testing::AssertionFailure() << "qdyn-server did not print ready";
-    const std::regex listening(R"(listening (dns-udp|dns-tcp|http) (127\.0\.0\.1|\[::1\]):(\d+))");
+    const std::regex listening(R"(listening ([a-z0-9-]+) (127\.0\.0\.1|\[::1\]):(\d+))");
     ports = {};
     for (const auto& line : lines) {
         std::smatch match;
         if (!std::regex_match(line, match, listening)) continue;
         const bool v6 = match[2] == "[::1]";
+        if (!v6) ports.byKind.emplace(match[1].str(), match[3].str());
+        if (match[1] != "http" && match[1] != "dns-tcp" && match[1] != "dns-udp") continue;
         std::string* port = nullptr;
         if (match[1] == "http") {
             port = v6 ? nullptr : &ports.http;

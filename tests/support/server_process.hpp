@@ -2,6 +2,7 @@
 // lines parsed, stopped by its PID.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct ServerPorts {
     std::string http;
     std::string udp6;  // on [::1]
     std::string tcp6;
+    // Every listener on 127.0.0.1 by kind ("qdns", "miniupdate", "gnudip", "myip", ...): the first port.
+    std::map<std::string, std::string> byKind;
 };
 
 // Starts `argv` (the qdyn-server path and its arguments), waits for "ready" and reads the

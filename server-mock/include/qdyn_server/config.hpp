@@ -146,6 +146,13 @@ struct HttpOptions {
     std::uint32_t gnudipSaltLifetime = 60;  // seconds a GnuDIP HTTP salt stays valid
 };
 
+// [line]: the line protocols' listeners (QDNS, miniupdate, GnuDIP over TCP).
+struct LineOptions {
+    std::uint32_t idleTimeout = 30;      // seconds without a complete line before a session is closed
+    std::uint32_t maxConnections = 256;  // per listener; over it new connections are closed at once
+    friend bool operator==(const LineOptions&, const LineOptions&) = default;
+};
+
 struct Config {
     ZoneConfig zone;
     DnsOptions dns;
@@ -153,6 +160,12 @@ struct Config {
     std::vector<ListenAddress> dnsTcp;
     std::vector<ListenAddress> http;
     std::vector<ListenAddress> https;
+    std::vector<ListenAddress> qdns;        // QDNS over TCP (7393)
+    std::vector<ListenAddress> qdnsTls;     // QDNS over TLS (7394), with [http]'s certificate
+    std::vector<ListenAddress> miniupdate;  // miniupdate over TCP (9120)
+    std::vector<ListenAddress> gnudip;      // GnuDIP over TCP (3495)
+    std::vector<ListenAddress> myip;        // miniDNS's myip over UDP (9121)
+    LineOptions lineOptions;
     HttpOptions httpOptions;
     ThrottleOptions throttle;
     std::vector<Account> accounts;

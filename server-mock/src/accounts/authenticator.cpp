@@ -84,6 +84,26 @@ AuthResult Authenticator::token(const dns::Name& host, std::string_view token, c
     return AuthResult{AuthStatus::Unknown, nullptr, {}, "no account of " + host.toString() + " has that token"};
 }
 
+AuthResult Authenticator::anyToken(std::string_view token, const IpAddress& peer) const {
+    if (token.empty()) return AuthResult{AuthStatus::Missing, nullptr, {}, "no token"};
+    if (auto throttled = refusedIfThrottled(peer, nullptr); !throttled.ok()) return throttled;
+    // Cheap checks first (plain tokens, and hashed ones that passed scrypt lately), so a client
+    // that logs in every few minutes pays no scrypt at all, then scrypt for the hashed rest.
+    for (const auto& account : m_config.accounts) {
+        const bool matches = account.tokenHash.empty()
+                                 ? !account.token.empty() && constantTimeEquals(token, account.token)
+                                 : m_cache.contains(tokenCacheUser(account), token, account.tokenHash);
+        if (matches) return AuthResult{AuthStatus::Ok, &account, {}, {}};
+    }
+    for (const auto& account : m_config.accounts) {
+        if (!account.tokenHash.empty() && checkToken(account, token, m_cache)) {
+            return AuthResult{AuthStatus::Ok, &account, {}, {}};
+        }
+    }
+    m_throttle.failed(peer, {});
+    return AuthResult{AuthStatus::Unknown, nullptr, {}, "no account has that token"};
+}
+
 AuthResult Authenticator::gnudip(std::string_view user, std::string_view salt, std::string_view hash,
                                  const IpAddress& peer) const {
     const Account* account = find(user);
@@ -104,6 +124,41 @@ AuthResult Authenticator::gnudip(std::string_view user, std::string_view salt, s
         return AuthResult{AuthStatus::Wrong, account, {}, account->name + " has no gnudip_md5 (password_hash only)"};
     }
     return AuthResult{AuthStatus::Wrong, account, {}, "wrong password for " + account->name};
+}
+
+namespace {
+
+// The legacy MD5 verifier, md5hex(password), of an account: its gnudip_md5, else derived from
+// its plain password; empty when it has neither (a password_hash alone).
+std::string legacyMd5(const Account& account) {
+    if (!account.gnudipMd5.empty()) return account.gnudipMd5;
+    if (account.password.empty()) return {};
+    auto derived = crypto::md5Hex(account.password);
+    return derived ? std::move(*derived) : std::string();
+}
+
+}  // namespace
+
+AuthResult Authenticator::md5Challenge(std::string_view user, std::string_view challenge, std::string_view response,
+                                       const IpAddress& peer) const {
+    if (challenge.empty()) return AuthResult{AuthStatus::Missing, nullptr, {}, "no challenge issued"};
+    const Account* account = find(user);
+    if (auto throttled = refusedIfThrottled(peer, account); !throttled.ok()) return throttled;
+    const std::string md5Password = account != nullptr ? legacyMd5(*account) : std::string();
+    // As for GnuDIP: an unknown user, or one without an MD5 verifier, costs the same digest
+    // against a made-up verifier, so the reply time does not tell them from a wrong response.
+    const auto expected = crypto::md5Hex({md5Password.empty() ? std::string_view("\x01none") : md5Password, challenge});
+    std::string candidate(response);
+    std::transform(candidate.begin(), candidate.end(), candidate.begin(),
+                   [](char c) { return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c; });
+    const bool ok = expected && !md5Password.empty() && constantTimeEquals(candidate, *expected);
+    if (account != nullptr && ok) return AuthResult{AuthStatus::Ok, account, {}, {}};
+    m_throttle.failed(peer, account != nullptr ? std::string_view(account->name) : std::string_view());
+    if (account == nullptr) return AuthResult{AuthStatus::Unknown, nullptr, {}, "unknown user"};
+    if (md5Password.empty()) {
+        return AuthResult{AuthStatus::Wrong, account, {}, account->name + " has no gnudip_md5 (password_hash only)"};
+    }
+    return AuthResult{AuthStatus::Wrong, account, {}, "wrong challenge response for " + account->name};
 }
 
 }  // namespace qdyn::server

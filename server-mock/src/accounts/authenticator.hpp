@@ -45,10 +45,20 @@ public:
     // nanodnsd: a token for `host`, which must belong to an account that grants the host.
     [[nodiscard]] AuthResult token(const dns::Name& host, std::string_view token, const IpAddress& peer) const;
 
+    // QDNS TOKEN: a token alone, which must belong to some account (plain tokens compared in
+    // constant time; hashed ones through the cache, then scrypt, account by account).
+    [[nodiscard]] AuthResult anyToken(std::string_view token, const IpAddress& peer) const;
+
     // GnuDIP: `hash` must be md5hex(md5hex(password) + "." + salt), from the account's
     // gnudip_md5 or its plain password (a password_hash alone cannot answer GnuDIP's challenge).
     [[nodiscard]] AuthResult gnudip(std::string_view user, std::string_view salt, std::string_view hash,
                                     const IpAddress& peer) const;
+
+    // miniupdate: `response` must be md5hex(md5hex(password) + challenge) (hex digits of either
+    // case), from the account's gnudip_md5 or its plain password, as for GnuDIP. Missing for an
+    // empty challenge (none was issued).
+    [[nodiscard]] AuthResult md5Challenge(std::string_view user, std::string_view challenge, std::string_view response,
+                                          const IpAddress& peer) const;
 
     [[nodiscard]] LoginThrottle& throttle() const noexcept { return m_throttle; }
     [[nodiscard]] const Account* find(std::string_view user) const;

@@ -13,6 +13,8 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table);
 Result<std::vector<ListenAddress>> parseListenList(const Reader& reader, const toml::node& node, std::string_view key);
 // [http]: TLS files (resolved beside the configuration), nanodnsd prefixes, GnuDIP salts.
 Result<HttpOptions> parseHttp(const Reader& reader, const toml::table& table);
+// [line]: the line protocols' idle timeout and connection cap.
+Result<LineOptions> parseLine(const Reader& reader, const toml::table& table);
 // [throttle]: failed-login and unchanged-update limits.
 Result<ThrottleOptions> parseThrottle(const Reader& reader, const toml::table& table);
 Result<Account> parseAccount(const Reader& reader, const toml::table& table, const ZoneConfig& zone);

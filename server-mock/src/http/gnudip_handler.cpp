@@ -2,6 +2,7 @@
 #include "http/gnudip_handler.hpp"
 
 #include "accounts/authenticator.hpp"
+#include "http/gnudip_request.hpp"
 #include "qdyn_server/http_fields.hpp"
 
 namespace qdyn::server {
@@ -53,7 +54,8 @@ HttpReply GnudipHandler::handle(const HttpRequestInfo& request) const {
     const auto domain = findParam(params, "domn");
     const auto reqc = findParam(params, "reqc");
     if (!time || !sign || !user || !pass || !domain || !reqc) return refused("missing parameter");
-    if (*reqc != "0" && *reqc != "1" && *reqc != "2") return refused("bad reqc");
+    const auto code = gnudipCode(*reqc);
+    if (!code) return refused("bad reqc");
 
     const auto auth = m_auth.gnudip(*user, *salt, *pass, request.peer);
     if (auth.status == AuthStatus::Throttled) {
@@ -69,28 +71,20 @@ HttpReply GnudipHandler::handle(const HttpRequestInfo& request) const {
         check != GnudipSalts::Check::Ok) {
         return refused(who + " " + std::string(toString(check)));
     }
-    const auto host = parseFqdn(std::string(*user) + "." + std::string(*domain));
+    const auto host = gnudipHost(*user, *domain);
     if (!host) return refused(who + " bad domain");
 
-    HostUpdate update;
-    std::optional<IpAddress> address;
-    if (*reqc == "0") {
-        const auto addr = findParam(params, "addr");
-        address = addr ? IpAddress::parse(*addr) : std::nullopt;
-        if (!address || !address->isV4()) return refused(who + " bad or missing addr");
-    } else if (*reqc == "2") {
-        if (!request.peer.isV4()) return refused(who + " reqc=2 from an IPv6 peer (GnuDIP is IPv4 only)");
-        address = request.peer;
-    }
-    update.v4 = address;
-    update.offline = *reqc == "1";
-    const auto outcome = m_updates.apply(*auth.account, *host, update);
+    const auto addr = findParam(params, "addr");
+    const auto update = gnudipChange(*code, addr ? IpAddress::parse(*addr) : std::nullopt, request.peer);
+    if (!update) return refused(who + " " + update.message());
+    const auto outcome = m_updates.apply(*auth.account, *host, *update);
     const std::string summary = who + " " + host->toString() + ":" + std::string(toString(outcome.status)) +
-                                (update.offline ? " offline" : "");
-    if (outcome.status != UpdateStatus::Updated && outcome.status != UpdateStatus::Unchanged) return refused(summary);
-    auto out = *reqc == "1"   ? page(200, {{"retc", "2"}}, summary)
-               : *reqc == "2" ? page(200, {{"retc", "0"}, {"addr", address->toString()}}, summary)
-                              : page(200, {{"retc", "0"}}, summary);
+                                (update->offline ? " offline" : "");
+    if (!gnudipAccepted(outcome.status)) return refused(summary);
+    const std::string retc(gnudipSuccessCode(*code));
+    auto out = *code == GnudipCode::ConnectingAddress
+                   ? page(200, {{"retc", retc}, {"addr", update->v4->toString()}}, summary)
+                   : page(200, {{"retc", retc}}, summary);
     out.ticket = outcome.ticket;
     out.storeFailureBody = refused("").body;
     return out;

@@ -46,15 +46,21 @@ std::string GnudipSalts::signatureOf(std::string_view salt, std::string_view tim
     return crypto::hexEncode(*mac);
 }
 
-GnudipSalts::Issued GnudipSalts::issue() const {
+std::string GnudipSalts::randomSalt() {
     static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     std::array<std::uint8_t, kSaltLength> random{};
     if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
         throw std::runtime_error("GnuDIP salts: no random salt from OpenSSL");
     }
-    Issued issued;
+    std::string salt;
     // 62 does not divide 256: the slight bias costs well under a bit of the salt's ~59.
-    for (const auto octet : random) issued.salt.push_back(kAlphabet[octet % kAlphabet.size()]);
+    for (const auto octet : random) salt.push_back(kAlphabet[octet % kAlphabet.size()]);
+    return salt;
+}
+
+GnudipSalts::Issued GnudipSalts::issue() const {
+    Issued issued;
+    issued.salt = randomSalt();
     issued.time = std::to_string(m_clock());
     issued.sign = signatureOf(issued.salt, issued.time);
     return issued;

@@ -33,6 +33,9 @@ public:
         std::string sign;  // 64 lower-case hex digits
     };
     [[nodiscard]] Issued issue() const;
+    // A fresh salt alone, kSaltLength characters [A-Za-z0-9] from OpenSSL's CSPRNG: what
+    // issue() hands out, and GnuDIP over TCP's greeting. Throws when OpenSSL has no randomness.
+    [[nodiscard]] static std::string randomSalt();
 
     enum class Check { Ok, BadSignature, Expired, Reused };
     // Checks that the three came from issue() less than `lifetime` seconds ago and marks the
