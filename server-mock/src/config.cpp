@@ -22,7 +22,7 @@ using config::Reader;
 // `accountsText`: the content of the [accounts] file when the caller has it (the commands);
 // nullopt reads the file from disk.
 Result<Config> parseDocument(const Reader& reader, const toml::table& root, std::optional<std::string_view> accountsText) {
-    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "forward", "accounts", "http", "throttle", "line"}, "the top level");
+    if (auto keys = reader.onlyKeys(root, {"zone", "listen", "dns", "store", "account", "host", "record", "tsig_key", "secondary", "forward", "accounts", "http", "throttle", "file_drop", "line"}, "the top level");
         !keys) {
         return keys.error();
     }
@@ -159,6 +159,13 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
     config.records = std::move(*records);
     if (auto consistent = config::checkConsistency(reader, config, *recordTables); !consistent) {
         return consistent.error();
+    }
+    auto fileDropTable = reader.optionalTable(root, "file_drop");
+    if (!fileDropTable) return fileDropTable.error();
+    if (*fileDropTable != nullptr) {
+        auto fileDrop = config::parseFileDrop(reader, **fileDropTable, config.accounts);
+        if (!fileDrop) return fileDrop.error();
+        config.fileDrop = std::move(*fileDrop);
     }
     return config;
 }

@@ -37,6 +37,7 @@
 #include "xfr/journal.hpp"
 #include "xfr/notify_sender.hpp"
 #include "xfr/transfer_handler.hpp"
+#include "filedrop/file_drop_service.hpp"
 
 namespace qdyn::server {
 
@@ -299,6 +300,16 @@ struct Server::Impl {
         if (notifier) notifier->stop();
     }
 
+    // [file_drop]: started with each configuration (a reload replaces it); its thread calls the
+    // update service, so it must be gone before the store closes.
+    void startFileDrop(const Config& with) {
+        fileDrop.reset();
+        if (!with.fileDrop) return;
+        fileDrop = std::make_unique<FileDropService>(
+            with, updates, [this](std::string_view outcome) { metrics.countUpdate("filedrop", std::string(outcome)); });
+        fileDrop->start();
+    }
+
     // The rate limit covers UDP answers to others; tools and resolvers on this machine are
     // never limited (a loopback source cannot be spoofed from outside).
     [[nodiscard]] static bool limited(const Generation& generation, const IpAddress& peer, DnsTransport transport) {
@@ -481,6 +492,7 @@ struct Server::Impl {
                         [this](Store::Ticket ticket, std::function<void(bool)> then) { afterDurable(ticket, std::move(then)); }};
     std::mutex lifecycle;
     State state = State::Idle;
+    std::unique_ptr<FileDropService> fileDrop;  // last: stopped before anything it uses goes
 };
 
 Server::Server(Config config) : m_impl(std::make_unique<Impl>(std::move(config))) {}
@@ -517,6 +529,7 @@ Result<void> Server::start() {
     impl.scheduleExpiry();
     impl.work.emplace(impl.io.get_executor());
     impl.thread = std::thread([&impl] { impl.run(); });
+    impl.startFileDrop(impl.config);
     impl.state = Impl::State::Running;
     return {};
 }
@@ -526,6 +539,7 @@ Result<void> Server::reload(Config config) {
     const std::lock_guard lock(impl.lifecycle);
     if (impl.state != Impl::State::Running) return makeError("the server is not running");
     if (auto reloaded = impl.reload(std::move(config)); !reloaded) return reloaded;
+    impl.startFileDrop(impl.current()->config);
     logLine("reload: new configuration in use, serial " + std::to_string(impl.zone.snapshot()->soa.serial));
     return {};
 }
@@ -540,6 +554,7 @@ void Server::stop() {
     // Listeners are touched only on the io thread; once they are closed and the in-flight
     // replies are written, run() runs out of work and the thread ends.
     asio::post(impl.io, [&impl] { impl.stopListeners(); });
+    impl.fileDrop.reset();  // its thread writes updates: stopped before the store closes
     // Commit what is queued: the replies owed for it are posted while the io thread still runs.
     if (impl.store) impl.store->close();
     impl.work.reset();

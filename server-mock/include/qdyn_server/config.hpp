@@ -94,6 +94,19 @@ struct ForwardConfig {
     friend bool operator==(const ForwardConfig&, const ForwardConfig&) = default;
 };
 
+// [file_drop]: per-account address files (seed 003, docs/file-drop.md), watched and applied
+// through the update service like any other update.
+struct FileDropOptions {
+    enum class Watcher : std::uint8_t { Auto, Inotify, Poll };  // auto: inotify on Linux, else poll
+    std::string pattern;                // a path; "{account}" stands for the account's name
+    std::vector<std::string> accounts;  // the accounts that use it; empty: every account
+    std::uint32_t pollInterval = 2;     // seconds between polls (and inotify's safety-net checks)
+    Watcher watcher = Watcher::Auto;
+
+    // The address file of one account: the pattern with every "{account}" replaced.
+    [[nodiscard]] std::filesystem::path pathFor(std::string_view account) const;
+};
+
 // [[host]]: settings of one updatable host that differ from the zone's defaults.
 struct HostSettings {
     dns::Name name;
@@ -174,6 +187,7 @@ struct Config {
     std::vector<TsigKeyConfig> tsigKeys;
     std::vector<SecondaryConfig> secondaries;
     std::optional<ForwardConfig> forward;
+    std::optional<FileDropOptions> fileDrop;  // [file_drop]; empty: no address files are watched
     // [store] path: the SQLite file holding the dynamic records. Empty: updates live in memory
     // only and are lost on restart (the server says so when it starts).
     std::filesystem::path storePath;

@@ -27,6 +27,9 @@ Result<std::vector<SecondaryConfig>> parseSecondaries(const Reader& reader, cons
 // [forward]: the external primary, its zone (holding ours) and its [[tsig_key]].
 Result<ForwardConfig> parseForward(const Reader& reader, const toml::table& table, const ZoneConfig& zone,
                                    const std::vector<TsigKeyConfig>& keys);
+// [file_drop]: the address-file pattern, the accounts that use it (each must exist), the watcher.
+Result<FileDropOptions> parseFileDrop(const Reader& reader, const toml::table& table,
+                                      const std::vector<Account>& accounts);
 // Every key without an account must be named by a [[secondary]] or [forward] (it would sign
 // nothing otherwise). `keyTables` locate the keys of the main file, in order.
 Result<void> checkKeysUsed(const Reader& reader, const Config& config, const std::vector<const toml::table*>& keyTables);

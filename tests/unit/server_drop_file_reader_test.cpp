@@ -1,0 +1,74 @@
+// readDropFile: what the file drop reads and what it refuses unread (links, FIFOs, directories,
+// oversized files), so a user cannot point the server at something else or stall it.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <string>
+
+#include "filedrop/address_file.hpp"
+#include "filedrop/drop_file_reader.hpp"
+#include "temp_dir.hpp"
+
+namespace {
+
+using qdyn::server::filedrop::kMaxAddressFileSize;
+using qdyn::server::filedrop::readDropFile;
+
+TEST(DropFileReader, ReadsARegularFile) {
+    qdyn::test::TempDir dir;
+    const auto file = dir.write("alice", "203.0.113.7\n");
+    auto read = readDropFile(file);
+    ASSERT_TRUE(read) << read.message();
+    ASSERT_TRUE(*read);
+    EXPECT_EQ(**read, "203.0.113.7\n");
+}
+
+TEST(DropFileReader, AMissingFileOrDirectoryIsNothing) {
+    qdyn::test::TempDir dir;
+    for (const auto& path : {dir.path() / "alice", dir.path() / "no-such-dir/alice"}) {
+        auto read = readDropFile(path);
+        ASSERT_TRUE(read) << read.message();
+        EXPECT_FALSE(*read) << path;
+    }
+    // A path through a regular file (ENOTDIR) is missing as well.
+    dir.write("plain", "x");
+    auto through = readDropFile(dir.path() / "plain/alice");
+    ASSERT_TRUE(through) << through.message();
+    EXPECT_FALSE(*through);
+}
+
+TEST(DropFileReader, UpToTheSizeCap) {
+    qdyn::test::TempDir dir;
+    const auto file = dir.write("alice", std::string(kMaxAddressFileSize, '#'));
+    auto read = readDropFile(file);
+    ASSERT_TRUE(read) << read.message();
+    EXPECT_EQ((*read)->size(), kMaxAddressFileSize);
+    const auto large = dir.write("bob", std::string(kMaxAddressFileSize + 1, '#'));
+    auto refused = readDropFile(large);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.message(), "larger than 4096 bytes");
+}
+
+TEST(DropFileReader, RefusesWhatIsNotARegularFile) {
+    qdyn::test::TempDir dir;
+    const auto target = dir.write("secret", "203.0.113.7\n");
+    std::filesystem::create_symlink(target, dir.path() / "link");
+    auto link = readDropFile(dir.path() / "link");
+    ASSERT_FALSE(link);
+    EXPECT_EQ(link.message(), "is a symbolic link, which is not followed");
+
+    std::filesystem::create_directory(dir.path() / "directory");
+    auto directory = readDropFile(dir.path() / "directory");
+    ASSERT_FALSE(directory);
+    EXPECT_EQ(directory.message(), "is not a regular file");
+
+    // Opening a FIFO for reading would wait for a writer: it must be refused at once.
+    ASSERT_EQ(::mkfifo((dir.path() / "fifo").c_str(), 0600), 0);
+    auto fifo = readDropFile(dir.path() / "fifo");
+    ASSERT_FALSE(fifo);
+    EXPECT_EQ(fifo.message(), "is not a regular file");
+}
+
+}  // namespace
