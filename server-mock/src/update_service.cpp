@@ -23,13 +23,29 @@ bool servesSame(const Node* before, const Node* after) {
     for (const auto& rrset : after->rrsets) {
         if (after->serves(rrset)) b.push_back(&rrset);
     }
+    // The order of a node's RRsets means nothing to a query: compare them by type.
+    const auto byType = [](const RRset* x, const RRset* y) { return x->type < y->type; };
+    std::stable_sort(a.begin(), a.end(), byType);
+    std::stable_sort(b.begin(), b.end(), byType);
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const RRset* x, const RRset* y) { return *x == *y; });
 }
 
 // Replaces (or with nullopt removes) the dynamic RRset of an address family.
+// The RRset keeps its place among the node's others, so the stored form of an unchanged host
+// stays the same too.
 void setAddress(Node& node, std::uint16_t type, const std::optional<IpAddress>& address, std::uint32_t ttl) {
-    std::erase_if(node.rrsets, [type](const RRset& set) { return set.type == type && set.dynamic; });
-    if (address) node.rrsets.push_back(RRset{type, ttl, true, {addressRData(*address)}});
+    const auto found = std::find_if(node.rrsets.begin(), node.rrsets.end(),
+                                    [type](const RRset& set) { return set.type == type && set.dynamic; });
+    if (!address) {
+        if (found != node.rrsets.end()) node.rrsets.erase(found);
+        return;
+    }
+    RRset next{type, ttl, true, {addressRData(*address)}};
+    if (found != node.rrsets.end()) {
+        *found = std::move(next);
+    } else {
+        node.rrsets.push_back(std::move(next));
+    }
 }
 
 }  // namespace

@@ -159,6 +159,20 @@ TEST_F(UpdateServiceTest, SameAddressesAreUnchangedAndKeepTheSerial) {
     EXPECT_EQ(m_zone.snapshot()->soa.serial, serial);
 }
 
+// Clients that send one family per request (dyndns2's "separate" convention, QDNS, miniupdate)
+// alternate A and AAAA: the same two addresses again must read as unchanged, in any order.
+TEST_F(UpdateServiceTest, FamiliesSentOneAtATimeAreUnchangedTheSecondTime) {
+    const auto host = name("home.dyn.example.test");
+    ASSERT_EQ(m_service.apply(alice(), host, v4("203.0.113.7")).status, UpdateStatus::Updated);
+    ASSERT_EQ(m_service.apply(alice(), host, v6("2001:db8::7")).status, UpdateStatus::Updated);
+    const auto serial = m_zone.snapshot()->soa.serial;
+    EXPECT_EQ(m_service.apply(alice(), host, v4("203.0.113.7")).status, UpdateStatus::Unchanged);
+    EXPECT_EQ(m_service.apply(alice(), host, v6("2001:db8::7")).status, UpdateStatus::Unchanged);
+    EXPECT_EQ(m_service.apply(alice(), host, v6("2001:db8::7")).status, UpdateStatus::Unchanged);
+    EXPECT_EQ(m_service.apply(alice(), host, v4("203.0.113.7")).status, UpdateStatus::Unchanged);
+    EXPECT_EQ(m_zone.snapshot()->soa.serial, serial);
+}
+
 TEST_F(UpdateServiceTest, AMissingFamilyIsLeftAsItIs) {
     (void)m_service.apply(alice(), name("home.dyn.example.test"), both("203.0.113.7", "2001:db8::7"));
     const auto outcome = m_service.apply(alice(), name("home.dyn.example.test"), v6("2001:db8::8"));
