@@ -175,7 +175,16 @@ TEST(ProfileTlsTest, CaFileMustExist) {
     expectError(head + "ca_file = \"\"\n", "p.toml:7: \"ca_file\" must be a non-empty string");
     expectError(
         "[profile.a]\nprotocol = \"rfc2136\"\nserver = \"127.0.0.1\"\nhosts = [\"h\"]\nca_file = \"/etc/hosts\"\n",
-        "ca_file applies only to HTTPS protocols");
+        "ca_file applies only to protocols that speak TLS (HTTPS, qdnss://), not rfc2136");
+    // QDNS over TLS checks certificates too: ca_file applies, and turning checks off is loud.
+    const std::string qdns = "[profile.q]\nprotocol = \"qdns\"\nserver = \"qdnss://127.0.0.1\"\nhosts = [\"h\"]\n"
+                             "username = \"u\"\npassword = \"pw\"\n";
+    const auto withCa = parse(qdns + "ca_file = \"ca.pem\"\n", dir.path());
+    ASSERT_TRUE(withCa) << withCa.message();
+    EXPECT_EQ(withCa->profiles[0].caFile, (dir.path() / "ca.pem").string());
+    const auto unchecked = parse(qdns + "tls_verify = false\n", dir.path());
+    ASSERT_TRUE(unchecked) << unchecked.message();
+    EXPECT_NE(config::insecureTlsWarning(unchecked->profiles[0]).find("tls_verify = false"), std::string::npos);
 }
 
 TEST(ProfileTlsTest, TurningVerificationOffIsLoud) {

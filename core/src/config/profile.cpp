@@ -42,6 +42,13 @@ constexpr std::size_t kMaxWord = 64;
 // The largest TTL RFC 2181 8 allows.
 constexpr std::int64_t kMaxTtl = 2147483647;
 
+bool hasScheme(std::string_view schemes, std::string_view scheme);
+
+// True for a protocol that may speak TLS: HTTPS, or QDNS over TLS (qdnss://).
+bool speaksTls(const ProtocolEntry* entry) {
+    return entry != nullptr && (hasScheme(entry->schemes, "https") || hasScheme(entry->schemes, "qdnss"));
+}
+
 bool hasScheme(std::string_view schemes, std::string_view scheme) {
     while (!schemes.empty()) {
         const std::size_t space = schemes.find(' ');
@@ -325,8 +332,9 @@ Result<void> readCaFile(const toml::table& table, const Context& context, Profil
     const std::string place = where(context.source, node->source());
     const auto* text = node->as_string();
     if (text == nullptr || text->get().empty()) return makeError(place + ": \"ca_file\" must be a non-empty string");
-    if (!hasScheme(findProtocol(profile.protocol)->schemes, "https")) {
-        return makeError(place + ": ca_file applies only to HTTPS protocols (not " + profile.protocol + ")");
+    if (!speaksTls(findProtocol(profile.protocol))) {
+        return makeError(place + ": ca_file applies only to protocols that speak TLS (HTTPS, qdnss://), not " +
+                         profile.protocol);
     }
     std::filesystem::path path(text->get());
     if (path.is_relative() && !context.baseDir.empty()) path = context.baseDir / path;
@@ -493,7 +501,7 @@ Result<ProfileSet> loadProfiles(const std::filesystem::path& path) {
 
 std::string insecureTlsWarning(const Profile& profile) {
     const ProtocolEntry* entry = findProtocol(profile.protocol);
-    if (profile.verifyTls || entry == nullptr || !hasScheme(entry->schemes, "https")) return {};
+    if (profile.verifyTls || !speaksTls(entry)) return {};
     return "WARNING: profile " + profile.name + " (" + profile.origin +
            ") has tls_verify = false: server certificates are NOT checked, so anyone on the way can pose as the "
            "server and read the credentials. Prefer ca_file for a private or self-signed certificate.";
