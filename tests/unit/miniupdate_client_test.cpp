@@ -98,14 +98,15 @@ TEST(MiniupdateReplyTest, SortsUpdateReplies) {
         OutcomeClass::HostRejected);
     EXPECT_EQ(classifyUpdateReply("a.example.test", *parseReply("ERR Login required")).outcome,
               OutcomeClass::AuthFailed);
+    // Every ERR stops, a server fault too (seed 001: the client must stop retrying).
     EXPECT_EQ(classifyUpdateReply("a.example.test", *parseReply("ERR server error, try later")).outcome,
-              OutcomeClass::RetryLater);
+              OutcomeClass::Abuse);
 }
 
 TEST(MiniupdateReplyTest, ErrTextsThatSayMoreThanTheStep) {
-    EXPECT_EQ(classifyErr("Too many failures, retry in 60 s", OutcomeClass::AuthFailed), OutcomeClass::RetryLater);
+    EXPECT_EQ(classifyErr("Too many failures, retry in 60 s", OutcomeClass::AuthFailed), OutcomeClass::Abuse);
     EXPECT_EQ(classifyErr("Too many commands, 10 per session", OutcomeClass::AuthFailed), OutcomeClass::AuthFailed);
-    EXPECT_EQ(classifyErr("Idle timeout", OutcomeClass::HostRejected), OutcomeClass::RetryLater);
+    EXPECT_EQ(classifyErr("Idle timeout", OutcomeClass::HostRejected), OutcomeClass::Abuse);
     EXPECT_EQ(classifyErr("Authentication failed", OutcomeClass::HostRejected), OutcomeClass::AuthFailed);
     EXPECT_EQ(classifyErr("Banned", OutcomeClass::AuthFailed), OutcomeClass::Abuse);
     EXPECT_EQ(classifyErr("Invalid host name x", OutcomeClass::HostRejected), OutcomeClass::HostRejected);
@@ -191,7 +192,8 @@ TEST(MiniupdateClientTest, AThrottledLoginNamesTheWait) {
     const auto outcomes = client.update(request({"a.example.test"}));
     peer.join();
     EXPECT_EQ(peer.received(), loginLines()) << "nothing after ERR";
-    EXPECT_EQ(outcomes.at(0).outcome, OutcomeClass::RetryLater);
+    EXPECT_EQ(outcomes.at(0).outcome, OutcomeClass::Abuse);
+    EXPECT_TRUE(isStopping(outcomes.at(0).outcome));
     EXPECT_NE(outcomes.at(0).detail.find("wait 90 s"), std::string::npos) << outcomes.at(0).detail;
 }
 

@@ -135,7 +135,9 @@ OutcomeClass classifyErr(std::string_view text, OutcomeClass byStep) {
         return std::any_of(words.begin(), words.end(),
                            [word](const char* candidate) { return httpupdate::equalsIgnoringCase(word, candidate); });
     };
-    if ((is({"Too"}) && !delayNote(text).empty()) || is({"server", "Idle"})) return OutcomeClass::RetryLater;
+    // Every ERR stops (seed 001: "stop retry is very important to prevent net abuse"); a
+    // throttle, a server fault or an idle close is about the whole session, not this step.
+    if ((is({"Too"}) && !delayNote(text).empty()) || is({"server", "Idle"})) return OutcomeClass::Abuse;
     if (is({"Authentication", "Unauthorized", "Login"})) return OutcomeClass::AuthFailed;
     if (is({"Abuse", "Blocked", "Banned"})) return OutcomeClass::Abuse;
     return byStep;

@@ -19,8 +19,9 @@
 //               (classifyErr; qdyn-server picks its first words for this, see
 //               docs/protocols/miniupdate.md): "Authentication", "Unauthorized", "Login" ->
 //               AuthFailed; "Abuse", "Blocked", "Banned" -> Abuse; "Too many failures, retry
-//               in N s" -> RetryLater naming the wait (the server itself names when to come
-//               back); "server error, try later" and "Idle timeout" -> RetryLater.
+//               in N s", "server error, try later" and "Idle timeout" -> Abuse (the detail
+//               names the wait): every ERR maps to a class that stops, as the seed demands,
+//               until the user looks (`qdyn reset`).
 //   any step    an unreadable reply, an unexpected status, a broken connection or a timeout
 //               -> RetryLater for every host not yet answered.
 // Addresses: one A_UPDATE per family; the IPv6 address goes in an A_UPDATE of its own (miniDNS
