@@ -10,48 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "generation.hpp"
 #include "line/qdns_session.hpp"
-#include "qdyn_server/config.hpp"
-#include "qdyn_server/update_service.hpp"
-#include "qdyn_server/zone.hpp"
-#include "xfr/journal.hpp"
+#include "line_session_fixture.hpp"
 
 namespace {
-
-constexpr const char* kConfig = R"(
-[zone]
-origin = "dyn.example.test"
-nameserver = "ns1.dyn.example.test"
-email = "hostmaster@example.test"
-[throttle]
-failures = 0
-[[account]]
-name = "alice"
-password = "s3cret"
-token = "alice-token-1"
-hosts = ["home", "nas"]
-[[account]]
-name = "bob"
-password = "pw"
-hosts = ["bob"]
-)";
-
-struct Fixture {
-    Fixture()
-        : config(qdyn::server::Config::parse(kConfig, "fuzz.toml").value()),
-          zone(qdyn::server::buildInitialSnapshot(config, 1000).value()),
-          updates(config, zone),
-          journal(0),
-          generation(qdyn::server::Generation::make(config, updates, journal).value()),
-          services{[this] { return generation; }, updates, zone, nullptr} {}
-    qdyn::server::Config config;
-    qdyn::server::Zone zone;
-    qdyn::server::UpdateService updates;
-    qdyn::server::ZoneJournal journal;
-    std::shared_ptr<const qdyn::server::Generation> generation;
-    qdyn::server::LineServices services;
-};
 
 void check(bool condition) {
     if (!condition) std::abort();
@@ -98,7 +60,7 @@ bool checkReply(const qdyn::server::LineReply& reply, bool login = true) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static Fixture fixture;
+    static qdyn::test::LineSessionFixture fixture;
     qdyn::server::LinePeer peer{qdyn::IpAddress::parse("192.0.2.10").value(), 40000, false};
     qdyn::server::QdnsSession session(fixture.services, peer);
     std::string_view rest(reinterpret_cast<const char*>(data), size);

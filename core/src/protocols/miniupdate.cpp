@@ -11,6 +11,7 @@
 #include "qdyn/net/line_client.hpp"
 #include "qdyn/protocols/http_update.hpp"
 #include "qdyn/version.hpp"
+#include "retry_note.hpp"
 
 namespace qdyn::miniupdate {
 
@@ -57,19 +58,7 @@ std::vector<std::optional<IpAddress>> addressesOf(const UpdateRequest& request) 
     return out;
 }
 
-// "; the server asks to wait N s before any retry" for a text ending in "retry in N s" (the
-// throttle's words), else empty.
-std::string delayNote(std::string_view text) {
-    constexpr std::string_view kRetryIn = "retry in ";
-    const std::size_t at = text.rfind(kRetryIn);
-    if (at == std::string_view::npos || text.size() < 2 || text.substr(text.size() - 2) != " s") return {};
-    const std::string_view digits = text.substr(at + kRetryIn.size(), text.size() - 2 - at - kRetryIn.size());
-    if (digits.empty() || digits.size() > 9 ||
-        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return {};
-    }
-    return "; the server asks to wait " + std::string(digits) + " s before any retry";
-}
+std::string delayNote(std::string_view text) { return protocols::retryDelayNote(text); }
 
 // An ERR to the session's first steps: the outcome every host gets.
 Verdict errVerdict(std::string_view text, OutcomeClass byStep, const std::string& what) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "qdyn/protocols/http_update.hpp"
+#include "retry_note.hpp"
 
 namespace qdyn::qdns {
 
@@ -42,18 +43,7 @@ std::string codeOf(const Reply& reply) {
     return std::to_string(reply.code);
 }
 
-// "retry in N s" at the end of a 429's text (the spec's format), as a note for the detail.
-std::string delayNote(std::string_view text) {
-    constexpr std::string_view kRetryIn = "retry in ";
-    const std::size_t at = text.rfind(kRetryIn);
-    if (at == std::string_view::npos || text.size() < 2 || text.substr(text.size() - 2) != " s") return {};
-    const std::string_view digits = text.substr(at + kRetryIn.size(), text.size() - 2 - at - kRetryIn.size());
-    if (digits.empty() || digits.size() > 9 ||
-        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return {};
-    }
-    return "; the server asks to wait " + std::string(digits) + " s before any retry";
-}
+std::string delayNote(std::string_view text) { return protocols::retryDelayNote(text); }
 
 HostOutcome make(const std::string& host, OutcomeClass outcome, std::string code, std::string detail) {
     return HostOutcome{host, outcome, std::move(code), std::move(detail), {}};

@@ -5,7 +5,6 @@
 #include <exception>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 
 #ifdef __linux__
 #include <sys/socket.h>
@@ -16,6 +15,7 @@
 
 #include "log.hpp"
 #include "net/asio_address.hpp"
+#include "net/udp_socket.hpp"
 #include "qdyn_server/server.hpp"
 
 namespace qdyn::server {
@@ -51,24 +51,9 @@ UdpListener::UdpListener(asio::io_context& io, Handler handler) : m_socket(io), 
 Result<std::shared_ptr<UdpListener>> UdpListener::open(asio::io_context& io, const ListenAddress& where,
                                                        Handler handler) {
     auto listener = std::make_shared<UdpListener>(io, std::move(handler));
-    const udp::endpoint endpoint(toAsioAddress(where.address), where.port);
-    auto fail = [&](const boost::system::error_code& error) -> Error {
-        return makeError("dns-udp " + formatEndpoint(where.address, where.port) + ": " + error.message());
-    };
-    boost::system::error_code error;
-    listener->m_socket.open(endpoint.protocol(), error);
-    if (error) return fail(error);
-    // Keep "::" from also taking IPv4, so "0.0.0.0:53" and "[::]:53" can both be listed.
-    if (where.address.isV6()) listener->m_socket.set_option(asio::ip::v6_only(true), error);
-    if (error) return fail(error);
-    listener->m_socket.bind(endpoint, error);
-    if (error) return fail(error);
-    const auto local = listener->m_socket.local_endpoint(error);
-    if (error) return fail(error);
-    listener->m_port = local.port();
-    // send() tries a direct send first and must never block the io thread.
-    listener->m_socket.non_blocking(true, error);
-    if (error) return fail(error);
+    auto port = openUdpSocket(listener->m_socket, where, "dns-udp");
+    if (!port) return port.error();
+    listener->m_port = *port;
 #ifdef __linux__
     listener->m_batch = std::make_unique<Batch>();
 #endif

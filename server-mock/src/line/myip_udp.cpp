@@ -3,11 +3,11 @@
 #include "line/myip_udp.hpp"
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <chrono>
 #include <string_view>
 
 #include "net/asio_address.hpp"
+#include "net/udp_socket.hpp"
 #include "qdyn_server/server.hpp"
 
 namespace qdyn::server {
@@ -34,24 +34,9 @@ MyipUdp::MyipUdp(asio::io_context& io, const RateLimitOptions& limits) : m_socke
 
 Result<std::shared_ptr<MyipUdp>> MyipUdp::open(asio::io_context& io, const ListenAddress& where) {
     auto listener = std::make_shared<MyipUdp>(io, limits());
-    const udp::endpoint endpoint(toAsioAddress(where.address), where.port);
-    auto fail = [&](const boost::system::error_code& error) -> Error {
-        return makeError("myip " + formatEndpoint(where.address, where.port) + ": " + error.message());
-    };
-    boost::system::error_code error;
-    listener->m_socket.open(endpoint.protocol(), error);
-    if (error) return fail(error);
-    // Keep "::" from also taking IPv4, so "0.0.0.0" and "[::]" can both be listed.
-    if (where.address.isV6()) listener->m_socket.set_option(asio::ip::v6_only(true), error);
-    if (error) return fail(error);
-    listener->m_socket.bind(endpoint, error);
-    if (error) return fail(error);
-    const auto local = listener->m_socket.local_endpoint(error);
-    if (error) return fail(error);
-    listener->m_port = local.port();
-    // Answers go out with a direct send that must never block the io thread.
-    listener->m_socket.non_blocking(true, error);
-    if (error) return fail(error);
+    auto port = openUdpSocket(listener->m_socket, where, "myip");
+    if (!port) return port.error();
+    listener->m_port = *port;
     return listener;
 }
 

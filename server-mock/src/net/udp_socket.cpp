@@ -1,0 +1,34 @@
+// openUdpSocket: socket options shared by every UDP listener.
+#include "net/udp_socket.hpp"
+
+#include <boost/asio/ip/v6_only.hpp>
+
+#include <string>
+
+#include "net/asio_address.hpp"
+#include "qdyn_server/server.hpp"
+
+namespace qdyn::server {
+
+Result<std::uint16_t> openUdpSocket(boost::asio::ip::udp::socket& socket, const ListenAddress& where,
+                                    std::string_view kind) {
+    namespace asio = boost::asio;
+    const asio::ip::udp::endpoint endpoint(toAsioAddress(where.address), where.port);
+    auto fail = [&](const boost::system::error_code& error) -> Error {
+        return makeError(std::string(kind) + " " + formatEndpoint(where.address, where.port) + ": " + error.message());
+    };
+    boost::system::error_code error;
+    socket.open(endpoint.protocol(), error);
+    if (error) return fail(error);
+    if (where.address.isV6()) socket.set_option(asio::ip::v6_only(true), error);
+    if (error) return fail(error);
+    socket.bind(endpoint, error);
+    if (error) return fail(error);
+    const auto local = socket.local_endpoint(error);
+    if (error) return fail(error);
+    socket.non_blocking(true, error);
+    if (error) return fail(error);
+    return local.port();
+}
+
+}  // namespace qdyn::server
