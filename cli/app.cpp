@@ -17,6 +17,7 @@ namespace {
 constexpr auto kCommands = std::to_array<CommandFactory>({
     makeUpdateCommand,
     makeProvidersCommand,
+    makeDetectCommand,
 });
 
 }  // namespace

@@ -28,5 +28,6 @@ using CommandFactory = std::unique_ptr<Command> (*)();
 
 std::unique_ptr<Command> makeUpdateCommand();
 std::unique_ptr<Command> makeProvidersCommand();
+std::unique_ptr<Command> makeDetectCommand();
 
 }  // namespace qdyn::cli

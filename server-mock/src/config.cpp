@@ -38,7 +38,7 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
     if (!listen) return listen.error();
     if (*listen != nullptr) {
         if (auto keys = reader.onlyKeys(**listen, {"dns_udp", "dns_tcp", "http", "https", "qdns", "qdns_tls",
-                                                   "miniupdate", "gnudip", "myip"},
+                                                   "miniupdate", "gnudip", "myip", "stun"},
                                         "[listen]");
             !keys) {
             return keys.error();
@@ -46,7 +46,8 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
         const std::pair<const char*, std::vector<ListenAddress>*> lists[] = {
             {"dns_udp", &config.dnsUdp},       {"dns_tcp", &config.dnsTcp}, {"http", &config.http},
             {"https", &config.https},          {"qdns", &config.qdns},      {"qdns_tls", &config.qdnsTls},
-            {"miniupdate", &config.miniupdate}, {"gnudip", &config.gnudip}, {"myip", &config.myip}};
+            {"miniupdate", &config.miniupdate}, {"gnudip", &config.gnudip}, {"myip", &config.myip},
+            {"stun", &config.stun}};
         for (const auto& [key, target] : lists) {
             if (const auto* node = (*listen)->get(key)) {
                 auto list = config::parseListenList(reader, *node, key);
@@ -62,6 +63,10 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
         auto options = config::parseDns(reader, **dnsTable);
         if (!options) return options.error();
         config.dns = *options;
+    }
+    // The apex keeps its SOA and NS: a whoami name there would hide them.
+    if (config.dns.whoami && *config.dns.whoami == config.zone.origin) {
+        return reader.whole("[dns] whoami must not be the zone apex");
     }
 
     auto httpTable = reader.optionalTable(root, "http");

@@ -68,7 +68,8 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
         !sameListeners(running.http, next.http) || !sameListeners(running.https, next.https) ||
         !sameListeners(running.qdns, next.qdns) || !sameListeners(running.qdnsTls, next.qdnsTls) ||
         !sameListeners(running.miniupdate, next.miniupdate) || !sameListeners(running.gnudip, next.gnudip) ||
-        !sameListeners(running.myip, next.myip)) {
+        !sameListeners(running.myip, next.myip) ||
+        !sameListeners(running.stun, next.stun)) {
         return "[listen] changed";
     }
     if (running.lineOptions != next.lineOptions) return "[line] changed";

@@ -18,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "dns/tcp_listener.hpp"
+#include "dns/whoami.hpp"
 #include "dns/udp_listener.hpp"
 #include "dns/reply_basics.hpp"
 #include "generation.hpp"
@@ -200,8 +201,11 @@ struct Server::Impl {
             QueryContext context{peer, std::chrono::system_clock::now(), RateLimiter::Clock::now(),
                                  gen->cookies ? &*gen->cookies : nullptr,
                                  limited(*gen, peer, transport) ? limiter.get() : nullptr};
+            const auto& whoami = gen->config.dns.whoami;
+            context.whoami = whoami ? &*whoami : nullptr;
             const auto snapshot = zone.snapshot();
-            if (!AnswerCache::cacheable(message)) {
+            // A whoami answer belongs to one querier: never from the cache, never into it.
+            if (!AnswerCache::cacheable(message) || (whoami && asksWhoami(message, *whoami))) {
                 auto reply = respond(message, *snapshot, transport, &context);
                 countDnsAnswer(reply, transport);
                 return reply;

@@ -187,3 +187,54 @@ TEST(CliProvidersTest, UnknownOptionIsAUsageError) {
 
 }  // namespace
 }  // namespace qdyn::cli
+
+namespace qdyn::cli {
+namespace {
+
+// `qdyn detect` with sources that need no network: what each says, the verdicts, the exit code.
+TEST(CliDetectTest, ReportsEverySourceAndWhyNothingIsPublished) {
+    std::string out;
+    std::string err;
+    // A private address is "behind NAT", a documentation one rejected: nothing to publish (3).
+    ASSERT_EQ(run({"detect", "-4", "--source", "static:10.0.0.1", "--source", "static:192.0.2.1"}, out, err),
+              kExitRetryLater)
+        << err;
+    EXPECT_NE(out.find("IPv4: none (behind NAT"), std::string::npos) << out;
+    EXPECT_NE(out.find("10.0.0.1 [behind NAT: private (RFC 1918)]"), std::string::npos) << out;
+    EXPECT_NE(out.find("192.0.2.1 [rejected: documentation range]"), std::string::npos) << out;
+    EXPECT_EQ(out.find("IPv6"), std::string::npos) << "-4 asks IPv4 only";
+}
+
+TEST(CliDetectTest, AllowPrivatePublishesAPrivateAddress) {
+    std::string out;
+    std::string err;
+    ASSERT_EQ(run({"detect", "-4", "--allow-private", "--source", "static:10.0.0.1"}, out, err), kExitOk) << err;
+    EXPECT_EQ(out.rfind("IPv4: 10.0.0.1 (", 0), 0U) << out;
+}
+
+TEST(CliDetectTest, JsonHasOneReportPerFamilyWithEverySource) {
+    std::string out;
+    std::string err;
+    ASSERT_EQ(run({"detect", "--json", "--source", "static:10.0.0.1"}, out, err), kExitRetryLater) << err;
+    const auto json = nlohmann::json::parse(out);
+    ASSERT_EQ(json.size(), 2U);
+    EXPECT_EQ(json[0]["family"], "IPv4");
+    EXPECT_EQ(json[0]["chosen"], "");
+    EXPECT_EQ(json[0]["behind_nat"], true);
+    EXPECT_EQ(json[0]["sources"][0]["candidates"][0]["verdict"], "behind NAT");
+    EXPECT_EQ(json[1]["family"], "IPv6");
+    EXPECT_EQ(json[1]["sources"][0]["status"], "failed");
+}
+
+TEST(CliDetectTest, ABadSourceIsAUsageError) {
+    std::string out;
+    std::string err;
+    EXPECT_EQ(run({"detect", "--source", "teleport"}, out, err), kExitUsage);
+    EXPECT_NE(err.find("unknown source \"teleport\""), std::string::npos) << err;
+    EXPECT_EQ(run({"detect", "--source", "static:not-an-address"}, out, err), kExitUsage);
+    EXPECT_EQ(run({"detect", "--source", "dns:127.0.0.1"}, out, err), kExitUsage);
+    EXPECT_EQ(run({"detect", "--agree", "0"}, out, err), kExitUsage);
+}
+
+}  // namespace
+}  // namespace qdyn::cli

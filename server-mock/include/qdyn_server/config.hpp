@@ -135,6 +135,9 @@ struct DnsOptions {
     CookieOptions cookies;                   // RFC 7873/9018 server cookies
     RateLimitOptions rateLimit;              // UDP answers per source prefix without a valid cookie
     std::uint32_t ixfrJournal = 1000;        // serial changes kept for IXFR; 0: secondaries always get AXFR
+    // A name answered with the querier's own address (A, AAAA, TXT; class IN, and CH TXT), TTL 0,
+    // for the DNS echo source; may lie outside the zone. Empty: none.
+    std::optional<dns::Name> whoami;
 };
 
 // [throttle]: how the HTTP APIs slow down password guessing and misbehaving clients. A source
@@ -178,6 +181,7 @@ struct Config {
     std::vector<ListenAddress> miniupdate;  // miniupdate over TCP (9120)
     std::vector<ListenAddress> gnudip;      // GnuDIP over TCP (3495)
     std::vector<ListenAddress> myip;        // miniDNS's myip over UDP (9121)
+    std::vector<ListenAddress> stun;        // STUN Binding responses over UDP (3478)
     LineOptions lineOptions;
     HttpOptions httpOptions;
     ThrottleOptions throttle;

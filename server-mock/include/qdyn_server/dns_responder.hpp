@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "qdyn/dns/name.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn_server/dns_cookies.hpp"
 #include "qdyn_server/rate_limiter.hpp"
@@ -34,6 +35,8 @@ struct QueryContext {
     // The limiter's decision when the caller already asked it (the answer cache does, before
     // looking up): used instead of asking again.
     std::optional<RateDecision> decided{};
+    // [dns] whoami, answered with `client` (dns/whoami.hpp); null when none is configured.
+    const dns::Name* whoami = nullptr;
 };
 
 // The response to send, or an empty vector when the query must be dropped silently (shorter

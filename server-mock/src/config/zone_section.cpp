@@ -149,7 +149,7 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
     if (auto keys = reader.onlyKeys(table,
                                     {"tcp_idle_timeout", "tcp_max_connections", "cookies", "cookie_secret", "rate_limit",
                                      "rate_limit_burst", "rate_limit_slip", "rate_limit_ipv4_prefix",
-                                     "rate_limit_ipv6_prefix", "ixfr_journal"},
+                                     "rate_limit_ipv6_prefix", "ixfr_journal", "whoami"},
                                     "[dns]");
         !keys) {
         return keys.error();
@@ -169,6 +169,13 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
         auto value = reader.integer(*node, "ixfr_journal", 0, kMaxIxfrJournal, " (serial changes)");
         if (!value) return value.error();
         options.ixfrJournal = *value;
+    }
+    if (const auto* node = table.get("whoami")) {
+        auto text = reader.string(*node, "whoami");
+        if (!text) return text.error();
+        auto whoami = dns::Name::parse(*text);
+        if (!whoami || whoami->isRoot()) return reader.at(*node, "whoami must be a domain name");
+        options.whoami = std::move(*whoami);
     }
     if (const auto* node = table.get("cookies")) {
         const auto* flag = node->as_boolean();

@@ -7,6 +7,7 @@
 
 #include "dns/answer.hpp"
 #include "dns/reply_basics.hpp"
+#include "dns/whoami.hpp"
 #include "qdyn/dns/message.hpp"
 
 namespace qdyn::server {
@@ -122,6 +123,8 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
         reply.header.rcode = dns::Rcode::FormErr;
     } else if (question.type == kTypeMailA || question.type == kTypeMailB) {
         reply.header.rcode = dns::Rcode::NotImp;
+    } else if (context != nullptr && context->whoami != nullptr && question.name == *context->whoami) {
+        answerWhoami(reply, question, context->client);
     } else if (question.klass != dns::rrclass::IN && question.klass != dns::rrclass::ANY) {
         reply.header.rcode = dns::Rcode::Refused;
     } else if (!question.name.isSubdomainOf(zone.origin)) {

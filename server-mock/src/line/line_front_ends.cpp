@@ -65,17 +65,32 @@ Result<void> LineFrontEnds::open(const Config& config, const std::shared_ptr<Tls
         return std::make_unique<GnudipTcpSession>(m_services, peer);
     };
     if (auto opened = add(config.gnudip, "gnudip", gnudip, nullptr); !opened) return opened;
+    for (const auto& address : config.stun) {
+        auto stun = StunListener::open(m_io, address);
+        if (!stun) {
+            stop();
+            m_listeners.clear();
+            m_tlsListeners.clear();
+            m_myip.clear();
+            m_stun.clear();
+            return stun.error();
+        }
+        bound.push_back({"stun", address.address, (*stun)->port()});
+        m_stun.push_back(*stun);
+    }
     return {};
 }
 
 void LineFrontEnds::start() {
     for (auto& listener : m_listeners) listener->start();
     for (auto& myip : m_myip) myip->start();
+    for (auto& stun : m_stun) stun->start();
 }
 
 void LineFrontEnds::stop() {
     for (auto& listener : m_listeners) listener->stop();
     for (auto& myip : m_myip) myip->stop();
+    for (auto& stun : m_stun) stun->stop();
 }
 
 void LineFrontEnds::setTlsContext(const std::shared_ptr<TlsContext>& tls) {

@@ -1,5 +1,5 @@
 // The line-protocol front ends of qdyn-server, opened from [listen]: QDNS over TCP and TLS,
-// miniupdate (and its myip service over UDP), GnuDIP over TCP. Kept apart from server.cpp so
+// miniupdate (and its myip service over UDP), GnuDIP over TCP, and STUN over UDP. Kept apart from server.cpp so
 // each protocol is one line here.
 #pragma once
 
@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "echo/stun_server.hpp"
 #include "http/tls_context.hpp"
 #include "line/line_listener.hpp"
 #include "line/myip_udp.hpp"
@@ -38,7 +39,8 @@ private:
     LineListener::AfterDurable m_afterDurable;
     std::vector<std::shared_ptr<LineListener>> m_listeners;     // all of them
     std::vector<std::shared_ptr<LineListener>> m_tlsListeners;  // those among them that speak TLS
-    std::vector<std::shared_ptr<MyipUdp>> m_myip;  // miniDNS's myip over UDP
+    std::vector<std::shared_ptr<UdpEchoListener>> m_myip;  // miniDNS's myip over UDP
+    std::vector<std::shared_ptr<UdpEchoListener>> m_stun;  // STUN Binding responses over UDP
 };
 
 }  // namespace qdyn::server

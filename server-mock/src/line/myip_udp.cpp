@@ -1,19 +1,14 @@
-// The myip receive loop: one datagram at a time (a check is one tiny datagram every few
-// minutes per client), answered at once or not at all.
+// The myip answers and limits; the receive loop is the shared UdpEchoListener's.
 #include "line/myip_udp.hpp"
 
-#include <boost/asio/buffer.hpp>
 #include <chrono>
 #include <string_view>
 
-#include "net/asio_address.hpp"
-#include "net/udp_socket.hpp"
 #include "qdyn_server/server.hpp"
 
 namespace qdyn::server {
 
 namespace asio = boost::asio;
-using asio::ip::udp;
 
 RateLimitOptions MyipUdp::limits() {
     RateLimitOptions options;
@@ -30,47 +25,14 @@ std::optional<std::string> MyipUdp::answerFor(std::span<const std::uint8_t> requ
     return peer.toString() + "\n";
 }
 
-MyipUdp::MyipUdp(asio::io_context& io, const RateLimitOptions& limits) : m_socket(io), m_limiter(limits) {}
-
-Result<std::shared_ptr<MyipUdp>> MyipUdp::open(asio::io_context& io, const ListenAddress& where) {
-    auto listener = std::make_shared<MyipUdp>(io, limits());
-    auto port = openUdpSocket(listener->m_socket, where, "myip");
-    if (!port) return port.error();
-    listener->m_port = *port;
-    return listener;
-}
-
-void MyipUdp::start() {
-    receive();
-}
-
-void MyipUdp::stop() {
-    boost::system::error_code ignored;
-    m_socket.close(ignored);
-}
-
-void MyipUdp::receive() {
-    m_socket.async_receive_from(asio::buffer(m_buffer), m_peer,
-                                [self = shared_from_this()](const boost::system::error_code& error, std::size_t size) {
-                                    self->onReceive(error, size);
-                                });
-}
-
-void MyipUdp::onReceive(const boost::system::error_code& error, std::size_t size) {
-    if (error == asio::error::operation_aborted || !m_socket.is_open()) return;
-    // Other errors (an ICMP port-unreachable reported as ECONNREFUSED) concern one peer, never
-    // the socket: keep serving.
-    if (!error) {
-        const auto peer = toIpAddress(m_peer.address());
-        const auto answer = answerFor(std::span<const std::uint8_t>(m_buffer.data(), size), peer);
-        // Only datagrams that get an answer count against the limit: ignored ones cost nothing.
-        if (answer && m_limiter.check(peer, RateLimiter::Clock::now()) == RateDecision::Allow) {
-            // A full send buffer drops the answer, as the network could: the client asks again.
-            boost::system::error_code ignored;
-            m_socket.send_to(asio::buffer(*answer), m_peer, 0, ignored);
-        }
-    }
-    receive();
+Result<std::shared_ptr<UdpEchoListener>> MyipUdp::open(asio::io_context& io, const ListenAddress& where) {
+    auto answer = [](std::span<const std::uint8_t> request, const IpAddress& peer,
+                     std::uint16_t) -> std::optional<std::vector<std::uint8_t>> {
+        const auto text = answerFor(request, peer);
+        if (!text) return std::nullopt;
+        return std::vector<std::uint8_t>(text->begin(), text->end());
+    };
+    return UdpEchoListener::open(io, where, "myip", answer, limits(), kMaxRequest);
 }
 
 }  // namespace qdyn::server

@@ -7,15 +7,14 @@
 // would be a small reflector aimed at whoever's address an attacker writes in.
 #pragma once
 
-#include <array>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 
+#include "net/udp_echo_listener.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
 #include "qdyn_server/config.hpp"
@@ -23,39 +22,22 @@
 
 namespace qdyn::server {
 
-class MyipUdp : public std::enable_shared_from_this<MyipUdp> {
-public:
+struct MyipUdp {
     // A client asks once per check (minutes apart): a few answers a second per prefix are plenty.
     static constexpr std::uint32_t kAnswersPerSecond = 2;
     static constexpr std::uint32_t kBurst = 5;
+    // Bigger than any request answered: a longer datagram arrives cut to this size, and is
+    // still longer than "\r\n", so it is still ignored.
+    static constexpr std::size_t kMaxRequest = 16;
 
     // Binds now (so errors surface from Server::start); serving begins with start().
-    static Result<std::shared_ptr<MyipUdp>> open(boost::asio::io_context& io, const ListenAddress& where);
+    static Result<std::shared_ptr<UdpEchoListener>> open(boost::asio::io_context& io, const ListenAddress& where);
 
     // The answer to one datagram from `peer`, before rate limiting: the address and a LF for
     // an empty, "\n" or "\r\n" payload, nullopt (silence) for anything else.
     static std::optional<std::string> answerFor(std::span<const std::uint8_t> request, const IpAddress& peer);
     // The limits every listener uses (slip 0: what is over the limit is dropped, never truncated).
     static RateLimitOptions limits();
-
-    MyipUdp(boost::asio::io_context& io, const RateLimitOptions& limits);
-
-    [[nodiscard]] std::uint16_t port() const noexcept { return m_port; }
-    void start();
-    // Closes the socket; call from the io thread (or when it does not run).
-    void stop();
-
-private:
-    void receive();
-    void onReceive(const boost::system::error_code& error, std::size_t size);
-
-    boost::asio::ip::udp::socket m_socket;
-    boost::asio::ip::udp::endpoint m_peer;
-    // Bigger than any request answered: a longer datagram arrives cut to this size, and is
-    // still longer than "\r\n", so it is still ignored.
-    std::array<std::uint8_t, 16> m_buffer{};
-    RateLimiter m_limiter;  // io thread only
-    std::uint16_t m_port = 0;
 };
 
 }  // namespace qdyn::server
