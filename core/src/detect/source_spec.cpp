@@ -12,21 +12,13 @@
 #include "qdyn/detect/myip_source.hpp"
 #include "qdyn/detect/static_source.hpp"
 #include "qdyn/detect/stun_source.hpp"
+#include "qdyn/protocols/http_update.hpp"
 
 namespace qdyn::detect {
 
 namespace {
 
 using Sources = std::vector<std::shared_ptr<AddressSource>>;
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
 
 // "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT".
 struct HostPort {
@@ -89,7 +81,7 @@ Result<Sources> dnsSources(std::string_view argument) {
         return out;
     }
     for (const auto& preset : dnsEchoPresets()) {
-        if (equalsIgnoringCase(preset.label, argument)) {
+        if (httpupdate::equalsIgnoringCase(preset.label, argument)) {
             out.push_back(std::make_shared<DnsEchoSource>(DnsEchoOptions{preset, {}}));
             return out;
         }

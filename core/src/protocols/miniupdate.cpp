@@ -58,11 +58,10 @@ std::vector<std::optional<IpAddress>> addressesOf(const UpdateRequest& request) 
     return out;
 }
 
-std::string delayNote(std::string_view text) { return protocols::retryDelayNote(text); }
 
 // An ERR to the session's first steps: the outcome every host gets.
 Verdict errVerdict(std::string_view text, OutcomeClass byStep, const std::string& what) {
-    return Verdict{classifyErr(text, byStep), "ERR", what + ": " + quoted(text) + delayNote(text)};
+    return Verdict{classifyErr(text, byStep), "ERR", what + ": " + quoted(text) + protocols::retryDelayNote(text)};
 }
 // Sends one command and reads its reply; a transport failure or an unreadable reply is an Error.
 Result<Reply> command(net::LineClient& line, std::initializer_list<std::string_view> parts) {
@@ -126,7 +125,7 @@ OutcomeClass classifyErr(std::string_view text, OutcomeClass byStep) {
     };
     // Every ERR stops (seed 001: "stop retry is very important to prevent net abuse"); a
     // throttle, a server fault or an idle close is about the whole session, not this step.
-    if ((is({"Too"}) && !delayNote(text).empty()) || is({"server", "Idle"})) return OutcomeClass::Abuse;
+    if ((is({"Too"}) && !protocols::retryDelayNote(text).empty()) || is({"server", "Idle"})) return OutcomeClass::Abuse;
     if (is({"Authentication", "Unauthorized", "Login"})) return OutcomeClass::AuthFailed;
     if (is({"Abuse", "Blocked", "Banned"})) return OutcomeClass::Abuse;
     return byStep;
@@ -188,7 +187,7 @@ HostOutcome classifyUpdateReply(const std::string& host, const Reply& reply) {
     if (reply.status == Status::Err) {
         outcome.code = "ERR";
         outcome.outcome = classifyErr(reply.text, OutcomeClass::HostRejected);
-        outcome.detail = "the server refused the update: " + quoted(reply.text) + delayNote(reply.text);
+        outcome.detail = "the server refused the update: " + quoted(reply.text) + protocols::retryDelayNote(reply.text);
         return outcome;
     }
     if (reply.status != Status::Ok) {
@@ -312,7 +311,7 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
                 return finish({OutcomeClass::RetryLater, "not-sent",
                                "not sent: the server answered ERR for " + host +
                                    ", and miniupdate allows nothing more after ERR; a later run sends it" +
-                                   delayNote(reply->text)});
+                                   protocols::retryDelayNote(reply->text)});
             }
         }
         // EXIT ends a session that went well; its reply is not needed.

@@ -43,7 +43,6 @@ std::string codeOf(const Reply& reply) {
     return std::to_string(reply.code);
 }
 
-std::string delayNote(std::string_view text) { return protocols::retryDelayNote(text); }
 
 HostOutcome make(const std::string& host, OutcomeClass outcome, std::string code, std::string detail) {
     return HostOutcome{host, outcome, std::move(code), std::move(detail), {}};
@@ -139,7 +138,7 @@ HostOutcome classifyUpdateReply(const std::string& host, const Reply& reply) {
             return make(host, OutcomeClass::HostRejected, code, "the server does not know this host: " + quoted(reply));
         case 429:
             return make(host, OutcomeClass::RetryLater, code,
-                        "the server throttles this client after failed logins" + delayNote(reply.text));
+                        "the server throttles this client after failed logins" + protocols::retryDelayNote(reply.text));
         case 421:
             return make(host, OutcomeClass::RetryLater, code, "the server closed the session: " + quoted(reply));
         case 500:

@@ -104,28 +104,6 @@ AuthResult Authenticator::anyToken(std::string_view token, const IpAddress& peer
     return AuthResult{AuthStatus::Unknown, nullptr, {}, "no account has that token"};
 }
 
-AuthResult Authenticator::gnudip(std::string_view user, std::string_view salt, std::string_view hash,
-                                 const IpAddress& peer) const {
-    const Account* account = find(user);
-    if (auto throttled = refusedIfThrottled(peer, account); !throttled.ok()) return throttled;
-    std::string md5Password = account != nullptr ? account->gnudipMd5 : std::string();
-    if (account != nullptr && md5Password.empty() && !account->password.empty()) {
-        auto derived = crypto::md5Hex(account->password);
-        if (derived) md5Password = std::move(*derived);
-    }
-    // An unknown user, or one without a GnuDIP secret, is checked against a made-up one so the
-    // reply time does not tell them apart from a wrong password.
-    const auto expected = crypto::md5Hex({md5Password.empty() ? std::string_view("\x01none") : md5Password, ".", salt});
-    const bool ok = expected && !md5Password.empty() && constantTimeEquals(hash, *expected);
-    if (account != nullptr && ok) return AuthResult{AuthStatus::Ok, account, {}, {}};
-    m_throttle.failed(peer, account != nullptr ? std::string_view(account->name) : std::string_view());
-    if (account == nullptr) return AuthResult{AuthStatus::Unknown, nullptr, {}, "unknown user"};
-    if (md5Password.empty()) {
-        return AuthResult{AuthStatus::Wrong, account, {}, account->name + " has no gnudip_md5 (password_hash only)"};
-    }
-    return AuthResult{AuthStatus::Wrong, account, {}, "wrong password for " + account->name};
-}
-
 namespace {
 
 // The legacy MD5 verifier, md5hex(password), of an account: its gnudip_md5, else derived from
@@ -139,18 +117,14 @@ std::string legacyMd5(const Account& account) {
 
 }  // namespace
 
-AuthResult Authenticator::md5Challenge(std::string_view user, std::string_view challenge, std::string_view response,
-                                       const IpAddress& peer) const {
-    if (challenge.empty()) return AuthResult{AuthStatus::Missing, nullptr, {}, "no challenge issued"};
+AuthResult Authenticator::legacyMd5Login(std::string_view user, std::string_view suffix, std::string_view candidate,
+                                         const IpAddress& peer) const {
     const Account* account = find(user);
     if (auto throttled = refusedIfThrottled(peer, account); !throttled.ok()) return throttled;
     const std::string md5Password = account != nullptr ? legacyMd5(*account) : std::string();
-    // As for GnuDIP: an unknown user, or one without an MD5 verifier, costs the same digest
-    // against a made-up verifier, so the reply time does not tell them from a wrong response.
-    const auto expected = crypto::md5Hex({md5Password.empty() ? std::string_view("\x01none") : md5Password, challenge});
-    std::string candidate(response);
-    std::transform(candidate.begin(), candidate.end(), candidate.begin(),
-                   [](char c) { return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c; });
+    // An unknown user, or one without an MD5 verifier, costs the same digest against a made-up
+    // verifier, so the reply time does not tell them apart from a wrong password.
+    const auto expected = crypto::md5Hex({md5Password.empty() ? std::string_view("\x01none") : md5Password, suffix});
     const bool ok = expected && !md5Password.empty() && constantTimeEquals(candidate, *expected);
     if (account != nullptr && ok) return AuthResult{AuthStatus::Ok, account, {}, {}};
     m_throttle.failed(peer, account != nullptr ? std::string_view(account->name) : std::string_view());
@@ -158,7 +132,21 @@ AuthResult Authenticator::md5Challenge(std::string_view user, std::string_view c
     if (md5Password.empty()) {
         return AuthResult{AuthStatus::Wrong, account, {}, account->name + " has no gnudip_md5 (password_hash only)"};
     }
-    return AuthResult{AuthStatus::Wrong, account, {}, "wrong challenge response for " + account->name};
+    return AuthResult{AuthStatus::Wrong, account, {}, "wrong password for " + account->name};
+}
+
+AuthResult Authenticator::gnudip(std::string_view user, std::string_view salt, std::string_view hash,
+                                 const IpAddress& peer) const {
+    return legacyMd5Login(user, "." + std::string(salt), hash, peer);
+}
+
+AuthResult Authenticator::md5Challenge(std::string_view user, std::string_view challenge, std::string_view response,
+                                       const IpAddress& peer) const {
+    if (challenge.empty()) return AuthResult{AuthStatus::Missing, nullptr, {}, "no challenge issued"};
+    std::string candidate(response);  // hex digits of either case
+    std::transform(candidate.begin(), candidate.end(), candidate.begin(),
+                   [](char c) { return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c; });
+    return legacyMd5Login(user, challenge, candidate, peer);
 }
 
 }  // namespace qdyn::server

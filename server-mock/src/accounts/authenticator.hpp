@@ -65,6 +65,10 @@ public:
 
 private:
     [[nodiscard]] AuthResult refusedIfThrottled(const IpAddress& peer, const Account* account) const;
+    // GnuDIP and miniupdate: `candidate` must be md5hex(md5hex(password) + suffix), checked
+    // against the account's legacy MD5 verifier with the throttle first.
+    [[nodiscard]] AuthResult legacyMd5Login(std::string_view user, std::string_view suffix, std::string_view candidate,
+                                            const IpAddress& peer) const;
 
     const Config& m_config;
     CredentialCache& m_cache;
