@@ -21,8 +21,19 @@
 #include "qdyn/protocols/http_update.hpp"
 #include "qdyn/protocols/registry.hpp"
 #include "qdyn/providers/catalog.hpp"
+#include "profile_toml.hpp"
 
 namespace qdyn::config {
+
+Result<std::string> optionalString(const toml::table& table, std::string_view key, const Context& context) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::string();
+    const auto* value = node->as_string();
+    if (value == nullptr) {
+        return makeError(where(context.source, node->source()) + ": \"" + std::string(key) + "\" must be a string");
+    }
+    return value->get();
+}
 
 namespace {
 
@@ -35,6 +46,16 @@ constexpr std::array kProfileKeys{
     std::string_view{"success"}, std::string_view{"unchanged"}, std::string_view{"failure"},
     std::string_view{"ca_file"},
 };
+
+bool isProfileKey(std::string_view key) {
+    for (auto candidate : kProfileKeys) {
+        if (key == candidate) return true;
+    }
+    for (auto candidate : agentSettingKeys()) {
+        if (key == candidate) return true;
+    }
+    return false;
+}
 
 // The longest reply word of a custom profile: far longer than any real status word.
 constexpr std::size_t kMaxWord = 64;
@@ -59,10 +80,6 @@ bool hasScheme(std::string_view schemes, std::string_view scheme) {
     return false;
 }
 
-std::string where(const std::string& source, const toml::source_region& region) {
-    return source + ":" + std::to_string(region.begin.line);
-}
-
 // Reads a secret file: the first line, without its line ending (systemd credentials and
 // container secrets usually end in a newline that is not part of the password).
 Result<Secret> readSecretFile(const std::filesystem::path& path, const std::string& origin) {
@@ -75,11 +92,6 @@ Result<Secret> readSecretFile(const std::filesystem::path& path, const std::stri
     return Secret(std::move(line));
 }
 
-struct Context {
-    const std::string& source;
-    const std::filesystem::path& baseDir;
-};
-
 Result<std::string> requireString(const toml::table& table, std::string_view key, const std::string& origin,
                                   const Context& context) {
     const toml::node* node = table.get(key);
@@ -88,16 +100,6 @@ Result<std::string> requireString(const toml::table& table, std::string_view key
     if (value == nullptr || value->get().empty()) {
         return makeError(where(context.source, node->source()) + ": \"" + std::string(key) +
                          "\" must be a non-empty string");
-    }
-    return value->get();
-}
-
-Result<std::string> optionalString(const toml::table& table, std::string_view key, const Context& context) {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) return std::string();
-    const auto* value = node->as_string();
-    if (value == nullptr) {
-        return makeError(where(context.source, node->source()) + ": \"" + std::string(key) + "\" must be a string");
     }
     return value->get();
 }
@@ -353,9 +355,7 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
     const std::string& origin = profile.origin;
 
     for (const auto& [key, node] : table) {
-        bool known = false;
-        for (auto candidate : kProfileKeys) known = known || key.str() == candidate;
-        if (!known) {
+        if (!isProfileKey(key.str())) {
             return makeError(where(context.source, key.source()) + ": unknown key \"" + std::string(key.str()) +
                              "\" in profile " + name);
         }
@@ -425,6 +425,8 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
     }
     if (auto words = readReplyWords(table, context, profile); !words) return words.error();
     if (auto caFile = readCaFile(table, context, profile); !caFile) return caFile.error();
+    if (auto agent = readAgentSettings(table, context, profile.agent); !agent) return agent.error();
+    profile.fingerprint = fingerprint(table, profile.password);
     // Let the protocol check its own options now, so a bad profile fails at load, not at 3 a.m.
     if (auto client = makeProtocol(profile); !client) return client.error();
     return profile;

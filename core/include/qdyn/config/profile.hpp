@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "qdyn/config/agent_settings.hpp"
 #include "qdyn/protocols/outcome.hpp"
 #include "qdyn/result.hpp"
 #include "qdyn/secret.hpp"
@@ -51,6 +52,8 @@ struct Profile {
     std::vector<std::pair<std::string, OutcomeClass>> failureWords;
     std::string origin;                // "profiles.toml:12", for messages
     bool inlinePassword = false;       // the password sits in the file itself
+    AgentSettings agent;               // families, detection, poll, refresh, verification, hooks
+    std::string fingerprint;           // changes whenever the profile (or its secret) does
 };
 
 struct ProfileSet {
