@@ -130,7 +130,7 @@ private:
         for (const auto& host : profile.hosts) {
             if (!m_force && isCurrent(state, host, addresses)) {
                 outcomes.push_back(HostOutcome{host, OutcomeClass::Unchanged, "cached",
-                                               "already published; nothing sent (use --force to send anyway)", {}});
+                                               "already published; nothing sent (use --force to send anyway)", {}, {}});
                 if (!m_quiet) io.out << '[' << profile.name << "] " << host << ": unchanged (nothing sent)\n";
                 continue;
             }

@@ -54,10 +54,10 @@ TEST(CliTest, ExitCodesAreDistinctPerFailingClass) {
 
 TEST(CliTest, TheMostSeriousOutcomeDecides) {
     const std::vector<HostOutcome> mixed{
-        HostOutcome{"a", OutcomeClass::Updated, "good", "", {}},
-        HostOutcome{"b", OutcomeClass::RetryLater, "911", "", {}},
-        HostOutcome{"c", OutcomeClass::AuthFailed, "badauth", "", {}},
-        HostOutcome{"d", OutcomeClass::HostRejected, "nohost", "", {}},
+        HostOutcome{"a", OutcomeClass::Updated, "good", "", {}, {}},
+        HostOutcome{"b", OutcomeClass::RetryLater, "911", "", {}, {}},
+        HostOutcome{"c", OutcomeClass::AuthFailed, "badauth", "", {}, {}},
+        HostOutcome{"d", OutcomeClass::HostRejected, "nohost", "", {}, {}},
     };
     EXPECT_EQ(exitCodeFor(mixed), kExitAuthFailed);
     EXPECT_EQ(exitCodeFor(std::span(mixed).first(2)), kExitRetryLater);

@@ -60,14 +60,14 @@ TEST(HttpUpdateTest, RetryAfterOnlyWhenWellFormed) {
 }
 
 TEST(HttpUpdateTest, MergeKeepsTheOutcomeThatMatters) {
-    HostOutcome merged{"h", OutcomeClass::Updated, "okay", "", {*IpAddress::parse("203.0.113.7")}};
-    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::Unchanged, "nochg", "", {*IpAddress::parse("2001:db8::7")}});
+    HostOutcome merged{"h", OutcomeClass::Updated, "okay", "", {*IpAddress::parse("203.0.113.7")}, {}};
+    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::Unchanged, "nochg", "", {*IpAddress::parse("2001:db8::7")}, {}});
     EXPECT_EQ(merged.outcome, OutcomeClass::Updated);
     EXPECT_EQ(merged.addresses.size(), 2U);
-    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::RetryLater, "HTTP 500", "x", {}});
+    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::RetryLater, "HTTP 500", "x", {}, {}});
     EXPECT_EQ(merged.outcome, OutcomeClass::RetryLater);
-    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::AuthFailed, "auth_fail", "y", {}});
-    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::HostRejected, "z", "z", {}});
+    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::AuthFailed, "auth_fail", "y", {}, {}});
+    mergeOutcome(merged, HostOutcome{"h", OutcomeClass::HostRejected, "z", "z", {}, {}});
     EXPECT_EQ(merged.outcome, OutcomeClass::AuthFailed);
     EXPECT_EQ(merged.code, "auth_fail");
 }
@@ -95,4 +95,26 @@ TEST(HttpUpdateTest, RequestsCarryTheEndpointsTlsSettings) {
 }
 
 }  // namespace
+}  // namespace qdyn::httpupdate
+
+namespace qdyn::httpupdate {
+
+TEST(HttpUpdateTest, RetryAfterBecomesAWaitTheAgentHonours) {
+    using std::chrono::seconds;
+    const auto now = std::chrono::sys_days(std::chrono::year(2015) / 10 / 21) + std::chrono::hours(7);
+    EXPECT_EQ(parseRetryAfter("120", now), seconds(120));
+    EXPECT_EQ(parseRetryAfter("0", now), seconds(0));
+    EXPECT_EQ(parseRetryAfter("99999999999", now), seconds(7 * 86400)) << "capped at a week";
+    EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now), seconds(28 * 60));
+    EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 06:00:00 GMT", now), seconds(0)) << "a date in the past: now";
+    for (const char* bad : {"", "-5", "1.5", "soon", "Wed, 21 Oct 2015 07:28:00 UTC", "Wed, 32 Oct 2015 07:28:00 GMT",
+                            "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 31 Feb 2015 07:28:00 GMT"}) {
+        EXPECT_FALSE(parseRetryAfter(bad, now)) << bad;
+    }
+    const HostOutcome throttled = statusOutcome("h", 429, std::string_view("30"));
+    ASSERT_TRUE(throttled.retryAfter);
+    EXPECT_EQ(*throttled.retryAfter, seconds(30));
+    EXPECT_FALSE(statusOutcome("h", 401, std::string_view("30")).retryAfter) << "only a retry status carries a wait";
+}
+
 }  // namespace qdyn::httpupdate

@@ -124,20 +124,20 @@ HostOutcome classifyReply(const Patterns& patterns, const std::string& host, lon
     if (patterns.empty()) {
         if (!ok) return httpupdate::statusOutcome(host, httpStatus, retryAfter);
         return HostOutcome{
-            host, OutcomeClass::Updated, "HTTP " + std::to_string(httpStatus), "the server accepted the request", {}};
+            host, OutcomeClass::Updated, "HTTP " + std::to_string(httpStatus), "the server accepted the request", {}, {}};
     }
     const std::string_view word = httpupdate::firstToken(body);
     for (const auto& failure : patterns.failures) {
         if (failure.token == word) {
             return HostOutcome{
-                host, failure.outcome, failure.token, "the reply starts with a configured failure word", {}};
+                host, failure.outcome, failure.token, "the reply starts with a configured failure word", {}, {}};
         }
     }
     if (ok && contains(patterns.success, word)) {
-        return HostOutcome{host, OutcomeClass::Updated, std::string(word), "the update was accepted", {}};
+        return HostOutcome{host, OutcomeClass::Updated, std::string(word), "the update was accepted", {}, {}};
     }
     if (ok && contains(patterns.unchanged, word)) {
-        return HostOutcome{host, OutcomeClass::Unchanged, std::string(word), "the server already had this address", {}};
+        return HostOutcome{host, OutcomeClass::Unchanged, std::string(word), "the server already had this address", {}, {}};
     }
     HostOutcome outcome = httpupdate::statusOutcome(host, httpStatus, retryAfter);
     if (ok) {

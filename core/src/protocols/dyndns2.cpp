@@ -194,7 +194,7 @@ std::vector<HostOutcome> Client::send(const std::vector<std::string>& hosts, con
     if (!response) {
         std::vector<HostOutcome> outcomes;
         for (const auto& host : hosts) {
-            outcomes.push_back(HostOutcome{host, OutcomeClass::RetryLater, "network", response.message(), {}});
+            outcomes.push_back(HostOutcome{host, OutcomeClass::RetryLater, "network", response.message(), {}, {}});
         }
         return outcomes;
     }

@@ -36,7 +36,7 @@ std::optional<std::string> readSmall(const std::filesystem::path& file) {
 }
 
 HostOutcome make(const std::string& host, OutcomeClass outcome, std::string code, std::string detail) {
-    return HostOutcome{host, outcome, std::move(code), std::move(detail), {}};
+    return HostOutcome{host, outcome, std::move(code), std::move(detail), {}, {}};
 }
 
 }  // namespace

@@ -209,7 +209,7 @@ std::vector<std::string> Client::describe(const UpdateRequest& request) const {
 
 HostOutcome Client::updateHost(const std::string& host, const UpdateRequest& request) {
     const auto domain = domainOf(host, m_settings.username);
-    if (!domain) return HostOutcome{host, OutcomeClass::HostRejected, "host", domain.message(), {}};
+    if (!domain) return HostOutcome{host, OutcomeClass::HostRejected, "host", domain.message(), {}, {}};
     const RequestCode code = request.ipv4 ? RequestCode::SetAddress : RequestCode::ConnectingAddress;
 
     const net::HttpRequest first = httpupdate::makeRequest(
@@ -220,12 +220,12 @@ HostOutcome Client::updateHost(const std::string& host, const UpdateRequest& req
         return httpupdate::statusOutcome(host, page->status, page->header("retry-after"));
     }
     auto challenge = parseChallenge(page->body);
-    if (!challenge) return HostOutcome{host, OutcomeClass::RetryLater, "no-salt", challenge.message(), {}};
+    if (!challenge) return HostOutcome{host, OutcomeClass::RetryLater, "no-salt", challenge.message(), {}, {}};
     auto hash = passwordHash(m_settings.password, challenge->salt);
     if (!hash) {
         // Not a server's verdict, but no later try can succeed either: stop the profile.
         return HostOutcome{
-            host, OutcomeClass::AuthFailed, "md5", "cannot compute the GnuDIP login: " + hash.message(), {}};
+            host, OutcomeClass::AuthFailed, "md5", "cannot compute the GnuDIP login: " + hash.message(), {}, {}};
     }
 
     net::HttpRequest second = httpupdate::makeRequest(

@@ -14,7 +14,7 @@ namespace {
 constexpr std::size_t kMaxLine = 1024;
 
 HostOutcome make(const std::string& host, OutcomeClass outcome, std::string code, std::string detail) {
-    return HostOutcome{host, outcome, std::move(code), std::move(detail), {}};
+    return HostOutcome{host, outcome, std::move(code), std::move(detail), {}, {}};
 }
 
 // A request field: no ':' (the separator), no blank or control character.

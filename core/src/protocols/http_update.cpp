@@ -144,9 +144,45 @@ std::string retryAfterNote(std::optional<std::string_view> retryAfter) {
     return {};
 }
 
+std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value, std::chrono::system_clock::time_point now) {
+    constexpr std::chrono::seconds kLongest{std::chrono::hours(24 * 7)};
+    if (value.empty() || value.size() > 40) return std::nullopt;
+    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (value.size() > 9) return kLongest;
+        long long seconds = 0;
+        for (char c : value) seconds = seconds * 10 + (c - '0');
+        return std::min(std::chrono::seconds(seconds), kLongest);
+    }
+    // IMF-fixdate, the only date form a sender may generate (RFC 9110 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
+    static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    if (value.size() != 29 || value[3] != ',' || value.substr(25) != " GMT") return std::nullopt;
+    auto number = [&](std::size_t at, std::size_t digits) -> int {
+        int n = 0;
+        for (std::size_t i = at; i < at + digits; ++i) {
+            if (value[i] < '0' || value[i] > '9') return -1;
+            n = n * 10 + (value[i] - '0');
+        }
+        return n;
+    };
+    const std::size_t month = kMonths.find(value.substr(8, 3));
+    const int day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
+    if (month == std::string_view::npos || month % 3 != 0 || day < 1 || day > 31 || year < 1970 || hour > 23 ||
+        minute > 59 || second > 60 || value[16] != ' ' || value[19] != ':' || value[22] != ':') {
+        return std::nullopt;
+    }
+    const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month / 3 + 1)),
+                                           std::chrono::day(static_cast<unsigned>(day))};
+    if (!date.ok()) return std::nullopt;
+    const auto when = std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+                      std::chrono::seconds(second);
+    const auto wait = std::chrono::duration_cast<std::chrono::seconds>(when - now);
+    return std::clamp(wait, std::chrono::seconds(0), kLongest);
+}
+
 HostOutcome statusOutcome(const std::string& host, long status, std::optional<std::string_view> retryAfter) {
     HostOutcome outcome;
     outcome.host = host;
+    if (retryAfter && isRetryStatus(status)) outcome.retryAfter = parseRetryAfter(*retryAfter, std::chrono::system_clock::now());
     outcome.code = "HTTP " + std::to_string(status);
     if (status == 401) {
         outcome.outcome = OutcomeClass::AuthFailed;
@@ -173,7 +209,7 @@ HostOutcome statusOutcome(const std::string& host, long status, std::optional<st
 }
 
 HostOutcome networkFailure(const std::string& host, std::string message) {
-    return HostOutcome{host, OutcomeClass::RetryLater, "network", std::move(message), {}};
+    return HostOutcome{host, OutcomeClass::RetryLater, "network", std::move(message), {}, {}};
 }
 
 HostOutcome exchange(net::HttpClient& http, net::HttpRequest request, const std::string& host, const Secret* urlSecret,

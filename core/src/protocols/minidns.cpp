@@ -46,11 +46,11 @@ HostOutcome classifyReply(const std::string& host, long httpStatus, std::string_
         // one, and guessing again with them would look like password guessing. Stop the
         // profile (AuthFailed) until its config changes.
         return HostOutcome{
-            host, OutcomeClass::AuthFailed, "auth_fail", "incorrect username, password or host name", {}};
+            host, OutcomeClass::AuthFailed, "auth_fail", "incorrect username, password or host name", {}, {}};
     }
     if (line && *line == "auth_fail. Host name format error.") {
         return HostOutcome{
-            host, OutcomeClass::HostRejected, "auth_fail", "the server refused the host name's format", {}};
+            host, OutcomeClass::HostRejected, "auth_fail", "the server refused the host name's format", {}, {}};
     }
     // "okay. HOST mapped to ADDR." taken apart by its fixed pieces, never searched.
     if (line && line->substr(0, kOkayPrefix.size()) == kOkayPrefix && line->size() > kOkayPrefix.size() + 1 &&
@@ -61,7 +61,7 @@ HostOutcome classifyReply(const std::string& host, long httpStatus, std::string_
             const std::string_view replyHost = rest.substr(0, mapped);
             const auto address = IpAddress::parse(rest.substr(mapped + kMappedTo.size()));
             if (address && httpupdate::equalsIgnoringCase(replyHost, host)) {
-                return HostOutcome{host, OutcomeClass::Updated, "okay", "the update was accepted", {*address}};
+                return HostOutcome{host, OutcomeClass::Updated, "okay", "the update was accepted", {*address}, {}};
             }
             if (address) {
                 // Success for another name is not success for ours.
@@ -69,7 +69,7 @@ HostOutcome classifyReply(const std::string& host, long httpStatus, std::string_
                                    OutcomeClass::RetryLater,
                                    "okay",
                                    "the server confirmed another host (" + httpupdate::printable(replyHost) + ")",
-                                   {}};
+                                   {}, {}};
             }
         }
     }

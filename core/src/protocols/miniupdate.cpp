@@ -255,7 +255,7 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
         std::vector<HostOutcome> outcomes;
         for (std::size_t i = 0; i < request.hosts.size(); ++i) {
             if (pending[i] > 0 || !results[i]) {
-                record(i, HostOutcome{request.hosts[i], verdict.outcome, verdict.code, verdict.detail, {}});
+                record(i, HostOutcome{request.hosts[i], verdict.outcome, verdict.code, verdict.detail, {}, {}});
             }
             outcomes.push_back(std::move(*results[i]));
         }
@@ -277,7 +277,7 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
                             OutcomeClass::HostRejected,
                             "host",
                             "miniupdate cannot send a host name that is empty, over 253 octets or holds a blank",
-                            {}};
+                            {}, {}};
             continue;
         }
         for (const auto& address : addressesOf(request)) {

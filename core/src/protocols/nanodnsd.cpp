@@ -60,7 +60,7 @@ HostOutcome classifyReply(const std::string& host, long httpStatus, std::string_
     if (const auto line = httpupdate::onlyLine(body)) {
         for (const auto& reply : kReplies) {
             if (reply.status == httpStatus && reply.line == *line) {
-                return HostOutcome{host, reply.outcome, std::string(reply.line), std::string(reply.meaning), {}};
+                return HostOutcome{host, reply.outcome, std::string(reply.line), std::string(reply.meaning), {}, {}};
             }
         }
     }
@@ -95,7 +95,7 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
                                            "no-address",
                                            "no address known, and nanodnsd would delete the host's records "
                                            "for a request without one; nothing sent",
-                                           {}});
+                                           {}, {}});
             continue;
         }
         net::HttpRequest get =

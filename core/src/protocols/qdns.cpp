@@ -45,7 +45,7 @@ std::string codeOf(const Reply& reply) {
 
 
 HostOutcome make(const std::string& host, OutcomeClass outcome, std::string code, std::string detail) {
-    return HostOutcome{host, outcome, std::move(code), std::move(detail), {}};
+    return HostOutcome{host, outcome, std::move(code), std::move(detail), {}, {}};
 }
 
 std::string quoted(const Reply& reply) {

@@ -57,7 +57,7 @@ ZoneSearch searchZone(const dns::ServerAddress& server, const dns::Name& host, c
 }
 
 HostOutcome outcome(const std::string& host, OutcomeClass klass, std::string code, std::string detail) {
-    return HostOutcome{host, klass, std::move(code), std::move(detail), {}};
+    return HostOutcome{host, klass, std::move(code), std::move(detail), {}, {}};
 }
 
 std::string recordText(const dns::Name& host, std::uint32_t ttl, const IpAddress& address) {

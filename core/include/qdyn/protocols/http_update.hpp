@@ -60,6 +60,9 @@ bool isRetryStatus(long status) noexcept;
 // "; the server asks to wait 120 s (Retry-After)", or empty when the header is absent or not
 // a plain number of seconds or an HTTP date.
 std::string retryAfterNote(std::optional<std::string_view> retryAfter);
+// A Retry-After value (delay-seconds or an IMF-fixdate) as a wait from `now`, capped at a week;
+// nothing for anything else.
+std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value, std::chrono::system_clock::time_point now);
 
 // The outcome a bare status implies when the body says nothing more specific: 401 AuthFailed,
 // 403 HostRejected, everything else RetryLater (429 and 5xx with the Retry-After note).

@@ -2,6 +2,7 @@
 // class alone decides what the agent does next (PROTOCOLS.md, "Outcome classes").
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,8 @@ struct HostOutcome {
     std::string code;                   // the protocol's own word or status ("good", "nochg", "HTTP 503")
     std::string detail;                 // a human explanation
     std::vector<IpAddress> addresses;   // what the server reports it now publishes, when it says
+    // RetryLater: how long the server asked to wait (HTTP Retry-After), when it said.
+    std::optional<std::chrono::seconds> retryAfter;
 };
 
 }  // namespace qdyn
