@@ -136,3 +136,15 @@ TEST(ProfileAgentKeys, FingerprintChangesWithTheProfileAndTheSecretOnly) {
     EXPECT_NE(first->profiles.front().fingerprint, second->profiles.front().fingerprint)
         << "a new password in the environment lifts a stop for bad credentials";
 }
+
+TEST(ProfileAgentKeys, ProfileNamesCannotEscapeTheStateDirectory) {
+    for (const char* name : {"\"../etc\"", "\"a/b\"", "\".hidden\"", "\"\"", "\"tab\\there\""}) {
+        const std::string text = std::string("[profile.") + name +
+                                 "]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:1\"\nhosts = [\"h.example.net\"]\n";
+        auto set = parseProfiles(text, "p.toml");
+        ASSERT_FALSE(set) << name;
+        EXPECT_NE(set.message().find("profile name"), std::string::npos) << set.message();
+    }
+    EXPECT_TRUE(parseProfiles("[profile.\"home-v6_2.x\"]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:1\"\n"
+                              "hosts = [\"h.example.net\"]\n", "p.toml"));
+}

@@ -44,7 +44,72 @@ TEST(StateStoreTest, CorruptFileIsIgnoredWithAWarning) {
         const auto file = dir.write("bad.state", content);
         const auto store = StateStore::open(file);
         EXPECT_FALSE(store.published("h", AddressFamily::V4)) << content;
-        EXPECT_NE(store.warning().find("bad.state:1"), std::string::npos) << content;
+        EXPECT_NE(store.warning().find("bad.state: line 1"), std::string::npos) << store.warning();
+    }
+}
+
+TEST(StateStoreTest, KeepsOutcomesBackoffAndStopsAcrossASave) {
+    test::TempDir dir;
+    const auto file = dir.path() / "home.state";
+    const TimePoint when(std::chrono::seconds(1'800'000'000));
+    {
+        StateStore store = StateStore::open(file);
+        HostState& host = store.host("home.example.test");
+        host.lastOutcome = OutcomeClass::RetryLater;
+        host.lastCode = "911";
+        host.lastDetail = "server trouble \"quoted\"\n";
+        host.lastAttempt = when;
+        host.failures = 3;
+        host.retryAt = when + std::chrono::minutes(30);
+        host.unchangedReplies = 2;
+        host.stop = Stop{OutcomeClass::HostRejected, "nohost", "not yours", when, "0123456789abcdef"};
+        store.profileStop = Stop{OutcomeClass::Abuse, "abuse", "blocked", when, "fedcba9876543210"};
+        ASSERT_TRUE(store.save());
+    }
+    const auto store = StateStore::open(file);
+    ASSERT_TRUE(store.warning().empty()) << store.warning();
+    const HostState* host = store.find("home.example.test");
+    ASSERT_NE(host, nullptr);
+    EXPECT_EQ(host->lastOutcome, OutcomeClass::RetryLater);
+    EXPECT_EQ(host->lastCode, "911");
+    EXPECT_EQ(host->lastDetail, "server trouble \"quoted\"\n");
+    EXPECT_EQ(host->failures, 3U);
+    EXPECT_EQ(host->retryAt, when + std::chrono::minutes(30));
+    EXPECT_EQ(host->unchangedReplies, 2U);
+    ASSERT_TRUE(host->stop);
+    EXPECT_EQ(host->stop->outcome, OutcomeClass::HostRejected);
+    EXPECT_EQ(host->stop->fingerprint, "0123456789abcdef");
+    ASSERT_TRUE(store.profileStop);
+    EXPECT_EQ(store.profileStop->outcome, OutcomeClass::Abuse);
+    EXPECT_EQ(store.profileStop->since, when);
+
+    StateStore cleared = store;
+    cleared.clearStopsAndBackoff();
+    EXPECT_FALSE(cleared.profileStop);
+    EXPECT_FALSE(cleared.find("home.example.test")->stop);
+    EXPECT_EQ(cleared.find("home.example.test")->retryAt, TimePoint{});
+}
+
+TEST(StateStoreTest, ReadsTheTabSeparatedFormatOfEarlierVersions) {
+    const auto store = StateStore::parse("# old\nhome.example.test\tv4\t203.0.113.7\t1700000000\n", "old.state");
+    ASSERT_TRUE(store.warning().empty()) << store.warning();
+    EXPECT_EQ(store.published("home.example.test", AddressFamily::V4)->address.toString(), "203.0.113.7");
+}
+
+TEST(StateStoreTest, AJsonStateWithWrongTypesIsIgnoredWithAWarning) {
+    for (const char* content : {
+             R"({"qdyn_state": 2, "hosts": {}})",
+             R"({"qdyn_state": 1, "hosts": []})",
+             R"({"qdyn_state": 1, "hosts": {"h": {"v4": {"address": "2001:db8::1", "when": 5}}}})",
+             R"({"qdyn_state": 1, "hosts": {"h": {"retry_at": -1}}})",
+             R"({"qdyn_state": 1, "hosts": {"h": {"failures": "many"}}})",
+             R"({"qdyn_state": 1, "hosts": {}, "stop": {"outcome": "updated", "code": "", "detail": "", "since": 1, "fingerprint": ""}})",
+             R"({"qdyn_state": 1, "hosts": {)",
+         }) {
+        const auto store = StateStore::parse(content, "bad.state");
+        EXPECT_FALSE(store.warning().empty()) << content;
+        EXPECT_TRUE(store.hosts().empty()) << content;
+        EXPECT_FALSE(store.profileStop) << content;
     }
 }
 

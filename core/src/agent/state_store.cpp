@@ -1,7 +1,11 @@
-// StateStore: a line-oriented state file, "host<TAB>v4|v6<TAB>address<TAB>unix-seconds".
+// StateStore: a JSON document per profile ({"qdyn_state": 1, "stop": ..., "hosts": {...}}); the
+// tab-separated files of earlier versions ("host<TAB>v4|v6<TAB>address<TAB>unix-seconds") are
+// still read. Every field is checked: the file is ours, but a disk or an editor can break it.
 #include "qdyn/agent/state_store.hpp"
 
-#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -16,7 +20,104 @@ namespace qdyn::agent {
 
 namespace {
 
+using nlohmann::json;
+
 constexpr std::size_t kMaxStateBytes = 1024 * 1024;
+constexpr std::size_t kMaxText = 512;  // code and detail are cut here: they come from servers
+
+struct Corrupt {
+    std::string why;
+};
+
+long long toUnix(TimePoint when) {
+    return std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
+}
+
+TimePoint fromUnix(const json& value, const char* what) {
+    if (!value.is_number_integer() || value.get<long long>() < 0 || value.get<long long>() > 32503680000LL) {
+        throw Corrupt{std::string(what) + " is not a time"};
+    }
+    return TimePoint(std::chrono::seconds(value.get<long long>()));
+}
+
+std::string text(const json& value, const char* what) {
+    if (!value.is_string()) throw Corrupt{std::string(what) + " is not a string"};
+    std::string result = value.get<std::string>();
+    if (result.size() > kMaxText) result.resize(kMaxText);
+    return result;
+}
+
+json stopToJson(const Stop& stop) {
+    return json{{"outcome", std::string(toString(stop.outcome))}, {"code", stop.code}, {"detail", stop.detail},
+                {"since", toUnix(stop.since)}, {"fingerprint", stop.fingerprint}};
+}
+
+Stop stopFromJson(const json& value) {
+    if (!value.is_object()) throw Corrupt{"a stop is not an object"};
+    Stop stop;
+    const auto outcome = parseOutcomeClass(text(value.at("outcome"), "stop outcome"));
+    if (!outcome || !isStopping(*outcome)) throw Corrupt{"a stop has no stopping outcome"};
+    stop.outcome = *outcome;
+    stop.code = text(value.at("code"), "stop code");
+    stop.detail = text(value.at("detail"), "stop detail");
+    stop.since = fromUnix(value.at("since"), "stop since");
+    stop.fingerprint = text(value.at("fingerprint"), "stop fingerprint");
+    return stop;
+}
+
+json publishedToJson(const PublishedAddress& published) {
+    return json{{"address", published.address.toString()}, {"when", toUnix(published.when)}};
+}
+
+PublishedAddress publishedFromJson(const json& value, AddressFamily family) {
+    if (!value.is_object()) throw Corrupt{"a published address is not an object"};
+    const auto address = IpAddress::parse(text(value.at("address"), "address"));
+    if (!address || address->family() != family) throw Corrupt{"a published address is not an address of its family"};
+    return PublishedAddress{*address, fromUnix(value.at("when"), "published time")};
+}
+
+json hostToJson(const HostState& host) {
+    json out = json::object();
+    if (host.v4) out["v4"] = publishedToJson(*host.v4);
+    if (host.v6) out["v6"] = publishedToJson(*host.v6);
+    if (host.lastChange != TimePoint{}) out["last_change"] = toUnix(host.lastChange);
+    if (host.lastOutcome) {
+        out["last"] = json{{"outcome", std::string(toString(*host.lastOutcome))}, {"code", host.lastCode},
+                           {"detail", host.lastDetail}, {"when", toUnix(host.lastAttempt)}};
+    }
+    if (host.failures != 0) out["failures"] = host.failures;
+    if (host.retryAt != TimePoint{}) out["retry_at"] = toUnix(host.retryAt);
+    if (host.unchangedReplies != 0) out["unchanged_replies"] = host.unchangedReplies;
+    if (host.stop) out["stop"] = stopToJson(*host.stop);
+    return out;
+}
+
+unsigned counter(const json& value, const char* what) {
+    if (!value.is_number_unsigned() || value.get<unsigned long long>() > 1000000) throw Corrupt{std::string(what) + " is not a count"};
+    return static_cast<unsigned>(value.get<unsigned long long>());
+}
+
+HostState hostFromJson(const json& value) {
+    if (!value.is_object()) throw Corrupt{"a host is not an object"};
+    HostState host;
+    if (value.contains("v4")) host.v4 = publishedFromJson(value["v4"], AddressFamily::V4);
+    if (value.contains("v6")) host.v6 = publishedFromJson(value["v6"], AddressFamily::V6);
+    if (value.contains("last_change")) host.lastChange = fromUnix(value["last_change"], "last_change");
+    if (value.contains("last")) {
+        const json& last = value["last"];
+        if (!last.is_object()) throw Corrupt{"last is not an object"};
+        host.lastOutcome = parseOutcomeClass(text(last.at("outcome"), "last outcome"));
+        if (!host.lastOutcome) throw Corrupt{"last outcome is not an outcome class"};
+        host.lastCode = text(last.at("code"), "last code");
+        host.lastDetail = text(last.at("detail"), "last detail");
+        host.lastAttempt = fromUnix(last.at("when"), "last time");
+    }
+    if (value.contains("failures")) host.failures = counter(value["failures"], "failures");
+    if (value.contains("retry_at")) host.retryAt = fromUnix(value["retry_at"], "retry_at");
+    if (value.contains("unchanged_replies")) host.unchangedReplies = counter(value["unchanged_replies"], "unchanged_replies");
+    if (value.contains("stop")) host.stop = stopFromJson(value["stop"]);
+    return host;
+}
 
 std::vector<std::string_view> splitTabs(std::string_view line) {
     std::vector<std::string_view> fields;
@@ -29,14 +130,26 @@ std::vector<std::string_view> splitTabs(std::string_view line) {
     return fields;
 }
 
-std::optional<long long> parseSeconds(std::string_view text) {
-    if (text.empty() || text.size() > 12) return std::nullopt;
-    long long value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + (c - '0');
+// The format before the agent kept outcomes: only published addresses.
+void readTabSeparated(std::string_view content, StateStore& store) {
+    std::size_t lineNumber = 0;
+    while (!content.empty()) {
+        const std::size_t end = content.find('\n');
+        const std::string_view line = content.substr(0, end);
+        content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
+        ++lineNumber;
+        if (line.empty() || line[0] == '#') continue;
+        const auto fields = splitTabs(line);
+        const auto address = fields.size() == 4 ? IpAddress::parse(fields[2]) : std::nullopt;
+        const bool familyOk = address && ((fields[1] == "v4" && address->isV4()) || (fields[1] == "v6" && address->isV6()));
+        long long seconds = -1;
+        if (familyOk && !fields[3].empty() && fields[3].size() <= 12 &&
+            std::all_of(fields[3].begin(), fields[3].end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            seconds = std::stoll(std::string(fields[3]));
+        }
+        if (seconds < 0 || fields[0].empty()) throw Corrupt{"line " + std::to_string(lineNumber) + " is unreadable"};
+        store.recordPublished(std::string(fields[0]), *address, TimePoint(std::chrono::seconds(seconds)));
     }
-    return value;
 }
 
 Result<void> writeDurably(const std::filesystem::path& file, const std::string& content) {
@@ -82,55 +195,91 @@ StateStore StateStore::open(const std::filesystem::path& file) {
     store.m_file = file;
     std::ifstream in(file, std::ios::binary);
     if (!in) return store;
-    std::string line;
-    std::size_t total = 0;
-    std::size_t lineNumber = 0;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        total += line.size() + 1;
-        if (total > kMaxStateBytes) {
-            store.m_entries.clear();
-            store.m_warning = file.string() + " is larger than 1 MiB; ignoring it";
+    std::string content(kMaxStateBytes + 1, '\0');
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<std::size_t>(in.gcount()));
+    if (content.size() > kMaxStateBytes) {
+        store.m_warning = file.string() + " is larger than 1 MiB; ignoring it (the next update is sent)";
+        return store;
+    }
+    return parse(content, file);
+}
+
+StateStore StateStore::parse(std::string_view content, const std::filesystem::path& file) {
+    StateStore store;
+    store.m_file = file;
+    try {
+        const std::size_t first = content.find_first_not_of(" \t\r\n");
+        if (first == std::string::npos || content[first] != '{') {
+            readTabSeparated(content, store);
             return store;
         }
-        if (line.empty() || line[0] == '#') continue;
-        const auto fields = splitTabs(line);
-        const auto address = fields.size() == 4 ? IpAddress::parse(fields[2]) : std::nullopt;
-        const auto seconds = fields.size() == 4 ? parseSeconds(fields[3]) : std::nullopt;
-        const bool familyOk = fields.size() == 4 && ((fields[1] == "v4" && address && address->isV4()) ||
-                                                     (fields[1] == "v6" && address && address->isV6()));
-        if (!address || !seconds || !familyOk || fields[0].empty()) {
-            store.m_entries.clear();
-            store.m_warning = file.string() + ":" + std::to_string(lineNumber) +
-                              ": unreadable state line; ignoring the state (the next update is sent)";
-            return store;
+        const json document = json::parse(content);
+        if (!document.is_object() || document.value("qdyn_state", 0) != 1) throw Corrupt{"not a qdyn state version 1"};
+        if (document.contains("stop")) store.profileStop = stopFromJson(document["stop"]);
+        const json& hosts = document.at("hosts");
+        if (!hosts.is_object()) throw Corrupt{"hosts is not an object"};
+        for (const auto& [name, value] : hosts.items()) {
+            if (name.empty() || name.size() > 253) throw Corrupt{"a host name is empty or too long"};
+            store.m_hosts[name] = hostFromJson(value);
         }
-        store.m_entries[{std::string(fields[0]), address->family()}] =
-            PublishedAddress{*address, std::chrono::system_clock::time_point(std::chrono::seconds(*seconds))};
+    } catch (const Corrupt& corrupt) {
+        store = StateStore{};
+        store.m_file = file;
+        store.m_warning = file.string() + ": " + corrupt.why + "; ignoring the state (the next update is sent)";
+    } catch (const json::exception&) {
+        store = StateStore{};
+        store.m_file = file;
+        store.m_warning = file.string() + " is not valid; ignoring the state (the next update is sent)";
     }
     return store;
 }
 
 std::optional<PublishedAddress> StateStore::published(const std::string& host, AddressFamily family) const {
-    const auto it = m_entries.find({host, family});
-    if (it == m_entries.end()) return std::nullopt;
-    return it->second;
+    const HostState* state = find(host);
+    return state == nullptr ? std::nullopt : state->published(family);
 }
 
-void StateStore::recordPublished(const std::string& host, const IpAddress& address,
-                                 std::chrono::system_clock::time_point when) {
-    m_entries[{host, address.family()}] = PublishedAddress{address, when};
+void StateStore::recordPublished(const std::string& host, const IpAddress& address, TimePoint when) {
+    HostState& state = m_hosts[host];
+    (address.isV4() ? state.v4 : state.v6) = PublishedAddress{address, when};
 }
 
-Result<void> StateStore::save() const {
-    std::ostringstream out;
-    out << "# qdyn state: host, family, last published address, unix time. Safe to delete.\n";
-    for (const auto& [key, value] : m_entries) {
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(value.when.time_since_epoch()).count();
-        out << key.first << '\t' << (key.second == AddressFamily::V4 ? "v4" : "v6") << '\t'
-            << value.address.toString() << '\t' << seconds << '\n';
+const HostState* StateStore::find(const std::string& host) const {
+    const auto it = m_hosts.find(host);
+    return it == m_hosts.end() ? nullptr : &it->second;
+}
+
+HostState& StateStore::host(const std::string& host) { return m_hosts[host]; }
+
+void StateStore::retainOnly(const std::vector<std::string>& hosts) {
+    std::erase_if(m_hosts, [&](const auto& entry) {
+        return std::find(hosts.begin(), hosts.end(), entry.first) == hosts.end();
+    });
+}
+
+void StateStore::clearStopsAndBackoff() {
+    profileStop.reset();
+    for (auto& [name, state] : m_hosts) {
+        state.stop.reset();
+        state.failures = 0;
+        state.retryAt = TimePoint{};
+        state.unchangedReplies = 0;
     }
-    return writeDurably(m_file, out.str());
+}
+
+Result<void> StateStore::save() const { return writeDurably(m_file, serialize()); }
+
+std::string StateStore::serialize() const {
+    json document{{"qdyn_state", 1}, {"hosts", json::object()}};
+    if (profileStop) document["stop"] = stopToJson(*profileStop);
+    for (const auto& [name, state] : m_hosts) document["hosts"][name] = hostToJson(state);
+    // Replace invalid UTF-8 from a server's detail rather than fail to save.
+    return document.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::filesystem::path stateFile(const std::filesystem::path& stateDir, const std::string& profileName) {
+    return stateDir / (profileName + ".state");
 }
 
 std::filesystem::path defaultStateDirectory() {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -465,6 +466,15 @@ Result<ProfileSet> parseProfiles(std::string_view text, const std::string& sourc
         const auto* table = node.as_table();
         if (table == nullptr) {
             return makeError(where(sourceName, node.source()) + ": profile." + std::string(name.str()) + " must be a table");
+        }
+        // The name also names the profile's state file: no separators, no dot files.
+        const std::string_view profileName = name.str();
+        if (profileName.empty() || profileName.size() > 64 || profileName.front() == '.' ||
+            !std::all_of(profileName.begin(), profileName.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+            })) {
+            return makeError(where(sourceName, node.source()) + ": profile name \"" + std::string(profileName) +
+                             "\" must be 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'");
         }
         auto profile = parseProfile(std::string(name.str()), *table, context);
         if (!profile) return profile.error();

@@ -21,7 +21,9 @@ struct CommandRun {
 
 // An Error when the command could not be started, overran `timeout` (it is killed), or wrote
 // more than `maxOutputBytes` to stdout (it is killed).
+// `environment` entries ("NAME=value") are added to the inherited environment, replacing
+// variables of the same name (the agent's hooks get QDYN_HOST and friends this way).
 Result<CommandRun> runCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                              std::size_t maxOutputBytes);
+                              std::size_t maxOutputBytes, const std::vector<std::string>& environment = {});
 
 }  // namespace qdyn::detect

@@ -63,8 +63,25 @@ void killAndReap(pid_t pid) {
 }  // namespace
 
 Result<CommandRun> runCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                              std::size_t maxOutputBytes) {
+                              std::size_t maxOutputBytes, const std::vector<std::string>& environment) {
     if (argv.empty() || argv.front().empty()) return makeError("no command given");
+    std::vector<char*> env;
+    if (!environment.empty()) {
+        for (const auto& entry : environment) {
+            if (entry.find('=') == std::string::npos || entry.find('\0') != std::string::npos) {
+                return makeError("an environment entry is not NAME=value");
+            }
+        }
+        for (char** variable = environ; *variable != nullptr; ++variable) {
+            const std::string_view inherited(*variable);
+            const std::string_view name = inherited.substr(0, inherited.find('=') + 1);
+            const bool replaced = std::any_of(environment.begin(), environment.end(),
+                                              [&](const std::string& entry) { return entry.starts_with(name); });
+            if (!replaced) env.push_back(*variable);
+        }
+        for (const auto& entry : environment) env.push_back(const_cast<char*>(entry.c_str()));  // NOLINT: as above
+        env.push_back(nullptr);
+    }
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
     for (const auto& arg : argv) {
@@ -100,7 +117,7 @@ Result<CommandRun> runCommand(const std::vector<std::string>& argv, std::chrono:
     posix_spawnattr_setflags(&attr, static_cast<short>(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
                                                        POSIX_SPAWN_SETSIGMASK));
     pid_t pid = -1;
-    const int spawned = ::posix_spawnp(&pid, args.front(), &actions, &attr, args.data(), environ);
+    const int spawned = ::posix_spawnp(&pid, args.front(), &actions, &attr, args.data(), env.empty() ? environ : env.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     outWrite.reset();

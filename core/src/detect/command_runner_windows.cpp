@@ -6,7 +6,7 @@
 namespace qdyn::detect {
 
 Result<CommandRun> runCommand(const std::vector<std::string>& /*argv*/, std::chrono::milliseconds /*timeout*/,
-                              std::size_t /*maxOutputBytes*/) {
+                              std::size_t /*maxOutputBytes*/, const std::vector<std::string>& /*environment*/) {
     return makeError("the command source is not available on Windows yet");
 }
 
