@@ -200,7 +200,6 @@ void Agent::runProfile(const config::Profile& profile, Trigger trigger, const Cy
             host.action = HostAction::Broken;
             host.reason = protocol.message();
         }
-        log(LogLevel::Error, "[" + profile.name + "] " + protocol.message());
         return;
     }
     if (options.dryRun) {
@@ -243,8 +242,6 @@ void Agent::applyOutcome(const config::Profile& profile, StateStore& state, cons
     hostState.lastCode = cut(outcome.code);
     hostState.lastDetail = cut(outcome.detail);
     hostState.lastAttempt = now;
-    const std::string where = "[" + profile.name + "] " + host.host + ": ";
-
     if (isSuccess(outcome.outcome)) {
         host.outcome = std::move(outcome);
         afterSuccess(profile, state, request, *host.outcome, host);
@@ -262,12 +259,10 @@ void Agent::applyOutcome(const config::Profile& profile, StateStore& state, cons
         case OutcomeClass::Abuse:
             state.profileStop = Stop{outcome.outcome, hostState.lastCode, hostState.lastDetail, now, profile.fingerprint};
             host.reason = stopReason(*state.profileStop, true);
-            log(LogLevel::Error, where + host.reason);
             break;
         case OutcomeClass::HostRejected:
             hostState.stop = Stop{outcome.outcome, hostState.lastCode, hostState.lastDetail, now, profile.fingerprint};
             host.reason = stopReason(*hostState.stop, false);
-            log(LogLevel::Error, where + host.reason);
             break;
         default: {  // RetryLater, ClockSkew
             hostState.failures = std::min(hostState.failures + 1, 1000U);
@@ -276,7 +271,6 @@ void Agent::applyOutcome(const config::Profile& profile, StateStore& state, cons
             hostState.retryAt = now + delay;
             host.retryAt = hostState.retryAt;
             host.reason = backoffReason(outcome, hostState.failures, delay);
-            log(LogLevel::Warning, where + host.reason);
             break;
         }
     }
@@ -306,7 +300,6 @@ void Agent::afterSuccess(const config::Profile& profile, StateStore& state, cons
         host.action = HostAction::Updated;
         hostState.unchangedReplies = 0;
         if (changed) hostState.lastChange = now;
-        log(LogLevel::Info, where + "updated (" + outcome.code + ") " + host.reason);
     } else {
         host.action = HostAction::Unchanged;
         hostState.unchangedReplies = std::min(hostState.unchangedReplies + 1, 1000U);
@@ -314,18 +307,13 @@ void Agent::afterSuccess(const config::Profile& profile, StateStore& state, cons
             log(LogLevel::Warning, where + "the server said again that it already had this address (" + outcome.code +
                                        "); qdyn's state was out of date. Providers treat repeated no-change "
                                        "updates as abuse: is another client updating this host?");
-        } else {
-            log(LogLevel::Info, where + "unchanged (" + outcome.code + ")");
         }
     }
     if (outcome.outcome == OutcomeClass::Updated && m_options.verify && profile.agent.verify != config::VerifyMode::Off) {
         for (const auto& [address, before] : {std::pair{request.ipv4, oldV4}, std::pair{request.ipv6, oldV6}}) {
             if (!address) continue;
             const std::optional<IpAddress> previous = before ? std::optional<IpAddress>(before->address) : std::nullopt;
-            VerifyReport verified = m_options.verify(profile, host.host, *address, previous);
-            log(verified.status == "verified" ? LogLevel::Info : LogLevel::Warning,
-                where + "verification " + verified.status + ": " + verified.summary);
-            host.verification.push_back(std::move(verified));
+            host.verification.push_back(m_options.verify(profile, host.host, *address, previous));
         }
     }
     if (changed && outcome.outcome == OutcomeClass::Updated && !profile.agent.onChange.empty()) {

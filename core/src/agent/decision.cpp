@@ -43,9 +43,11 @@ bool applyStops(const config::Profile& profile, const StateStore& state, TimePoi
         const HostState* host = state.find(report.host);
         if (state.profileStop) {
             report.action = HostAction::Stopped;
+            report.stoppedBy = state.profileStop->outcome;
             report.reason = stopReason(*state.profileStop, true);
         } else if (host != nullptr && host->stop) {
             report.action = HostAction::Stopped;
+            report.stoppedBy = host->stop->outcome;
             report.reason = stopReason(*host->stop, false);
         } else if (host != nullptr && host->retryAt > now && !force) {
             report.action = HostAction::BackingOff;

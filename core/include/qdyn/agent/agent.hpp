@@ -62,6 +62,7 @@ struct HostReport {
     std::vector<std::string> wouldSend;  // DryRun: the requests, secrets left out
     std::vector<VerifyReport> verification;  // one per family updated, when the profile verifies
     TimePoint retryAt{};                     // BackingOff / Failed with RetryLater: when the next try may go out
+    std::optional<OutcomeClass> stoppedBy;   // Stopped: the class of the reply that stopped it
 };
 
 struct CycleReport {
@@ -82,6 +83,7 @@ struct CycleOptions {
 };
 
 enum class LogLevel { Debug, Info, Warning, Error };
+// What the reports do not carry: lifted stops, state and source problems, hook failures, warnings.
 using AgentLog = std::function<void(LogLevel, std::string_view)>;
 using ProtocolFactory = std::function<Result<std::unique_ptr<UpdateProtocol>>(const config::Profile&)>;
 using DetectFunction = std::function<detect::DetectionReport(const config::Profile&, AddressFamily)>;

@@ -1,0 +1,78 @@
+// Printing the agent's cycle for people and scripts.
+#include "agent_output.hpp"
+
+#include "exit_codes.hpp"
+
+namespace qdyn::cli {
+
+namespace {
+
+void printAddresses(const std::vector<IpAddress>& addresses, std::ostream& stream) {
+    for (std::size_t i = 0; i < addresses.size(); ++i) stream << (i == 0 ? " " : ",") << addresses[i].toString();
+}
+
+}  // namespace
+
+void printHostReport(const agent::HostReport& report, const OutputOptions& options, std::ostream& out, std::ostream& err) {
+    const std::string prefix = "[" + report.profile + "] " + report.host + ": ";
+    using agent::HostAction;
+    switch (report.action) {
+        case HostAction::Updated:
+        case HostAction::Unchanged: {
+            if (options.quiet) break;
+            const HostOutcome& outcome = *report.outcome;
+            out << prefix << toString(outcome.outcome) << " (" << outcome.code;
+            printAddresses(outcome.addresses.empty() ? report.addresses : outcome.addresses, out);
+            out << ")\n";
+            for (const auto& verified : report.verification) {
+                (verified.status == "verified" ? out : err) << prefix << "verification " << verified.status << ": "
+                                                            << verified.summary << '\n';
+            }
+            break;
+        }
+        case HostAction::Current:
+            if (!options.quiet) out << prefix << "unchanged (nothing sent): " << report.reason << '\n';
+            break;
+        case HostAction::DryRun:
+            for (const auto& line : report.wouldSend) out << "[" << report.profile << "] would send: " << line << '\n';
+            break;
+        case HostAction::Failed: {
+            const HostOutcome& outcome = *report.outcome;
+            err << prefix << toString(outcome.outcome) << " (" << outcome.code << "): " << report.reason << '\n';
+            break;
+        }
+        case HostAction::Stopped:
+        case HostAction::BackingOff:
+        case HostAction::NoAddress:
+        case HostAction::Broken:
+            err << prefix << toString(report.action) << ": " << report.reason << '\n';
+            break;
+    }
+}
+
+int exitCodeFor(const agent::CycleReport& report) {
+    std::vector<HostOutcome> outcomes;
+    bool broken = false;
+    for (const auto& host : report.hosts) {
+        using agent::HostAction;
+        switch (host.action) {
+            case HostAction::Updated:
+            case HostAction::Unchanged:
+            case HostAction::Failed: outcomes.push_back(*host.outcome); break;
+            case HostAction::Stopped:
+                outcomes.push_back(HostOutcome{host.host, host.stoppedBy.value_or(OutcomeClass::AuthFailed), "", "", {}, {}});
+                break;
+            case HostAction::BackingOff:
+            case HostAction::NoAddress:
+                outcomes.push_back(HostOutcome{host.host, OutcomeClass::RetryLater, "", "", {}, {}});
+                break;
+            case HostAction::Broken: broken = true; break;
+            case HostAction::Current:
+            case HostAction::DryRun: break;
+        }
+    }
+    const int code = exitCodeFor(outcomes);
+    return code == kExitOk && broken ? kExitUsage : code;
+}
+
+}  // namespace qdyn::cli

@@ -1,0 +1,22 @@
+// How `qdyn update` and `qdyn run` print the agent's cycle: one line per host, successes on
+// stdout and what needs attention on stderr, and the exit code a cycle earns.
+#pragma once
+
+#include <ostream>
+
+#include "qdyn/agent/agent.hpp"
+
+namespace qdyn::cli {
+
+struct OutputOptions {
+    bool quiet = false;  // only what needs attention
+};
+
+// "[home] home.example.net: updated (good 203.0.113.7)", "[home] h: unchanged (nothing sent)", ...
+void printHostReport(const agent::HostReport& report, const OutputOptions& options, std::ostream& out, std::ostream& err);
+
+// The most serious outcome of the cycle as an exit code (exit_codes.hpp); a stop counts as the
+// class that caused it, a backoff and a missing address as a temporary failure.
+int exitCodeFor(const agent::CycleReport& report);
+
+}  // namespace qdyn::cli
