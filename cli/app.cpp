@@ -16,6 +16,7 @@ namespace {
 // to_array counts the entries, so adding a command is one line.
 constexpr auto kCommands = std::to_array<CommandFactory>({
     makeUpdateCommand,
+    makeRunCommand,
     makeProvidersCommand,
     makeDetectCommand,
 });

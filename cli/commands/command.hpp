@@ -27,6 +27,7 @@ public:
 using CommandFactory = std::unique_ptr<Command> (*)();
 
 std::unique_ptr<Command> makeUpdateCommand();
+std::unique_ptr<Command> makeRunCommand();
 std::unique_ptr<Command> makeProvidersCommand();
 std::unique_ptr<Command> makeDetectCommand();
 

@@ -317,6 +317,28 @@ TEST_F(AgentTest, RunsTheChangeHookOnAChangeAndTheFailureHookOncePerStreak) {
     EXPECT_EQ(m_hooks[2], "/bin/failed failure home.dyn.example.test ->203.0.113.9 retry-later");
 }
 
+TEST_F(AgentTest, VerifiesTheUpdateAtTheProfilesAuthoritativeServers) {
+    std::string text = dyndns2();
+    text.replace(text.find("verify = false"), 14,
+                 "verify = [\"127.0.0.1:" + std::to_string(m_server->port("dns-udp")) + "\"]");
+    auto agent = makeAgent(text);
+    const auto report = agent->cycle(agent::Trigger::Start);
+    ASSERT_EQ(only(report).action, HostAction::Updated) << only(report).reason;
+    ASSERT_EQ(only(report).verification.size(), 1U);
+    EXPECT_EQ(only(report).verification.front().status, "verified") << only(report).verification.front().summary;
+
+    std::string unreachable = text;
+    const std::string port = std::to_string(m_server->port("dns-udp"));
+    const ClosedPort closed;
+    unreachable.replace(unreachable.find("127.0.0.1:" + port), 10 + port.size(),
+                        "127.0.0.1:" + std::to_string(closed.port()));
+    writeAddress("203.0.113.8");
+    auto silent = makeAgent(unreachable);
+    const auto second = silent->cycle(agent::Trigger::NetworkChange);
+    ASSERT_EQ(only(second).verification.size(), 1U);
+    EXPECT_EQ(only(second).verification.front().status, "unverifiable");
+}
+
 TEST_F(AgentTest, ADryRunSendsNothingAndChangesNoState) {
     auto agent = makeAgent(dyndns2());
     agent::CycleOptions dry;

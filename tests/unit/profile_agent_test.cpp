@@ -148,3 +148,9 @@ TEST(ProfileAgentKeys, ProfileNamesCannotEscapeTheStateDirectory) {
     EXPECT_TRUE(parseProfiles("[profile.\"home-v6_2.x\"]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:1\"\n"
                               "hosts = [\"h.example.net\"]\n", "p.toml"));
 }
+
+TEST(ProfileAgentKeys, VerifyServersMustBeAddresses) {
+    auto named = parseOne("verify = [\"ns1.example.net\"]\n");
+    ASSERT_FALSE(named);
+    EXPECT_NE(named.message().find("p.toml:7: verify"), std::string::npos) << named.message();
+}

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "decision.hpp"
+#include "qdyn/agent/verifier.hpp"
 #include "qdyn/detect/source_spec.hpp"
 #include "qdyn/protocols/registry.hpp"
 
@@ -88,6 +89,15 @@ Agent::Agent(config::ProfileSet profiles, AgentOptions options)
         m_options.runHook = [](const std::vector<std::string>& argv, const HookEvent& event) { return runHook(argv, event); };
     }
     if (!m_options.random) m_options.random = defaultRandom;
+    if (!m_options.verify) {
+        m_options.verify = [](const config::Profile& profile, const std::string& host, const IpAddress& expected,
+                              const std::optional<IpAddress>& previous) {
+            auto verifierOptions = verifierOptionsFor(profile.agent);
+            if (!verifierOptions) return VerifyReport{"unverifiable", verifierOptions.message()};
+            const Verification verification = Verifier(std::move(*verifierOptions)).verify(host, expected, previous);
+            return VerifyReport{std::string(toString(verification.status)), verification.summary};
+        };
+    }
     if (!m_options.detect) {
         m_options.detect = [this](const config::Profile& profile, AddressFamily family) {
             return detectFamily(profile, family);

@@ -11,6 +11,7 @@
 
 #include "profile_toml.hpp"
 #include "qdyn/crypto/hmac.hpp"
+#include "qdyn/agent/verifier.hpp"
 #include "qdyn/detect/source_spec.hpp"
 
 namespace qdyn::config {
@@ -191,6 +192,11 @@ Result<void> readVerify(const toml::node& node, const Context& context, AgentSet
     if (!servers) {
         return makeError(at(node, context) +
                          ": verify must be true, false or an array of servers (\"192.0.2.53\", \"[2001:db8::53]:5353\")");
+    }
+    for (const auto& server : *servers) {
+        if (auto parsed = agent::parseServerAddress(server); !parsed) {
+            return makeError(at(node, context) + ": verify: " + parsed.message());
+        }
     }
     settings.verify = VerifyMode::Servers;
     settings.verifyServers = std::move(*servers);

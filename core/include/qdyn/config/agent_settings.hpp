@@ -15,7 +15,7 @@ namespace qdyn::config {
 enum class VerifyMode {
     Off,      // verify = false
     Auto,     // find the zone's authoritative servers (SOA, NS) and ask each
-    Servers,  // verify = ["192.0.2.53", "ns1.example.net:5353"]: ask exactly these
+    Servers,  // verify = ["192.0.2.53", "[2001:db8::53]:5353"]: ask exactly these (addresses, never names)
 };
 
 struct AgentSettings {
