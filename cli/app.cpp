@@ -17,6 +17,9 @@ namespace {
 constexpr auto kCommands = std::to_array<CommandFactory>({
     makeUpdateCommand,
     makeRunCommand,
+    makeStatusCommand,
+    makeExplainCommand,
+    makeResetCommand,
     makeProvidersCommand,
     makeDetectCommand,
 });

@@ -28,6 +28,9 @@ using CommandFactory = std::unique_ptr<Command> (*)();
 
 std::unique_ptr<Command> makeUpdateCommand();
 std::unique_ptr<Command> makeRunCommand();
+std::unique_ptr<Command> makeStatusCommand();
+std::unique_ptr<Command> makeExplainCommand();
+std::unique_ptr<Command> makeResetCommand();
 std::unique_ptr<Command> makeProvidersCommand();
 std::unique_ptr<Command> makeDetectCommand();
 

@@ -132,3 +132,51 @@ TEST_F(CliBinaryTest, UnreachableServerExitsWithRetryLater) {
 
 }  // namespace
 }  // namespace qdyn::test
+
+namespace qdyn::test {
+namespace {
+
+TEST_F(CliBinaryTest, StatusExplainAndResetTellAStopAndLiftIt) {
+    const auto profile = m_dir.write("profiles.toml",
+                                     "[profile.home]\nprotocol = \"dyndns2\"\nserver = \"" + httpBase() +
+                                         "\"\nhosts = [\"home.dyn.example.test\"]\nusername = \"alice\"\n"
+                                         "password = \"not-the-password\"\nverify = false\nallow_private = true\n"
+                                         "detect = [\"static:10.0.0.5\"]\n",
+                                     0600);
+    const auto failed = qdyn({"update", "-c", profile.string()});
+    ASSERT_EQ(failed.exitCode, 4) << failed.out << failed.err;
+
+    const auto status = qdyn({"status", "-c", profile.string()});
+    EXPECT_EQ(status.exitCode, 0) << status.err;
+    EXPECT_NE(status.out.find("  home.dyn.example.test\n"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("last reply: auth-failed (badauth)"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("next: nothing: stopped after badauth until the profile changes or `qdyn reset`"),
+              std::string::npos)
+        << status.out;
+
+    const auto json = qdyn({"status", "-c", profile.string(), "--json"});
+    EXPECT_EQ(json.exitCode, 0);
+    EXPECT_NE(json.out.find("\"code\": \"badauth\""), std::string::npos) << json.out;
+    EXPECT_EQ(json.out.find("not-the-password"), std::string::npos) << "no secret in --json";
+
+    const auto again = qdyn({"update", "-c", profile.string()});
+    EXPECT_EQ(again.exitCode, 4) << "a stop keeps its exit code";
+    EXPECT_NE(again.err.find("stopped: profile stopped since"), std::string::npos) << again.err;
+
+    const auto explain = qdyn({"explain", "home.dyn.example.test", "-c", profile.string()});
+    EXPECT_EQ(explain.exitCode, 0) << explain.err;
+    EXPECT_EQ(explain.out.find("detection (IPv4): "), std::string::npos) << "a stopped profile detects nothing";
+    EXPECT_NE(explain.out.find("now: stopped: profile stopped since"), std::string::npos) << explain.out;
+    EXPECT_EQ(qdyn({"explain", "nope.example.test", "-c", profile.string()}).exitCode, 2);
+
+    const auto reset = qdyn({"reset", "-c", profile.string()});
+    EXPECT_EQ(reset.exitCode, 0);
+    EXPECT_EQ(reset.out, "[home] lifted the profile's stop (badauth)\n");
+    const auto after = qdyn({"explain", "home.dyn.example.test", "-c", profile.string()});
+    EXPECT_NE(after.out.find("detection (IPv4): "), std::string::npos) << after.out;
+    EXPECT_NE(after.out.find("now: an update would be sent: first update"), std::string::npos) << after.out;
+    EXPECT_EQ(qdyn({"reset", "-c", profile.string()}).out, "[home] nothing to reset\n");
+}
+
+}  // namespace
+}  // namespace qdyn::test
