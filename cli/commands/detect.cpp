@@ -24,7 +24,8 @@ public:
         sub->add_option("-s,--source", m_specs,
                         "A source to ask, in order (repeatable): interface[:NAME], static:ADDR, file:PATH, "
                         "command:PROGRAM [ARG...], http[:URL], http-json:URL, checkip:URL, dns[:opendns|google|cloudflare], "
-                        "dns:SERVER[:PORT]/NAME[/txt], stun[:HOST[:PORT]], myip:HOST[:PORT]");
+                        "dns:SERVER[:PORT]/NAME[/txt], stun[:HOST[:PORT]], myip:HOST[:PORT], upnp[:ROOT-DESC-URL], "
+                        "natpmp[:GATEWAY]");
         sub->add_flag("-4,--ipv4", m_only4, "Only IPv4");
         sub->add_flag("-6,--ipv6", m_only6, "Only IPv6");
         sub->add_option("--agree", m_agree, "How many sources must report the same address before it is chosen")
@@ -34,6 +35,7 @@ public:
         sub->add_flag("--json", m_json, "Print the reports as JSON");
         sub->footer(
             "Without --source: the local interfaces, then public STUN, DNS and HTTP echo services.\n"
+            "The router (upnp, natpmp; IPv4 only) is asked only when named.\n"
             "Addresses that are never published (loopback, link-local, documentation, ...) are shown\n"
             "and rejected; private and CGNAT ones are reported as \"behind NAT\".\n"
             "Exit code 0 when some family has an address to publish, 3 when none has.\n"

@@ -38,7 +38,7 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
     if (!listen) return listen.error();
     if (*listen != nullptr) {
         if (auto keys = reader.onlyKeys(**listen, {"dns_udp", "dns_tcp", "http", "https", "qdns", "qdns_tls",
-                                                   "miniupdate", "gnudip", "myip", "stun"},
+                                                   "miniupdate", "gnudip", "myip", "stun", "natpmp"},
                                         "[listen]");
             !keys) {
             return keys.error();
@@ -47,12 +47,20 @@ Result<Config> parseDocument(const Reader& reader, const toml::table& root, std:
             {"dns_udp", &config.dnsUdp},       {"dns_tcp", &config.dnsTcp}, {"http", &config.http},
             {"https", &config.https},          {"qdns", &config.qdns},      {"qdns_tls", &config.qdnsTls},
             {"miniupdate", &config.miniupdate}, {"gnudip", &config.gnudip}, {"myip", &config.myip},
-            {"stun", &config.stun}};
+            {"stun", &config.stun},            {"natpmp", &config.natpmp}};
         for (const auto& [key, target] : lists) {
             if (const auto* node = (*listen)->get(key)) {
                 auto list = config::parseListenList(reader, *node, key);
                 if (!list) return list.error();
                 *target = std::move(*list);
+            }
+        }
+        // Its answer has room for an IPv4 address only, so it has no business on IPv6.
+        for (const auto& where : config.natpmp) {
+            if (!where.address.isV4()) {
+                return reader.at(*(*listen)->get("natpmp"),
+                                 "natpmp: NAT-PMP is IPv4 only (RFC 6886); " + where.address.toString() +
+                                     " is not an IPv4 address");
             }
         }
     }

@@ -69,7 +69,7 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
         !sameListeners(running.qdns, next.qdns) || !sameListeners(running.qdnsTls, next.qdnsTls) ||
         !sameListeners(running.miniupdate, next.miniupdate) || !sameListeners(running.gnudip, next.gnudip) ||
         !sameListeners(running.myip, next.myip) ||
-        !sameListeners(running.stun, next.stun)) {
+        !sameListeners(running.stun, next.stun) || !sameListeners(running.natpmp, next.natpmp)) {
         return "[listen] changed";
     }
     if (running.lineOptions != next.lineOptions) return "[line] changed";
@@ -77,6 +77,7 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
     if (running.httpOptions.nanodnsdPrefixes != next.httpOptions.nanodnsdPrefixes) {
         return "[http] nanodnsd_prefixes changed";
     }
+    if (running.httpOptions.igd != next.httpOptions.igd) return "[http] igd changed";
     if (running.dns.tcpIdleTimeout != next.dns.tcpIdleTimeout ||
         running.dns.tcpMaxConnections != next.dns.tcpMaxConnections) {
         return "the [dns] TCP limits changed";

@@ -1,8 +1,8 @@
 // Fuzz target: qdyn-server's HTTP request path without the socket: raw bytes through Beast's
 // parser with the listener's limits, the fields lifted as the listener lifts them, then the
-// real API routes (every update API and the echo services) on a small zone. Any request must
-// get a reply with a known status, and a reply that claims a write must be for a route that
-// writes.
+// real API routes (every update API, the echo services and the IGD echo) on a small zone. Any
+// request must get a reply with a known status, and a reply that claims a write must be for a
+// route that writes.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -32,6 +32,7 @@ nameserver = "ns1.dyn.example.test"
 email = "hostmaster@example.test"
 [http]
 nanodnsd_prefixes = ["/dns"]
+igd = true
 [throttle]
 failures = 0
 unchanged = 0

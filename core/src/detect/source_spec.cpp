@@ -10,8 +10,10 @@
 #include "qdyn/detect/http_echo_source.hpp"
 #include "qdyn/detect/interface_source.hpp"
 #include "qdyn/detect/myip_source.hpp"
+#include "qdyn/detect/natpmp_source.hpp"
 #include "qdyn/detect/static_source.hpp"
 #include "qdyn/detect/stun_source.hpp"
+#include "qdyn/detect/upnp_source.hpp"
 #include "qdyn/protocols/http_update.hpp"
 
 namespace qdyn::detect {
@@ -133,6 +135,30 @@ Result<Sources> myipSources(std::string_view argument) {
     return Sources{std::make_shared<MyipSource>(options)};
 }
 
+Result<Sources> upnpSources(std::string_view argument) {
+    UpnpOptions options;
+    if (!argument.empty()) {
+        // miniupnpc speaks plain HTTP only, as IGDs do.
+        if (!argument.starts_with("http://") || argument.size() == 7) {
+            return makeError("upnp: the root description URL must start with http:// (upnp:http://HOST:PORT/PATH)");
+        }
+        options.rootDescriptionUrl = std::string(argument);
+    }
+    return Sources{std::make_shared<UpnpSource>(std::move(options))};
+}
+
+Result<Sources> natpmpSources(std::string_view argument) {
+    NatpmpOptions options;
+    if (!argument.empty()) {
+        const auto gateway = IpAddress::parse(argument);
+        if (!gateway || !gateway->isV4()) {
+            return makeError("natpmp: the gateway must be an IPv4 address (got \"" + std::string(argument) + "\")");
+        }
+        options.gateway = *gateway;
+    }
+    return Sources{std::make_shared<NatpmpSource>(options)};
+}
+
 Result<Sources> commandSources(std::string_view argument) {
     CommandOptions options;
     std::size_t at = 0;
@@ -168,10 +194,18 @@ Result<std::vector<std::shared_ptr<AddressSource>>> sourcesFromSpec(std::string_
     if (kind == "dns") return dnsSources(argument);
     if (kind == "stun") return stunSources(argument);
     if (kind == "myip") return myipSources(argument);
+    if (kind == "upnp") return upnpSources(argument);
+    if (kind == "natpmp") return natpmpSources(argument);
     return makeError("unknown source \"" + std::string(kind) +
-                     "\" (interface, static, file, command, http, http-json, checkip, dns, stun, myip)");
+                     "\" (interface, static, file, command, http, http-json, checkip, dns, stun, myip, upnp, natpmp)");
 }
 
+// The router sources (upnp, natpmp) are left out on purpose: the defaults go from what this
+// machine knows to what the internet sees, and the router sits in between with an answer that
+// is wrong behind a second NAT (CGNAT, a provider's box in front): it reports its own WAN side.
+// Most routers also have both protocols switched off, so asking them would cost every default
+// run an SSDP wait and a NAT-PMP timeout for nothing. A profile names them when its router
+// speaks them.
 std::vector<std::string_view> defaultSourceSpecs() { return {"interface", "stun", "dns", "http"}; }
 
 }  // namespace qdyn::detect

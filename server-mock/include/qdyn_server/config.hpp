@@ -160,6 +160,9 @@ struct HttpOptions {
     // behind a proxy used "/dns").
     std::vector<std::string> nanodnsdPrefixes;
     std::uint32_t gnudipSaltLifetime = 60;  // seconds a GnuDIP HTTP salt stays valid
+    // The UPnP IGD echo (http/igd_handler.hpp): a root description and a WANIPConnection control
+    // URL answering GetExternalIPAddress with the peer's address. Off unless asked for.
+    bool igd = false;
 };
 
 // [line]: the line protocols' listeners (QDNS, miniupdate, GnuDIP over TCP).
@@ -182,6 +185,7 @@ struct Config {
     std::vector<ListenAddress> gnudip;      // GnuDIP over TCP (3495)
     std::vector<ListenAddress> myip;        // miniDNS's myip over UDP (9121)
     std::vector<ListenAddress> stun;        // STUN Binding responses over UDP (3478)
+    std::vector<ListenAddress> natpmp;      // NAT-PMP external address answers over UDP (5351), IPv4 only
     LineOptions lineOptions;
     HttpOptions httpOptions;
     ThrottleOptions throttle;

@@ -18,6 +18,7 @@ struct HttpRequestInfo {
     std::string authorization;  // empty when the header is absent
     std::string userAgent;      // empty when the header is absent
     std::string contentType;    // of the body; empty when absent
+    std::string soapAction;     // the SOAPACTION header (UPnP control requests); empty when absent
     std::string body;           // POST bodies (application/x-www-form-urlencoded) carry parameters too
     IpAddress peer;             // the connecting address (IPv4-mapped already unmapped)
     std::uint16_t peerPort = 0;

@@ -1,5 +1,5 @@
 // [http] and [throttle] of server.toml: the HTTP(S) APIs' TLS files, extra nanodnsd paths,
-// GnuDIP salt lifetime, and the limits on failed logins and unchanged updates.
+// GnuDIP salt lifetime, the UPnP IGD echo, and the limits on failed logins and unchanged updates.
 #include <algorithm>
 
 #include "config/sections.hpp"
@@ -28,8 +28,8 @@ bool validPrefix(std::string_view prefix) {
 }  // namespace
 
 Result<HttpOptions> parseHttp(const Reader& reader, const toml::table& table) {
-    if (auto keys = reader.onlyKeys(table, {"tls_certificate", "tls_key", "nanodnsd_prefixes", "gnudip_salt_lifetime"},
-                                    "[http]");
+    if (auto keys = reader.onlyKeys(
+            table, {"tls_certificate", "tls_key", "nanodnsd_prefixes", "gnudip_salt_lifetime", "igd"}, "[http]");
         !keys) {
         return keys.error();
     }
@@ -66,6 +66,11 @@ Result<HttpOptions> parseHttp(const Reader& reader, const toml::table& table) {
         if (!seconds) return seconds.error();
         if (*seconds < 5 || *seconds > 3600) return reader.at(*node, "gnudip_salt_lifetime must be 5 s to 1 h");
         options.gnudipSaltLifetime = *seconds;
+    }
+    if (const auto* node = table.get("igd")) {
+        const auto* flag = node->as_boolean();
+        if (flag == nullptr) return reader.at(*node, "igd must be true or false");
+        options.igd = flag->get();
     }
     return options;
 }

@@ -3,6 +3,7 @@
 
 #include "generation.hpp"
 #include "http/echo_handler.hpp"
+#include "http/igd_handler.hpp"
 
 namespace qdyn::server {
 
@@ -33,6 +34,12 @@ void addApiRoutes(HttpRouter& router, const HttpOptions& options, const ApiRoute
     router.add("/ip.json", {"GET", "HEAD"}, echo::jsonAddress);
     router.add("/port", {"GET", "HEAD"}, echo::port);
     router.add("/socket", {"GET", "HEAD"}, echo::socket);
+    // The UPnP IGD echo for the router source; off unless [http] igd = true.
+    if (options.igd) {
+        router.add(std::string(igd::kDescriptionPath), {"GET", "HEAD"}, igd::rootDescription);
+        router.add(std::string(igd::kServiceDescriptionPath), {"GET", "HEAD"}, igd::serviceDescription);
+        router.add(std::string(igd::kControlPath), {"POST"}, igd::control);
+    }
 }
 
 }  // namespace qdyn::server

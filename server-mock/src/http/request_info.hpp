@@ -18,6 +18,7 @@ inline HttpRequestInfo requestInfoFrom(const boost::beast::http::request<boost::
     info.authorization = std::string(request[http::field::authorization]);
     info.userAgent = std::string(request[http::field::user_agent]);
     info.contentType = std::string(request[http::field::content_type]);
+    info.soapAction = std::string(request["SOAPAction"]);
     info.body = request.body();
     info.peer = peer;
     info.peerPort = peerPort;

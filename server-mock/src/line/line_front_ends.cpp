@@ -78,6 +78,20 @@ Result<void> LineFrontEnds::open(const Config& config, const std::shared_ptr<Tls
         bound.push_back({"stun", address.address, (*stun)->port()});
         m_stun.push_back(*stun);
     }
+    for (const auto& address : config.natpmp) {
+        auto natpmp = NatpmpListener::open(m_io, address);
+        if (!natpmp) {
+            stop();
+            m_listeners.clear();
+            m_tlsListeners.clear();
+            m_myip.clear();
+            m_stun.clear();
+            m_natpmp.clear();
+            return natpmp.error();
+        }
+        bound.push_back({"natpmp", address.address, (*natpmp)->port()});
+        m_natpmp.push_back(*natpmp);
+    }
     return {};
 }
 
@@ -85,12 +99,14 @@ void LineFrontEnds::start() {
     for (auto& listener : m_listeners) listener->start();
     for (auto& myip : m_myip) myip->start();
     for (auto& stun : m_stun) stun->start();
+    for (auto& natpmp : m_natpmp) natpmp->start();
 }
 
 void LineFrontEnds::stop() {
     for (auto& listener : m_listeners) listener->stop();
     for (auto& myip : m_myip) myip->stop();
     for (auto& stun : m_stun) stun->stop();
+    for (auto& natpmp : m_natpmp) natpmp->stop();
 }
 
 void LineFrontEnds::setTlsContext(const std::shared_ptr<TlsContext>& tls) {

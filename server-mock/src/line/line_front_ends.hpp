@@ -1,6 +1,6 @@
 // The line-protocol front ends of qdyn-server, opened from [listen]: QDNS over TCP and TLS,
-// miniupdate (and its myip service over UDP), GnuDIP over TCP, and STUN over UDP. Kept apart from server.cpp so
-// each protocol is one line here.
+// miniupdate (and its myip service over UDP), GnuDIP over TCP, and STUN and NAT-PMP over UDP.
+// Kept apart from server.cpp so each protocol is one line here.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "echo/natpmp_server.hpp"
 #include "echo/stun_server.hpp"
 #include "http/tls_context.hpp"
 #include "line/line_listener.hpp"
@@ -41,6 +42,7 @@ private:
     std::vector<std::shared_ptr<LineListener>> m_tlsListeners;  // those among them that speak TLS
     std::vector<std::shared_ptr<UdpEchoListener>> m_myip;  // miniDNS's myip over UDP
     std::vector<std::shared_ptr<UdpEchoListener>> m_stun;  // STUN Binding responses over UDP
+    std::vector<std::shared_ptr<UdpEchoListener>> m_natpmp;  // NAT-PMP external address answers over UDP
 };
 
 }  // namespace qdyn::server

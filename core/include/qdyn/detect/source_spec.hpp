@@ -10,6 +10,8 @@
 //   dns:SERVER[:PORT]/NAME[/txt]  a name whose server answers A/AAAA (or TXT) with the querier
 //   stun[:HOST[:PORT]]         a STUN server (none: the known public ones in turn)
 //   myip:HOST[:PORT]           miniDNS's myip service (UDP 9121)
+//   upnp[:ROOT-DESC-URL]       the router's UPnP IGD (no URL: found by SSDP), IPv4 only
+//   natpmp[:GATEWAY]           the router's NAT-PMP (no gateway: the default one), IPv4 only
 #pragma once
 
 #include <memory>
@@ -26,7 +28,7 @@ namespace qdyn::detect {
 Result<std::vector<std::shared_ptr<AddressSource>>> sourcesFromSpec(std::string_view spec);
 
 // What `qdyn detect` asks when no source is named: the local interfaces, then STUN, DNS and
-// HTTP echo services on the internet.
+// HTTP echo services on the internet (not the router: source_spec.cpp says why).
 std::vector<std::string_view> defaultSourceSpecs();
 
 }  // namespace qdyn::detect
