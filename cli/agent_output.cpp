@@ -38,7 +38,12 @@ void printHostReport(const agent::HostReport& report, const OutputOptions& optio
             break;
         case HostAction::Failed: {
             const HostOutcome& outcome = *report.outcome;
-            err << prefix << toString(outcome.outcome) << " (" << outcome.code << "): " << report.reason << '\n';
+            // A backoff's reason already starts with the class and the code.
+            if (report.reason.starts_with(toString(outcome.outcome))) {
+                err << prefix << report.reason << '\n';
+            } else {
+                err << prefix << toString(outcome.outcome) << " (" << outcome.code << "): " << report.reason << '\n';
+            }
             break;
         }
         case HostAction::Stopped:

@@ -46,6 +46,9 @@ public:
     virtual Result<void> start(ChangeSink& sink) = 0;
     // Stops and joins the source's thread; no push() after it returns. Idempotent.
     virtual void stop() = 0;
+    // True when the source itself pushes Wake changes (the OS tells it when the wall clock
+    // jumped), so the engine needs no periodic wake-detection tick. Valid after start().
+    [[nodiscard]] virtual bool reportsWake() const { return false; }
 };
 
 // The platform's notification source (netlink_monitor_linux.cpp, monitor_windows.cpp,

@@ -112,7 +112,10 @@ private:
     void runEngine() {
         std::optional<WakeDetector> wake;
         auto nextWakeTick = Debouncer::Clock::now() + m_options.wakeTick;
-        if (m_options.detectWake) wake.emplace(m_options.wakeTick, m_options.wakeThreshold);
+        // A source told by the OS about clock jumps (Linux: a cancel-on-set timerfd) makes the
+        // tick unnecessary, so an idle agent is not woken every few seconds.
+        const bool sourceReportsWake = m_source && m_source->reportsWake();
+        if (m_options.detectWake && !sourceReportsWake) wake.emplace(m_options.wakeTick, m_options.wakeThreshold);
 
         std::unique_lock lock(m_mutex);
         while (!m_stopping) {

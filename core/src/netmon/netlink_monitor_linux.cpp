@@ -8,11 +8,14 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -27,6 +30,7 @@ class FileDescriptor {
 public:
     FileDescriptor() = default;
     explicit FileDescriptor(int fd) : m_fd(fd) {}
+    FileDescriptor(FileDescriptor&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     FileDescriptor& operator=(FileDescriptor&& other) noexcept {
@@ -76,6 +80,8 @@ public:
         if (!stopFd.valid()) return makeError(errnoText("eventfd"));
         m_socket = std::move(socketFd);
         m_stop = std::move(stopFd);
+        m_clockJump = armClockJumpTimer();
+        m_reportsWake = m_clockJump.valid();
         // What exists now is no change: learn it, so the first event of an existing link or
         // address is judged against its real state. The subscription is bound first, so a change
         // racing the dump is at worst judged "unchanged" when the dump already saw it.
@@ -97,7 +103,10 @@ public:
         }
         m_socket.reset();
         m_stop.reset();
+        m_clockJump.reset();
     }
+
+    [[nodiscard]] bool reportsWake() const override { return m_reportsWake; }
 
 private:
     // Dumps links or addresses on a short-lived request socket into the filter, reporting nothing.
@@ -129,16 +138,48 @@ private:
         return makeError("netlink dump did not end");
     }
 
+    // A timer on the wall clock, due in the far future, that the kernel cancels whenever the
+    // wall clock jumps: when the clock is set and on every resume from suspend (timerfd_resume).
+    // So a wake is noticed at once, and nothing wakes the thread while nothing happens. An
+    // invalid descriptor when the kernel refuses: the engine's tick takes over.
+    static FileDescriptor armClockJumpTimer() {
+        FileDescriptor timer{::timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK)};
+        if (!timer.valid() || !rearm(timer.get())) return FileDescriptor{};
+        return timer;
+    }
+
+    static bool rearm(int fd) {
+        itimerspec due{};
+        // "Never": the year 2200 (the kernel's limit is 2262), or 2038 where time_t has 32 bits.
+        due.it_value.tv_sec = sizeof(time_t) >= 8 ? static_cast<time_t>(7258118400LL)
+                                                  : static_cast<time_t>(std::numeric_limits<std::int32_t>::max());
+        return ::timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &due, nullptr) == 0;
+    }
+
     void run(ChangeSink& sink) {
-        std::array<pollfd, 2> fds{{{m_socket.get(), POLLIN, 0}, {m_stop.get(), POLLIN, 0}}};
+        const int clockFd = m_clockJump.valid() ? m_clockJump.get() : -1;  // poll() skips a negative fd
+        std::array<pollfd, 3> fds{{{m_socket.get(), POLLIN, 0}, {m_stop.get(), POLLIN, 0}, {clockFd, POLLIN, 0}}};
         while (true) {
             const int ready = ::poll(fds.data(), fds.size(), -1);
             if (ready < 0 && errno == EINTR) continue;
             if (ready < 0 || (fds[1].revents & POLLIN) != 0) return;
             if ((fds[0].revents & POLLNVAL) != 0) return;
+            if ((fds[2].revents & POLLIN) != 0 && !clockJumped(sink)) fds[2].fd = -1;
             // POLLERR on a netlink socket is a pending ENOBUFS, which drain()'s recvmsg reports.
-            drain(sink);
+            if ((fds[0].revents & (POLLIN | POLLERR)) != 0) drain(sink);
         }
+    }
+
+    // Readable means cancelled (ECANCELED): the wall clock jumped. Re-arming clears it. False
+    // when the timer could not be re-armed (then it is no longer watched).
+    bool clockJumped(ChangeSink& sink) {
+        std::uint64_t expirations = 0;
+        const ssize_t got = ::read(m_clockJump.get(), &expirations, sizeof expirations);
+        const bool jumped = got < 0 && errno == ECANCELED;
+        if (got < 0 && !jumped) return true;  // EAGAIN: nothing after all
+        if (!rearm(m_clockJump.get())) return false;
+        if (jumped) sink.push(changeWithDetail(ChangeKind::Wake, "the wall clock jumped (resume from sleep, or the clock was set)"));
+        return true;
     }
 
     // Reads every queued datagram (the socket is non-blocking).
@@ -179,6 +220,8 @@ private:
 
     FileDescriptor m_socket;
     FileDescriptor m_stop;
+    FileDescriptor m_clockJump;
+    bool m_reportsWake = false;
     std::thread m_thread;
     NetlinkChangeFilter m_filter;
     // 32 KiB: what the kernel's netlink sends at most per datagram on common page sizes.
