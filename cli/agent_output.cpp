@@ -2,6 +2,7 @@
 #include "agent_output.hpp"
 
 #include "exit_codes.hpp"
+#include "qdyn/agent/time_text.hpp"
 
 namespace qdyn::cli {
 
@@ -53,6 +54,25 @@ void printHostReport(const agent::HostReport& report, const OutputOptions& optio
             err << prefix << toString(report.action) << ": " << report.reason << '\n';
             break;
     }
+}
+
+nlohmann::json hostReportJson(const agent::HostReport& report) {
+    nlohmann::json out{{"profile", report.profile}, {"host", report.host},
+                       {"action", std::string(toString(report.action))}, {"reason", report.reason}};
+    auto& addresses = out["addresses"] = nlohmann::json::array();
+    for (const auto& address : report.addresses) addresses.push_back(address.toString());
+    if (report.outcome) {
+        out["reply"] = {{"outcome", std::string(toString(report.outcome->outcome))},
+                        {"code", report.outcome->code},
+                        {"detail", report.outcome->detail}};
+    }
+    if (report.stoppedBy) out["stopped_by"] = std::string(toString(*report.stoppedBy));
+    if (report.retryAt != agent::TimePoint{}) out["retry_at"] = agent::formatTime(report.retryAt);
+    if (!report.wouldSend.empty()) out["would_send"] = report.wouldSend;
+    for (const auto& verified : report.verification) {
+        out["verification"].push_back({{"status", verified.status}, {"summary", verified.summary}});
+    }
+    return out;
 }
 
 int exitCodeFor(const agent::CycleReport& report) {

@@ -2,6 +2,8 @@
 // stdout and what needs attention on stderr, and the exit code a cycle earns.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <ostream>
 
 #include "qdyn/agent/agent.hpp"
@@ -14,6 +16,10 @@ struct OutputOptions {
 
 // "[home] home.example.net: updated (good 203.0.113.7)", "[home] h: unchanged (nothing sent)", ...
 void printHostReport(const agent::HostReport& report, const OutputOptions& options, std::ostream& out, std::ostream& err);
+
+// One host's report for --json: action, reason, addresses, the server's reply, verification,
+// the end of a backoff. Never a secret (reports hold none; wouldSend has them left out).
+nlohmann::json hostReportJson(const agent::HostReport& report);
 
 // The most serious outcome of the cycle as an exit code (exit_codes.hpp); a stop counts as the
 // class that caused it, a backoff and a missing address as a temporary failure.

@@ -27,6 +27,7 @@ public:
                       "stop: see 'qdyn reset')");
         sub->add_flag("-n,--dry-run", m_dryRun, "Print what would be sent and send nothing");
         sub->add_flag("-q,--quiet", m_quiet, "Print only what needs attention");
+        sub->add_flag("--json", m_json, "Print one JSON array of hosts (action, reason, reply, verification) instead of lines");
         sub->footer("Without --address each profile's detect sources are asked (see 'qdyn detect'). Hosts whose "
                     "published address is current are skipped silently with -q; a stop after a fatal reply "
                     "(badauth, abuse, nohost) holds until the profile changes or 'qdyn reset'.");
@@ -50,6 +51,12 @@ public:
         }
         agent::Agent agent(std::move(*profiles), agentOptions(m_paths, io, m_quiet));
         const agent::CycleReport report = agent.cycle(agent::Trigger::Manual, options);
+        if (m_json) {
+            nlohmann::json hosts = nlohmann::json::array();
+            for (const auto& host : report.hosts) hosts.push_back(hostReportJson(host));
+            io.out << hosts.dump(2) << '\n';
+            return exitCodeFor(report);
+        }
         const OutputOptions output{m_quiet};
         for (const auto& host : report.hosts) printHostReport(host, output, io.out, io.err);
         return exitCodeFor(report);
@@ -62,6 +69,7 @@ private:
     bool m_force = false;
     bool m_dryRun = false;
     bool m_quiet = false;
+    bool m_json = false;
 };
 
 }  // namespace

@@ -154,6 +154,12 @@ TEST_F(CliBinaryTest, StatusExplainAndResetTellAStopAndLiftIt) {
               std::string::npos)
         << status.out;
 
+    const auto updateJson = qdyn({"update", "-c", profile.string(), "--json"});
+    EXPECT_EQ(updateJson.exitCode, 4);
+    EXPECT_NE(updateJson.out.find("\"action\": \"stopped\""), std::string::npos) << updateJson.out;
+    EXPECT_NE(updateJson.out.find("\"stopped_by\": \"auth-failed\""), std::string::npos) << updateJson.out;
+    EXPECT_EQ(updateJson.out.find("not-the-password"), std::string::npos) << "no secret in --json";
+
     const auto json = qdyn({"status", "-c", profile.string(), "--json"});
     EXPECT_EQ(json.exitCode, 0);
     EXPECT_NE(json.out.find("\"code\": \"badauth\""), std::string::npos) << json.out;
