@@ -339,6 +339,22 @@ TEST_F(AgentTest, VerifiesTheUpdateAtTheProfilesAuthoritativeServers) {
     EXPECT_EQ(only(second).verification.front().status, "unverifiable");
 }
 
+TEST_F(AgentTest, PublishesBothFamiliesWithTheProfilesIpv6Policy) {
+    // The profile's IPv6 policy reaches detection: the detected prefix with a fixed interface id.
+    const std::string extra = "families = [\"ipv4\", \"ipv6\"]\ndetect_ipv6 = [\"static:2001:db8:5:6::77\"]\n"
+                              "ipv6_interface_id = \"::1:2:3:4\"\n";
+    auto agent = makeAgent(dyndns2("s3cret", "\"home.dyn.example.test\"", extra));
+    const auto report = agent->cycle(agent::Trigger::Start);
+    ASSERT_EQ(only(report).action, HostAction::Updated) << only(report).reason;
+    ASSERT_EQ(report.detections.size(), 2U);
+    std::vector<std::string> served;
+    for (const auto& address : this->served("home.dyn.example.test")) served.push_back(address.toString());
+    std::sort(served.begin(), served.end());
+    EXPECT_EQ(served, (std::vector<std::string>{"2001:db8:5:6:1:2:3:4", "203.0.113.7"}));
+    EXPECT_EQ(only(agent->cycle(agent::Trigger::Poll)).action, HostAction::Current) << "both families are current";
+    EXPECT_EQ(m_calls, 1);
+}
+
 TEST_F(AgentTest, ADryRunSendsNothingAndChangesNoState) {
     auto agent = makeAgent(dyndns2());
     agent::CycleOptions dry;
