@@ -22,6 +22,9 @@ constexpr auto kCommands = std::to_array<CommandFactory>({
     makeResetCommand,
     makeProvidersCommand,
     makeDetectCommand,
+    makeProfileCommand,
+    makeImportCommand,
+    makeQueryCommand,
 });
 
 }  // namespace

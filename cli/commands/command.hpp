@@ -33,5 +33,8 @@ std::unique_ptr<Command> makeExplainCommand();
 std::unique_ptr<Command> makeResetCommand();
 std::unique_ptr<Command> makeProvidersCommand();
 std::unique_ptr<Command> makeDetectCommand();
+std::unique_ptr<Command> makeProfileCommand();  // list, show, add, remove, test (profile_*.cpp)
+std::unique_ptr<Command> makeImportCommand();
+std::unique_ptr<Command> makeQueryCommand();
 
 }  // namespace qdyn::cli

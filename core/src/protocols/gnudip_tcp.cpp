@@ -157,6 +157,13 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
     return outcomes;
 }
 
+CredentialCheck Client::checkCredentials(std::string_view /*host*/) {
+    return CredentialCheck::notSupported(
+        "GnuDIP has no request that checks credentials without changing the record: every request sets an "
+        "address or takes the host offline, and the server answers a malformed one with the same \"1\" as a bad "
+        "password");
+}
+
 HostOutcome Client::goOffline(const std::string& host) {
     return exchange(host, RequestCode::Offline, std::nullopt);
 }

@@ -321,4 +321,19 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
     return finish(retry("nothing was sent"));
 }
 
+CredentialCheck Client::checkCredentials(std::string_view /*host*/) {
+    if (!isArgument(m_settings.username, 256) || m_settings.password.empty()) {
+        return CredentialCheck::failed(OutcomeClass::AuthFailed, "credentials",
+                                       "miniupdate needs a user name without blanks or control characters, and a password");
+    }
+    net::LineClient line;
+    if (auto failed = openSession(line, m_settings)) {
+        line.close();  // after ERR not even EXIT
+        return CredentialCheck::failed(failed->outcome, failed->code, failed->detail);
+    }
+    if (line.writeLine("EXIT")) (void)line.readLine();
+    line.close();
+    return CredentialCheck::valid("OK", "the server accepted the login (LOGIN, RESPONSE OK); nothing was updated");
+}
+
 }  // namespace qdyn::miniupdate

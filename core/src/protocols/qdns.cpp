@@ -226,7 +226,7 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
         }
         return outcomes;
     };
-    if (auto valid = checkCredentials(m_settings.username, m_settings.password); !valid) {
+    if (auto valid = qdns::checkCredentials(m_settings.username, m_settings.password); !valid) {
         return finishWith(OutcomeClass::AuthFailed, "credentials", valid.message());
     }
     net::LineClient line;
@@ -275,6 +275,31 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
     }
     quit(line);
     return outcomes;
+}
+
+CredentialCheck Client::checkCredentials(std::string_view /*host*/) {
+    if (auto valid = qdns::checkCredentials(m_settings.username, m_settings.password); !valid) {
+        return CredentialCheck::failed(OutcomeClass::AuthFailed, "credentials", valid.message());
+    }
+    net::LineClient line;
+    if (auto connected = line.connect(endpoint()); !connected) {
+        return CredentialCheck::failed(OutcomeClass::RetryLater, "network", connected.message());
+    }
+    auto sent = m_settings.username.empty()
+                    ? line.writeLine({"TOKEN ", m_settings.password.reveal()})
+                    : line.writeLine({"AUTH ", m_settings.username, " ", m_settings.password.reveal()});
+    if (!sent) return CredentialCheck::failed(OutcomeClass::RetryLater, "network", sent.message());
+    auto login = readReply(line);
+    if (!login) return CredentialCheck::failed(OutcomeClass::RetryLater, "network", "login: " + login.message());
+    if (login->code != 200) {
+        line.close();
+        const HostOutcome verdict = classifyLoginReply("", *login);
+        return CredentialCheck::failed(verdict.outcome, verdict.code, verdict.detail);
+    }
+    quit(line);
+    return CredentialCheck::valid(codeOf(*login), std::string("the server accepted the ") +
+                                                      (m_settings.username.empty() ? "token" : "login") + " " +
+                                                      quoted(*login) + "; nothing was updated");
 }
 
 Result<std::vector<IpAddress>> Client::query(const std::string& host) {

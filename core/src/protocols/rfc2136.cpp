@@ -4,6 +4,8 @@
 #include "qdyn/protocols/rfc2136.hpp"
 
 #include <charconv>
+#include <cstdio>
+#include <random>
 #include <utility>
 
 namespace qdyn::rfc2136 {
@@ -133,6 +135,46 @@ dns::Message buildUpdate(const dns::Name& zone, const dns::Name& host, const std
     return message;
 }
 
+dns::Message buildCredentialCheck(const dns::Name& zone, const dns::Name& probe, std::uint16_t id) {
+    dns::Message message;
+    message.header.id = id;
+    message.header.opcode = dns::Opcode::Update;
+    message.questions.push_back(dns::Question{zone, dns::rrtype::SOA, dns::rrclass::IN});
+    message.answers.push_back(dns::ResourceRecord{probe, dns::rrtype::A, dns::rrclass::ANY, 0, dns::RawData{}});
+    return message;
+}
+
+CredentialCheck classifyCredentialCheck(dns::Rcode rcode, const std::optional<dns::TsigCheck>& tsig) {
+    const std::string code(dns::toString(rcode));
+    if (tsig && tsig->verdict != dns::TsigVerdict::Verified) {
+        const HostOutcome verdict = classifyResponse("", rcode, tsig);
+        return CredentialCheck::failed(verdict.outcome, verdict.code, verdict.detail);
+    }
+    const std::string signedBy = tsig ? "the signed answer" : "the answer (unsigned: the profile has no key)";
+    switch (rcode) {
+        case dns::Rcode::NxRrset:
+        case dns::Rcode::NoError:
+        case dns::Rcode::NxDomain:
+        case dns::Rcode::YxDomain:
+        case dns::Rcode::YxRrset:
+            // The server got as far as the prerequisites: the key (or no key) is let into the zone.
+            return CredentialCheck::valid(code, signedBy + " shows the server accepts UPDATEs to the zone " +
+                                                    (tsig ? "with this key" : "without a key") +
+                                                    " (the per-host grants are not checked); nothing was changed");
+        case dns::Rcode::Refused:
+            return CredentialCheck::failed(OutcomeClass::AuthFailed, code,
+                                           "the server refuses UPDATEs to the zone " +
+                                               std::string(tsig ? "with this key" : "without a key"));
+        case dns::Rcode::NotAuth:
+            return CredentialCheck::failed(OutcomeClass::HostRejected, code,
+                                           "the server is not authoritative for the zone");
+        default: {
+            const HostOutcome verdict = classifyResponse("", rcode, std::nullopt);
+            return CredentialCheck::failed(verdict.outcome, code, verdict.detail);
+        }
+    }
+}
+
 OutcomeClass classifyRcode(dns::Rcode rcode) noexcept {
     switch (rcode) {
     case dns::Rcode::NoError: return OutcomeClass::Updated;
@@ -230,6 +272,46 @@ std::vector<HostOutcome> Client::update(const UpdateRequest& request) {
     outcomes.reserve(request.hosts.size());
     for (const auto& host : request.hosts) outcomes.push_back(updateHost(host, request));
     return outcomes;
+}
+
+CredentialCheck Client::checkCredentials(std::string_view host) {
+    dns::Name zone;
+    if (m_settings.zone) {
+        zone = *m_settings.zone;
+    } else {
+        auto name = dns::Name::parse(host);
+        if (host.empty() || !name || name->isRoot()) {
+            return CredentialCheck::failed(OutcomeClass::HostRejected, "notfqdn",
+                                           "give a host name (or a zone in the profile) to find the zone");
+        }
+        ZoneSearch search = searchZone(m_settings.server, *name, queryOptions());
+        if (!search.zone) return CredentialCheck::failed(search.failure, "zone", search.detail);
+        zone = std::move(*search.zone);
+    }
+    // 64 random bits make a label nobody has published; directly below the apex, the name is
+    // inside the zone whatever the host (a prerequisite outside it would be NOTZONE).
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    char label[32];
+    std::snprintf(label, sizeof label, "qdyn-check-%016llx", static_cast<unsigned long long>(random()));
+    auto probe = dns::Name::parse(std::string(label) + "." + zone.toString());
+    if (!probe) return CredentialCheck::failed(OutcomeClass::HostRejected, "zone", "zone name too long: " + probe.message());
+
+    const dns::Message message = buildCredentialCheck(zone, *probe, dns::randomId());
+    const auto now = [this] { return m_settings.clock ? m_settings.clock() : dns::tsigNow(); };
+    std::optional<dns::SignedRequest> signedRequest;
+    if (m_settings.key) {
+        auto signedMessage = dns::signRequest(message, *m_settings.key, now());
+        if (!signedMessage) return CredentialCheck::failed(OutcomeClass::RetryLater, "TSIG", signedMessage.message());
+        signedRequest = std::move(*signedMessage);
+    }
+    const std::vector<std::uint8_t> wire = signedRequest ? signedRequest->wire : dns::encodeMessage(message);
+    auto reply = dns::exchangeWire(m_settings.server, signedRequest ? signedRequest->message : message, wire, queryOptions());
+    if (!reply) return CredentialCheck::failed(OutcomeClass::RetryLater, "network", reply.message());
+    std::optional<dns::TsigCheck> check;
+    if (signedRequest) check = dns::verifyResponse(reply->wire, *signedRequest, *m_settings.key, now());
+    CredentialCheck result = classifyCredentialCheck(reply->message.header.rcode, check);
+    if (result.status == CredentialCheck::Status::Valid) result.outcome.detail += " (zone " + zone.toString() + ")";
+    return result;
 }
 
 std::vector<std::string> Client::describe(const UpdateRequest& request) const {

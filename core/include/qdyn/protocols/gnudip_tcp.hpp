@@ -61,6 +61,9 @@ public:
     [[nodiscard]] std::string_view name() const override { return "gnudip-tcp"; }
     std::vector<HostOutcome> update(const UpdateRequest& request) override;
     [[nodiscard]] std::vector<std::string> describe(const UpdateRequest& request) const override;
+    // NotSupported: every GnuDIP request (reqc 0, 1, 2) changes the record, and a malformed one
+    // is refused with the same "1" as a bad password, so no request can prove the login alone.
+    CredentialCheck checkCredentials(std::string_view host) override;
     // Takes `host` offline (reqc 1): Updated when the server answers "2".
     HostOutcome goOffline(const std::string& host);
 

@@ -87,6 +87,10 @@ public:
     [[nodiscard]] std::string_view name() const override { return "miniupdate"; }
     std::vector<HostOutcome> update(const UpdateRequest& request) override;
     [[nodiscard]] std::vector<std::string> describe(const UpdateRequest& request) const override;
+    // Banner, AGENT, LOGIN, RESPONSE, then EXIT without any A_UPDATE: an OK to RESPONSE proves
+    // the credentials and changes nothing. An ERR is read as update() reads it, and after it
+    // nothing more is sent.
+    CredentialCheck checkCredentials(std::string_view host) override;
 
 private:
     Settings m_settings;

@@ -79,6 +79,9 @@ public:
     // (the connecting address) when no address is known, then QUIT.
     std::vector<HostOutcome> update(const UpdateRequest& request) override;
     [[nodiscard]] std::vector<std::string> describe(const UpdateRequest& request) const override;
+    // AUTH or TOKEN, then QUIT: a 200 proves the credentials and changes nothing. The login
+    // reply is read as update() reads it (401/400/403 Invalid, 429 and the rest Unknown).
+    CredentialCheck checkCredentials(std::string_view host) override;
     // The addresses the server publishes for `host` (QUERY needs no login): empty on 404, an
     // Error for any other failure.
     Result<std::vector<IpAddress>> query(const std::string& host);

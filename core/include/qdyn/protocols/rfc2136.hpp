@@ -38,6 +38,14 @@ Result<dns::ServerAddress> parseServer(std::string_view text);
 dns::Message buildUpdate(const dns::Name& zone, const dns::Name& host, const std::optional<IpAddress>& ipv4,
                          const std::optional<IpAddress>& ipv6, std::uint32_t ttl, std::uint16_t id);
 
+// The credential check's message: an UPDATE of `zone` whose only content is the prerequisite
+// "RRset exists (value independent)" (RFC 2136 2.4.1: class ANY, TTL 0, no RDATA) for an A
+// RRset at `probe`, a random name that cannot exist. The update section is empty, so the
+// server changes nothing whatever the prerequisite's verdict.
+dns::Message buildCredentialCheck(const dns::Name& zone, const dns::Name& probe, std::uint16_t id);
+// What the (TSIG-checked) answer to that message says about the key (see Client::checkCredentials).
+CredentialCheck classifyCredentialCheck(dns::Rcode rcode, const std::optional<dns::TsigCheck>& tsig);
+
 // The outcome class of a (verified or unsigned-request) response code.
 OutcomeClass classifyRcode(dns::Rcode rcode) noexcept;
 // The outcome for one host from the response code and, for a signed request, the TSIG check.
@@ -49,6 +57,18 @@ public:
     [[nodiscard]] std::string_view name() const override { return "rfc2136"; }
     std::vector<HostOutcome> update(const UpdateRequest& request) override;
     [[nodiscard]] std::vector<std::string> describe(const UpdateRequest& request) const override;
+    // Sends buildCredentialCheck, signed, for the zone of `host` (configured, or found by SOA
+    // queries). Why that message: a server checks the TSIG before anything else (RFC 8945 5.2),
+    // then the zone, then the prerequisites (RFC 2136 3.2), and only then the requester's
+    // permission for each update RR (3.3); with an empty update section nothing can change,
+    // and a prerequisite on a random name fails with NXRRSET on every server, so the answer
+    // is signed NXRRSET when the key is known, its secret right and UPDATEs with it are let
+    // into the zone (a server that refuses the key for the zone answers REFUSED, BIND's
+    // allow-update does). What it cannot prove: the grant for each host, because permissions
+    // are checked after the prerequisites. A signed SOA query was rejected as the check: servers
+    // answer it for any key they know, whatever that key may update, and qdyn-server answers
+    // signed queries only for its secondaries' keys.
+    CredentialCheck checkCredentials(std::string_view host) override;
 
     // The zone that holds `host`: the configured one, or the owner of the SOA the server gives
     // when asked for the SOA of the host and then of each parent in turn.
