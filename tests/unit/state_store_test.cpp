@@ -90,6 +90,20 @@ TEST(StateStoreTest, KeepsOutcomesBackoffAndStopsAcrossASave) {
     EXPECT_EQ(cleared.find("home.example.test")->retryAt, TimePoint{});
 }
 
+TEST(StateStoreTest, AFileOverOneMebibyteIsIgnoredWithAWarning) {
+    test::TempDir dir;
+    std::string big = "home.example.test\tv4\t203.0.113.7\t1700000000\n";
+    while (big.size() <= 1024 * 1024) big += "# padding padding padding padding padding padding padding padding\n";
+    const auto store = StateStore::open(dir.write("big.state", big));
+    EXPECT_NE(store.warning().find("larger than 1 MiB"), std::string::npos) << store.warning();
+    EXPECT_FALSE(store.published("home.example.test", AddressFamily::V4));
+    std::string fits = "home.example.test\tv4\t203.0.113.7\t1700000000\n";
+    while (fits.size() < 900 * 1024) fits += "# padding padding padding padding padding padding padding padding\n";
+    const auto kept = StateStore::open(dir.write("fits.state", fits));
+    EXPECT_TRUE(kept.warning().empty()) << kept.warning();
+    EXPECT_TRUE(kept.published("home.example.test", AddressFamily::V4)) << "read across many chunks";
+}
+
 TEST(StateStoreTest, ReadsTheTabSeparatedFormatOfEarlierVersions) {
     const auto store = StateStore::parse("# old\nhome.example.test\tv4\t203.0.113.7\t1700000000\n", "old.state");
     ASSERT_TRUE(store.warning().empty()) << store.warning();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -195,9 +196,13 @@ StateStore StateStore::open(const std::filesystem::path& file) {
     store.m_file = file;
     std::ifstream in(file, std::ios::binary);
     if (!in) return store;
-    std::string content(kMaxStateBytes + 1, '\0');
-    in.read(content.data(), static_cast<std::streamsize>(content.size()));
-    content.resize(static_cast<std::size_t>(in.gcount()));
+    // Read in small steps up to the limit: a state file is a few hundred octets, and a buffer of
+    // the limit's size would cost a megabyte of page faults on every run.
+    std::string content;
+    std::array<char, 4096> chunk{};
+    while (content.size() <= kMaxStateBytes && in.read(chunk.data(), chunk.size()).gcount() > 0) {
+        content.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    }
     if (content.size() > kMaxStateBytes) {
         store.m_warning = file.string() + " is larger than 1 MiB; ignoring it (the next update is sent)";
         return store;
