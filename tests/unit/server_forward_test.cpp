@@ -254,6 +254,11 @@ TEST_F(ForwarderTest, EveryChangeReachesThePrimary) {
     offline.offline = true;
     update("home.dyn.example.test", offline);
     EXPECT_TRUE(primaryShows("home.dyn.example.test", {}));
+    // The primary shows a change before the forwarder has read its answer: wait for the count.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while ((forwarder->accepted() < 3U || forwarder->pending() != 0U) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     EXPECT_EQ(forwarder->failed(), 0U);
     EXPECT_GE(forwarder->accepted(), 3U);
     EXPECT_EQ(forwarder->pending(), 0U);
