@@ -355,6 +355,21 @@ TEST_F(AgentTest, PublishesBothFamiliesWithTheProfilesIpv6Policy) {
     EXPECT_EQ(m_calls, 1);
 }
 
+TEST_F(AgentTest, WarnsWhenTheServerKeepsSayingItAlreadyHadAChangedAddress) {
+    auto agent = makeAgent(dyndns2());
+    agent->cycle(agent::Trigger::Start);
+    const auto stateFile = agent::stateFile(m_dir.path() / "state", "home");
+    for (int i = 0; i < 2; ++i) {
+        // Another client's view: the state says .6 was published, the server still has .7.
+        auto state = agent::StateStore::open(stateFile);
+        state.recordPublished("home.dyn.example.test", ip("203.0.113.6"), m_clock->now());
+        ASSERT_TRUE(state.save());
+        EXPECT_EQ(only(agent->cycle(agent::Trigger::Poll)).action, HostAction::Unchanged);
+    }
+    EXPECT_EQ(m_calls, 3);
+    EXPECT_NE(m_log.str().find("Providers treat repeated"), std::string::npos) << m_log.str();
+}
+
 TEST_F(AgentTest, ADryRunSendsNothingAndChangesNoState) {
     auto agent = makeAgent(dyndns2());
     agent::CycleOptions dry;

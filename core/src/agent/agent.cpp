@@ -170,7 +170,7 @@ void Agent::runProfile(const config::Profile& profile, Trigger trigger, const Cy
     std::span<HostReport> hosts(report.hosts.data() + first, profile.hosts.size());
 
     bool dirty = liftStaleStops(profile, state, [this](const std::string& line) { log(LogLevel::Info, line); });
-    if (applyStops(profile, state, now, options.force, hosts)) {
+    if (applyStops(state, now, options.force, hosts)) {
         if (dirty && !options.dryRun) (void)state.save();
         return;
     }
@@ -295,7 +295,6 @@ void Agent::afterSuccess(const config::Profile& profile, StateStore& state, cons
     HostState& hostState = state.host(host.host);
     const auto oldV4 = hostState.v4;
     const auto oldV6 = hostState.v6;
-    const bool wasRefreshOrForce = host.reason.starts_with("refresh") || host.reason.starts_with("forced");
     bool changed = false;
     for (const auto& address : {request.ipv4, request.ipv6}) {
         if (!address) continue;
@@ -313,7 +312,7 @@ void Agent::afterSuccess(const config::Profile& profile, StateStore& state, cons
     } else {
         host.action = HostAction::Unchanged;
         hostState.unchangedReplies = std::min(hostState.unchangedReplies + 1, 1000U);
-        if (hostState.unchangedReplies >= 2 && !wasRefreshOrForce) {
+        if (hostState.unchangedReplies >= 2 && host.addressChanged) {
             log(LogLevel::Warning, where + "the server said again that it already had this address (" + outcome.code +
                                        "); qdyn's state was out of date. Providers treat repeated no-change "
                                        "updates as abuse: is another client updating this host?");

@@ -36,8 +36,7 @@ bool liftStaleStops(const config::Profile& profile, StateStore& state, const std
     return changed;
 }
 
-bool applyStops(const config::Profile& profile, const StateStore& state, TimePoint now, bool force,
-                std::span<HostReport> hosts) {
+bool applyStops(const StateStore& state, TimePoint now, bool force, std::span<HostReport> hosts) {
     bool anyMaySend = false;
     for (auto& report : hosts) {
         const HostState* host = state.find(report.host);
@@ -59,7 +58,6 @@ bool applyStops(const config::Profile& profile, const StateStore& state, TimePoi
             anyMaySend = true;
         }
     }
-    (void)profile;
     return !anyMaySend;
 }
 
@@ -84,8 +82,10 @@ UpdateRequest decideHosts(const config::Profile& profile, const StateStore& stat
                 if (reasons.empty()) reasons.push_back("forced");
             } else if (!published) {
                 reasons.push_back("first update: no " + family + " address published by qdyn yet");
+                report.addressChanged = true;
             } else if (published->address != *address) {
                 reasons.push_back(family + " changed from " + published->address.toString() + " to " + address->toString());
+                report.addressChanged = true;
             } else if (now - published->when >= profile.agent.refreshAfter) {
                 reasons.push_back("refresh: " + family + " " + address->toString() + " was last sent " +
                                   formatDuration(std::chrono::duration_cast<std::chrono::seconds>(now - published->when)) +

@@ -26,8 +26,7 @@ bool liftStaleStops(const config::Profile& profile, StateStore& state, const std
 
 // Marks hosts a stop or a backoff keeps from sending (Stopped, BackingOff); true when no host
 // may send. `force` overrides a backoff, never a stop.
-bool applyStops(const config::Profile& profile, const StateStore& state, TimePoint now, bool force,
-                std::span<HostReport> hosts);
+bool applyStops(const StateStore& state, TimePoint now, bool force, std::span<HostReport> hosts);
 
 // For every host not already stopped or backing off: Current, NoAddress, or a place in the
 // returned request with the reason ("IPv4 changed from A to B", "refresh: ...", "forced").

@@ -63,6 +63,7 @@ struct HostReport {
     std::vector<VerifyReport> verification;  // one per family updated, when the profile verifies
     TimePoint retryAt{};                     // BackingOff / Failed with RetryLater: when the next try may go out
     std::optional<OutcomeClass> stoppedBy;   // Stopped: the class of the reply that stopped it
+    bool addressChanged = false;             // sent because an address differs from (or was never) published
 };
 
 struct CycleReport {
