@@ -9,7 +9,7 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(
-  build-essential g++ cmake ninja-build ccache pkg-config git ca-certificates
+  build-essential g++ cmake ninja-build ccache lld pkg-config git ca-certificates
   libcurl4-openssl-dev libssl-dev libcli11-dev libtomlplusplus-dev libboost-dev libsqlite3-dev
   nlohmann-json3-dev qt6-base-dev qt6-svg-dev libgl-dev libgtest-dev libgmock-dev
   # the router as an address source (UPnP IGD, NAT-PMP); optional in CMake, used where present

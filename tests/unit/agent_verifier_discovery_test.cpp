@@ -14,6 +14,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace agent_verifier_discovery_test {
 
 using agent::ServerVerdict;
 using agent::VerifierOptions;
@@ -287,5 +288,6 @@ TEST(VerifierAnswers, NonAuthoritativeOrRefusingServersDoNotCount) {
         << refused.summary;
 }
 
+}  // namespace agent_verifier_discovery_test
 }  // namespace
 }  // namespace qdyn::test

@@ -15,6 +15,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace cli_import_test {
 
 using cli::kExitOk;
 using cli::kExitUsage;
@@ -107,5 +108,6 @@ TEST(CliImportTest, FormatsNothingConvertibleAndMissingFiles) {
     EXPECT_EQ(runQdyn({"import", kExamples, "--format", "yaml"}).code, kExitUsage);
 }
 
+}  // namespace cli_import_test
 }  // namespace
 }  // namespace qdyn::test

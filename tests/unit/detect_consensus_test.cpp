@@ -13,6 +13,7 @@
 
 namespace qdyn::detect {
 namespace {
+namespace detect_consensus_test {
 
 using namespace std::chrono_literals;
 
@@ -245,5 +246,6 @@ TEST_F(DetectConsensusTest, EverySourceFailing) {
     EXPECT_EQ(report.reason, "every IPv4 source failed or is backing off");
 }
 
+}  // namespace detect_consensus_test
 }  // namespace
 }  // namespace qdyn::detect

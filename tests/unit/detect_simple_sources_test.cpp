@@ -13,6 +13,7 @@
 
 namespace qdyn::detect {
 namespace {
+namespace detect_simple_sources_test {
 
 using namespace std::chrono_literals;
 
@@ -169,5 +170,6 @@ TEST(DetectCommandSourceTest, NonZeroExitGarbageAndOversizedOutput) {
     EXPECT_EQ(errorOf(*empty, AddressFamily::V4), "no command given");
 }
 
+}  // namespace detect_simple_sources_test
 }  // namespace
 }  // namespace qdyn::detect

@@ -13,6 +13,7 @@
 
 namespace qdyn::dns {
 namespace {
+namespace dns_tsig_server_test {
 
 using Bytes = std::vector<std::uint8_t>;
 using test::ip;
@@ -321,5 +322,6 @@ TEST(TsigServerTest, SigningRefusesAResponseThatIsAlreadySignedOrHasNoKey) {
     EXPECT_FALSE(signServerResponse(responseTo(check.message), keyless, kTime));
 }
 
+}  // namespace dns_tsig_server_test
 }  // namespace
 }  // namespace qdyn::dns

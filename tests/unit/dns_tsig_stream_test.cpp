@@ -11,6 +11,7 @@
 
 namespace qdyn::dns {
 namespace {
+namespace dns_tsig_stream_test {
 
 using test::name;
 using Bytes = std::vector<std::uint8_t>;
@@ -119,5 +120,6 @@ TEST(TsigStreamTest, OnlyAVerifiedRequestStartsAStream) {
     EXPECT_FALSE(TsigResponseStream::start(verifyRequest(forged.value().wire, keyring, kTime)));
 }
 
+}  // namespace dns_tsig_stream_test
 }  // namespace
 }  // namespace qdyn::dns

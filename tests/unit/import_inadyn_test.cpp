@@ -12,6 +12,7 @@
 
 namespace qdyn::config {
 namespace {
+namespace import_inadyn_test {
 
 std::string data(const std::string& name) {
     std::ifstream in(QDYN_SOURCE_DIR "/tests/data/import/" + name, std::ios::binary);
@@ -188,5 +189,6 @@ TEST(ImportInadynTest, TheFormatIsGuessedFromTheNameOrTheText) {
     EXPECT_FALSE(parseImportFormat("Inadyn"));
 }
 
+}  // namespace import_inadyn_test
 }  // namespace
 }  // namespace qdyn::config

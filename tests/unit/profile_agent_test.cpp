@@ -11,13 +11,13 @@ using namespace qdyn::config;
 
 namespace {
 
-std::string profileWith(const std::string& extra) {
+std::string agentProfileWith(const std::string& extra) {
     return "[profile.home]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:8245\"\nhosts = [\"h.example.net\"]\n"
            "username = \"u\"\npassword = \"p\"\n" + extra;
 }
 
-Result<Profile> parseOne(const std::string& extra) {
-    auto set = parseProfiles(profileWith(extra), "p.toml");
+Result<Profile> parseAgentProfile(const std::string& extra) {
+    auto set = parseProfiles(agentProfileWith(extra), "p.toml");
     if (!set) return set.error();
     return std::move(set->profiles.front());
 }
@@ -25,7 +25,7 @@ Result<Profile> parseOne(const std::string& extra) {
 }  // namespace
 
 TEST(ProfileAgentKeys, DefaultsAreIpv4OnlyAutoVerifyFiveMinutePollAndTwentyFiveDayRefresh) {
-    auto profile = parseOne("");
+    auto profile = parseAgentProfile("");
     ASSERT_TRUE(profile) << profile.message();
     const AgentSettings& agent = profile->agent;
     EXPECT_TRUE(agent.ipv4);
@@ -42,7 +42,7 @@ TEST(ProfileAgentKeys, DefaultsAreIpv4OnlyAutoVerifyFiveMinutePollAndTwentyFiveD
 }
 
 TEST(ProfileAgentKeys, ReadsEveryKey) {
-    auto profile = parseOne(
+    auto profile = parseAgentProfile(
         "families = [\"ipv6\", \"ipv4\"]\n"
         "detect = [\"interface\", \"stun:127.0.0.1:3478\"]\n"
         "detect_ipv6 = [\"interface:eth0\"]\n"
@@ -74,7 +74,7 @@ TEST(ProfileAgentKeys, ReadsEveryKey) {
     EXPECT_EQ(agent.onChange, (std::vector<std::string>{"/usr/local/bin/notify", "changed"}));
     EXPECT_EQ(agent.onFailure, (std::vector<std::string>{"/bin/true"}));
 
-    auto off = parseOne("verify = false\npoll_interval = 30\n");
+    auto off = parseAgentProfile("verify = false\npoll_interval = 30\n");
     ASSERT_TRUE(off) << off.message();
     EXPECT_EQ(off->agent.verify, VerifyMode::Off);
     EXPECT_EQ(off->agent.pollInterval, std::chrono::seconds(30));
@@ -104,7 +104,7 @@ TEST(ProfileAgentKeys, RefusesBadValuesNamingTheLine) {
         {"on_failure = [\"\"]\n", "non-empty"},
     };
     for (const auto& c : cases) {
-        auto profile = parseOne(c.extra);
+        auto profile = parseAgentProfile(c.extra);
         ASSERT_FALSE(profile) << c.extra;
         EXPECT_NE(profile.message().find(c.expected), std::string::npos) << c.extra << " -> " << profile.message();
         EXPECT_NE(profile.message().find("p.toml:7"), std::string::npos) << profile.message();
@@ -112,9 +112,9 @@ TEST(ProfileAgentKeys, RefusesBadValuesNamingTheLine) {
 }
 
 TEST(ProfileAgentKeys, FingerprintChangesWithTheProfileAndTheSecretOnly) {
-    auto base = parseOne("");
-    auto same = parseOne("");
-    auto otherPoll = parseOne("poll_interval = 60\n");
+    auto base = parseAgentProfile("");
+    auto same = parseAgentProfile("");
+    auto otherPoll = parseAgentProfile("poll_interval = 60\n");
     ASSERT_TRUE(base && same && otherPoll);
     EXPECT_EQ(base->fingerprint, same->fingerprint);
     EXPECT_NE(base->fingerprint, otherPoll->fingerprint);
@@ -150,7 +150,7 @@ TEST(ProfileAgentKeys, ProfileNamesCannotEscapeTheStateDirectory) {
 }
 
 TEST(ProfileAgentKeys, VerifyServersMustBeAddresses) {
-    auto named = parseOne("verify = [\"ns1.example.net\"]\n");
+    auto named = parseAgentProfile("verify = [\"ns1.example.net\"]\n");
     ASSERT_FALSE(named);
     EXPECT_NE(named.message().find("p.toml:7: verify"), std::string::npos) << named.message();
 }

@@ -7,6 +7,7 @@
 #include "qdyn_server/config.hpp"
 #include "qdyn_server/zone.hpp"
 #include "temp_dir.hpp"
+#include "test_values.hpp"
 
 namespace {
 
@@ -14,7 +15,7 @@ using qdyn::IpAddress;
 using qdyn::server::Config;
 namespace dns = qdyn::dns;
 
-dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
+using qdyn::test::name;
 
 const char* const kGood = R"(# demo
 [zone]

@@ -20,7 +20,7 @@ using qdyn::test::name;
 
 constexpr std::uint16_t kCookieOption = 10;
 
-ZoneSnapshot demoZone() {
+ZoneSnapshot limitsZone() {
     Config config;
     config.zone.origin = name("dyn.example.test");
     config.zone.nameserver = name("ns1.example.test");
@@ -62,7 +62,7 @@ protected:
         return respond(wire, m_zone, DnsTransport::Udp, &context);
     }
 
-    ZoneSnapshot m_zone = demoZone();
+    ZoneSnapshot m_zone = limitsZone();
     ServerCookies m_cookies;
     std::chrono::system_clock::time_point m_now = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
     RateLimiter::Clock::time_point m_steady = RateLimiter::Clock::time_point(std::chrono::hours(1));

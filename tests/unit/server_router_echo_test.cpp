@@ -22,6 +22,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_router_echo_test {
 
 namespace natpmp = detect::natpmp;
 using Bytes = std::vector<std::uint8_t>;
@@ -290,5 +291,6 @@ TEST(RouterEchoConfig, BothNeedARestart) {
     EXPECT_EQ(server::restartNeededFor(running, next), "[http] igd changed");
 }
 
+}  // namespace server_router_echo_test
 }  // namespace
 }  // namespace qdyn::test

@@ -20,6 +20,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace secondary_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -171,4 +172,5 @@ TEST_F(ServerSecondaryTest, AReloadNotifiesTheNewListOfSecondaries) {
     }
 }
 
+}  // namespace secondary_test
 }  // namespace

@@ -11,10 +11,6 @@ dns::ServerAddress server(std::string_view address, std::uint16_t port = 53) {
     return {IpAddress::parse(address).value(), port};
 }
 
-std::string_view familyName(AddressFamily family) {
-    return family == AddressFamily::V4 ? "IPv4" : "IPv6";
-}
-
 // The address one record gives, when it is a record of the kind asked for.
 std::optional<IpAddress> recordAddress(const dns::ResourceRecord& record) {
     if (const auto* a = std::get_if<dns::AData>(&record.data)) return IpAddress::fromV4(a->address);
@@ -64,7 +60,7 @@ Result<IpAddress> addressFromEchoReply(const dns::Message& reply, const dns::Que
     }
     if (!found) return makeError("no " + dns::typeToString(question.type) + " record for " + question.name.toString());
     if (found->family() != family) {
-        return makeError("asked about " + std::string(familyName(family)) + ", got " + found->toString());
+        return makeError("asked about " + std::string(toString(family)) + ", got " + found->toString());
     }
     return *found;
 }
@@ -84,7 +80,7 @@ Result<std::vector<Candidate>> DnsEchoSource::detect(AddressFamily family) {
             break;
         }
     }
-    if (target == nullptr) return makeError(describe() + ": no " + std::string(familyName(family)) + " server");
+    if (target == nullptr) return makeError(describe() + ": no " + std::string(toString(family)) + " server");
     auto name = dns::Name::parse(query.name);
     if (!name) return makeError(describe() + ": " + name.message());
 

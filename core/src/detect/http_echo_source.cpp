@@ -69,11 +69,6 @@ Result<IpAddress> parseCheckip(std::string_view body) {
 std::size_t familyIndex(AddressFamily family) {
     return family == AddressFamily::V4 ? 0 : 1;
 }
-
-std::string_view familyName(AddressFamily family) {
-    return family == AddressFamily::V4 ? "IPv4" : "IPv6";
-}
-
 }  // namespace
 
 std::span<const HttpEchoService> defaultHttpEchoServices() {
@@ -128,12 +123,12 @@ Result<IpAddress> HttpEchoSource::ask(const HttpEchoService& service, AddressFam
     if (!response) return response.error();
     if (response->status != 200) return makeError("HTTP status " + std::to_string(response->status));
     if (response->peerAddress && response->peerAddress->family() != family) {
-        return makeError("the connection did not go over " + std::string(familyName(family)));
+        return makeError("the connection did not go over " + std::string(toString(family)));
     }
     auto address = parseEchoBody(response->body, service.format);
     if (!address) return address.error();
     if (address->family() != family) {
-        return makeError("asked over " + std::string(familyName(family)) + ", got " + address->toString());
+        return makeError("asked over " + std::string(toString(family)) + ", got " + address->toString());
     }
     return *address;
 }
@@ -164,7 +159,7 @@ Result<std::vector<Candidate>> HttpEchoSource::detect(AddressFamily family) {
         ++backoff.failures;
         backoff.retryAt = m_options.now() + wait;
     }
-    if (failures.empty()) return makeError("http: no service answers over " + std::string(familyName(family)));
+    if (failures.empty()) return makeError("http: no service answers over " + std::string(toString(family)));
     return makeError("http: " + failures);
 }
 

@@ -16,13 +16,9 @@ void globalInitOnce() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-struct CurlDeleter {
-    void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-};
 struct SlistDeleter {
     void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
 };
-using CurlHandle = std::unique_ptr<CURL, CurlDeleter>;
 using SlistHandle = std::unique_ptr<curl_slist, SlistDeleter>;
 
 struct Sink {
@@ -103,7 +99,10 @@ std::optional<std::string_view> HttpResponse::header(std::string_view name) cons
 }
 
 struct HttpClient::Impl {
-    CurlHandle handle;
+    struct CurlDeleter {
+        void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+    };
+    std::unique_ptr<CURL, CurlDeleter> handle;
 };
 
 HttpClient::HttpClient() : m_impl(std::make_unique<Impl>()) {

@@ -19,14 +19,14 @@ using dns::Rcode;
 constexpr std::size_t kLoggedNames = 8;
 
 // In UPDATE the bits of RD and CD belong to the Z field (RFC 2136 2.2): never echoed.
-std::vector<std::uint8_t> headerOnlyReply(std::span<const std::uint8_t> request, Rcode rcode) {
+std::vector<std::uint8_t> updateHeaderReply(std::span<const std::uint8_t> request, Rcode rcode) {
     return wire::headerOnlyReply(request, rcode, false);
 }
 
 // RFC 2136 3.8: the header and the zone section; the prerequisite and update sections are not
 // echoed. A zone section of other than one RR is dropped too, so that a reply is never larger
 // than a request packed with compressed names (no amplification).
-dns::Message replyTo(const dns::Message& request, Rcode rcode) {
+dns::Message updateReplyTo(const dns::Message& request, Rcode rcode) {
     auto reply = wire::replyTo(request, rcode);
     reply.header.rd = false;
     reply.header.cd = false;
@@ -62,13 +62,13 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
     const std::string from = "dns-update " + std::string(wire::transportName(transport)) + " " + peer.toString();
     const auto opcode = static_cast<unsigned>((wire[2] >> 3U) & 0x0FU);
     if (opcode != static_cast<unsigned>(dns::Opcode::Update)) {
-        return {headerOnlyReply(wire, Rcode::NotImp), 0, from + ": NOTIMP (opcode " + std::to_string(opcode) + ")"};
+        return {updateHeaderReply(wire, Rcode::NotImp), 0, from + ": NOTIMP (opcode " + std::to_string(opcode) + ")"};
     }
 
     const std::uint64_t now = m_clock();
     const dns::TsigRequestCheck check = dns::verifyRequest(wire, m_keyring, now);
     if (check.verdict == dns::TsigRequestVerdict::FormErr && !dns::decodeMessage(wire)) {
-        return {headerOnlyReply(wire, Rcode::FormErr), 0, from + ": FORMERR (" + check.detail + ")"};
+        return {updateHeaderReply(wire, Rcode::FormErr), 0, from + ": FORMERR (" + check.detail + ")"};
     }
     const dns::Message& request = check.message;
 
@@ -83,14 +83,14 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
     switch (check.verdict) {
         case dns::TsigRequestVerdict::Unsigned:
             // Unsigned updates are never accepted; no zone detail is given to an unknown sender.
-            return sign(replyTo(request, Rcode::Refused), from + ": REFUSED (unsigned)");
+            return sign(updateReplyTo(request, Rcode::Refused), from + ": REFUSED (unsigned)");
         case dns::TsigRequestVerdict::Verified:
             break;
         case dns::TsigRequestVerdict::FormErr:
-            return sign(replyTo(request, Rcode::FormErr), from + ": FORMERR (TSIG: " + check.detail + ")");
+            return sign(updateReplyTo(request, Rcode::FormErr), from + ": FORMERR (TSIG: " + check.detail + ")");
         default:
             // BADKEY, BADSIG, BADTIME, BADTRUNC: NOTAUTH with the TSIG error (signServerResponse).
-            return sign(replyTo(request, Rcode::NotAuth), from + " key " + check.keyName.toString() + ": NOTAUTH " +
+            return sign(updateReplyTo(request, Rcode::NotAuth), from + " key " + check.keyName.toString() + ": NOTAUTH " +
                                                               std::string(dns::toString(check.verdict)) + " (" +
                                                               check.detail + ")");
     }
@@ -100,7 +100,7 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
     const std::string who = from + " key " + check.key->name().toString() + " account " +
                             (account != nullptr ? account->name : std::string("(none)"));
     const auto answer = [&](Rcode rcode, const std::string& why, bool withOpt) {
-        auto reply = replyTo(request, rcode);
+        auto reply = updateReplyTo(request, rcode);
         if (withOpt) reply.additional.push_back(wire::serverOpt());
         return sign(reply, who + ": " + std::string(dns::toString(rcode)) + (why.empty() ? "" : " (" + why + ")"));
     };
@@ -110,7 +110,7 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
     const auto ednsCheck = wire::checkEdns(request);
     if (ednsCheck.malformed) return answer(Rcode::FormErr, "misplaced or repeated OPT", false);
     if (ednsCheck.badVersion) {
-        auto reply = replyTo(request, Rcode::NoError);
+        auto reply = updateReplyTo(request, Rcode::NoError);
         reply.additional.push_back(wire::serverOpt(wire::kBadVersOptTtl));
         return sign(reply, who + ": BADVERS");
     }
@@ -160,7 +160,7 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
     } else {
         line += ", serial " + std::to_string(committed.serial) + ", changed" + namesText(applied.changed);
     }
-    auto reply = replyTo(request, Rcode::NoError);
+    auto reply = updateReplyTo(request, Rcode::NoError);
     if (edns) reply.additional.push_back(wire::serverOpt());
     return sign(reply, std::move(line), committed.ticket);
 }

@@ -16,7 +16,7 @@ namespace {
 constexpr std::string_view kBadLogin = "auth_fail. Incorrect username/password/hostname.";
 constexpr std::string_view kBadHost = "auth_fail. Host name format error.";
 
-HttpReply line(std::string_view text, std::string summary, unsigned status = 200) {
+HttpReply replyLine(std::string_view text, std::string summary, unsigned status = 200) {
     return textReply(status, std::string(text) + "\n", std::move(summary));
 }
 
@@ -46,29 +46,29 @@ MinidnsHandler::MinidnsHandler(const Config& config, UpdateService& updates, con
 HttpReply MinidnsHandler::handle(const HttpRequestInfo& request) const {
     const auto params = requestParams(request);
     if (duplicatedParam(params, {"opcode", "host", "username", "password", "ip"})) {
-        return line("auth_fail. Duplicate parameter.", "duplicate parameter");
+        return replyLine("auth_fail. Duplicate parameter.", "duplicate parameter");
     }
     const auto opcode = findParam(params, "opcode");
-    if (!opcode || *opcode != "ADD") return line("auth_fail. Unknown opcode.", "opcode not ADD");
+    if (!opcode || *opcode != "ADD") return replyLine("auth_fail. Unknown opcode.", "opcode not ADD");
     const auto hostText = findParam(params, "host");
     const auto host = hostText ? hostIn(*hostText, m_config.zone.origin) : std::nullopt;
-    if (!host) return line(kBadHost, "bad host");
+    if (!host) return replyLine(kBadHost, "bad host");
 
     const auto user = findParam(params, "username");
     const auto password = findParam(params, "password");
-    if (!user || !password) return line(kBadLogin, host->toString() + " no credentials");
+    if (!user || !password) return replyLine(kBadLogin, host->toString() + " no credentials");
     const auto auth = m_auth.password(*user, *password, request.peer);
     if (auth.status == AuthStatus::Throttled) {
-        auto out = line("auth_fail. Too many failures, try again later.", host->toString() + " " + auth.why, 429);
+        auto out = replyLine("auth_fail. Too many failures, try again later.", host->toString() + " " + auth.why, 429);
         out.headers.emplace_back("Retry-After", std::to_string(auth.retryAfter.count()));
         return out;
     }
-    if (!auth.ok()) return line(kBadLogin, host->toString() + " " + auth.why);
+    if (!auth.ok()) return replyLine(kBadLogin, host->toString() + " " + auth.why);
 
     IpAddress address = request.peer;
     if (const auto ip = findParam(params, "ip"); ip && !ip->empty()) {
         auto parsed = IpAddress::parse(*ip);
-        if (!parsed) return line("auth_fail. IP address format error.", "user=" + auth.account->name + " bad ip");
+        if (!parsed) return replyLine("auth_fail. IP address format error.", "user=" + auth.account->name + " bad ip");
         address = *parsed;
     }
     HostUpdate update;

@@ -39,11 +39,11 @@ public:
 
 namespace {
 
-using PlainStream = tcp::socket;
-using TlsStream = asio::ssl::stream<tcp::socket>;
+using PlainLineStream = tcp::socket;
+using TlsLineStream = asio::ssl::stream<tcp::socket>;
 
 template <class Stream>
-constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+constexpr bool kIsTlsLine = std::is_same_v<Stream, TlsLineStream>;
 
 // What every connection of one listener shares with it.
 struct Shared {
@@ -66,14 +66,14 @@ public:
             m_peer.port = remote.port();
             m_peerText = formatEndpoint(m_peer.address, remote.port());
         }
-        m_peer.tls = kIsTls<Stream>;
+        m_peer.tls = kIsTlsLine<Stream>;
         // Replies are single short lines written back to back.
         lowest().set_option(tcp::no_delay(true), error);
     }
 
     void start() override {
         armTimer();
-        if constexpr (kIsTls<Stream>) {
+        if constexpr (kIsTlsLine<Stream>) {
             m_stream.async_handshake(asio::ssl::stream_base::server,
                                      [self = this->shared_from_this()](const boost::system::error_code& error) {
                                          if (self->m_closed) return;
@@ -103,7 +103,7 @@ public:
 
 private:
     tcp::socket& lowest() {
-        if constexpr (kIsTls<Stream>) {
+        if constexpr (kIsTlsLine<Stream>) {
             return m_stream.next_layer();
         } else {
             return m_stream;
@@ -309,9 +309,9 @@ void LineListener::onAccept(const boost::system::error_code& error, tcp::socket 
         Shared shared{m_kind, m_factory, m_afterDurable, m_limits};
         std::shared_ptr<LineConnectionBase> connection;
         if (m_tls) {
-            connection = std::make_shared<LineConnection<TlsStream>>(std::move(socket), std::move(shared), *m_tls);
+            connection = std::make_shared<LineConnection<TlsLineStream>>(std::move(socket), std::move(shared), *m_tls);
         } else {
-            connection = std::make_shared<LineConnection<PlainStream>>(std::move(socket), shared);
+            connection = std::make_shared<LineConnection<PlainLineStream>>(std::move(socket), shared);
         }
         m_connections.push_back(connection);
         connection->start();

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "qdyn/dns/name.hpp"
 
 namespace qdyn::server::line {
 
@@ -51,6 +55,15 @@ inline std::string printable(std::string_view word, std::size_t limit = 32) {
     }
     if (word.size() > limit) out += "...";
     return out;
+}
+
+// A host named in a command: a name that parses (a final dot allowed). Whether it lies in the
+// zone and belongs to the account is the update service's to say.
+inline std::optional<dns::Name> hostName(std::string_view text) {
+    if (text.empty() || text.size() > 254) return std::nullopt;
+    auto name = dns::Name::parse(text);
+    if (!name || name->isRoot()) return std::nullopt;
+    return std::move(*name);
 }
 
 }  // namespace qdyn::server::line

@@ -45,14 +45,6 @@ std::optional<std::string> newChallenge() {
     return crypto::hexEncode(random);
 }
 
-// A host named in A_UPDATE: a name that parses (a final dot allowed). Whether it lies in the
-// zone and belongs to the account is the update service's to say.
-std::optional<dns::Name> hostName(std::string_view text) {
-    if (text.empty() || text.size() > 254) return std::nullopt;
-    auto name = dns::Name::parse(text);
-    if (!name || name->isRoot()) return std::nullopt;
-    return std::move(*name);
-}
 
 // The host as the reply names it: presentation form without the final dot, upper-cased (as
 // miniDNS.net answers "OK EXAMPLE.MINIDNS.NET mapped to ...").
@@ -178,7 +170,7 @@ LineReply MiniupdateSession::update(const Generation& generation, std::string_vi
     const auto modeWord = line::upperAscii(mode);
     if (modeWord != "ONLINE" && modeWord != "OFFLINE") return err("A_UPDATE mode must be online or offline");
     const bool offline = modeWord == "OFFLINE";
-    const auto host = hostName(hostText);
+    const auto host = line::hostName(hostText);
     if (!host) return err("Invalid host name " + line::printable(hostText, 64));
     HostUpdate change;
     std::optional<IpAddress> address;

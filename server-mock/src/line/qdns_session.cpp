@@ -13,15 +13,6 @@ namespace {
 
 LineReply syntaxError(std::string_view why) { return LineReply::say("400 Syntax error: " + std::string(why)); }
 
-// A host named in a command: a name that parses (a final dot allowed). Whether it lies in the
-// zone and belongs to the account is the update service's to say.
-std::optional<dns::Name> hostName(std::string_view text) {
-    if (text.empty() || text.size() > 254) return std::nullopt;
-    auto name = dns::Name::parse(text);
-    if (!name || name->isRoot()) return std::nullopt;
-    return std::move(*name);
-}
-
 }  // namespace
 
 QdnsSession::QdnsSession(const LineServices& services, LinePeer peer) : m_services(services), m_peer(std::move(peer)) {}
@@ -92,7 +83,7 @@ LineReply QdnsSession::login(const Generation& generation, std::string_view keyw
 LineReply QdnsSession::update(const Generation& generation, std::string_view hostText, std::string_view addressText,
                               bool offline) {
     if (m_account.empty()) return LineReply::say("401 Authentication required");
-    const auto host = hostName(hostText);
+    const auto host = line::hostName(hostText);
     if (!host) return syntaxError("invalid host name " + line::printable(hostText, 64));
     HostUpdate change;
     if (offline) {
@@ -136,7 +127,7 @@ LineReply QdnsSession::update(const Generation& generation, std::string_view hos
 }
 
 LineReply QdnsSession::query(std::string_view hostText) const {
-    const auto host = hostName(hostText);
+    const auto host = line::hostName(hostText);
     if (!host) return syntaxError("invalid host name " + line::printable(hostText, 64));
     const auto published = m_services.zone.snapshot()->addressesOf(*host);
     if (published.v4.empty() && published.v6.empty()) return LineReply::say("404 Not found");
