@@ -17,6 +17,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace account_commands_test {
 
 const char* const kServerToml = R"([zone]
 origin = "dyn.example.test"
@@ -153,5 +154,6 @@ TEST_F(AccountCommandsBinaryTest, ExitCodesOfTheBinary) {
     EXPECT_EQ(io.exitCode, 1) << io.err;
 }
 
+}  // namespace account_commands_test
 }  // namespace
 }  // namespace qdyn::test

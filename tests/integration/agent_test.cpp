@@ -20,6 +20,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace agent_test {
 
 using namespace std::chrono_literals;
 using agent::HostAction;
@@ -404,5 +405,6 @@ TEST_F(AgentTest, ResetLiftsAStop) {
     EXPECT_EQ(m_calls, 2) << "after a reset the agent may try once more";
 }
 
+}  // namespace agent_test
 }  // namespace
 }  // namespace qdyn::test

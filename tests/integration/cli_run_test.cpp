@@ -18,6 +18,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace cli_run_test {
 
 using namespace std::chrono_literals;
 
@@ -112,5 +113,6 @@ TEST_F(CliRunTest, UpdatesAtStartReloadsOnSighupAndStopsOnSigterm) {
     EXPECT_TRUE(notify.waitFor("STOPPING=1", 1s));
 }
 
+}  // namespace cli_run_test
 }  // namespace
 }  // namespace qdyn::test

@@ -7,6 +7,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace dyndns2_update_test {
 
 class Dyndns2UpdateTest : public ServerFixture {
 protected:
@@ -79,5 +80,6 @@ TEST_F(Dyndns2UpdateTest, AnotherAccountsHostIsRejectedAndOthersStillUpdate) {
     EXPECT_EQ(lookup("office.dyn.example.test").at(0).toString(), "192.0.2.44");
 }
 
+}  // namespace dyndns2_update_test
 }  // namespace
 }  // namespace qdyn::test

@@ -16,6 +16,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace http_protocols_test {
 
 enum class Scheme { Http, Https };
 
@@ -200,5 +201,6 @@ TEST_P(HttpProtocolsTest, CustomTemplatesWithFritzboxAndInadynPlaceholders) {
 INSTANTIATE_TEST_SUITE_P(Schemes, HttpProtocolsTest, ::testing::Values(Scheme::Http, Scheme::Https),
                          [](const auto& scheme) { return scheme.param == Scheme::Https ? "Https" : "Http"; });
 
+}  // namespace http_protocols_test
 }  // namespace
 }  // namespace qdyn::test

@@ -21,6 +21,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace line_protocols_test {
 
 // alice (s3cret, token alice-token-1, with the legacy MD5 verifier) owns home and office and,
 // for GnuDIP's user.domain, alice.dyn.example.test; bob (pw) owns bob.
@@ -200,5 +201,6 @@ TEST_F(LineProtocolsTest, TheFileClientUpdatesThroughTheServersFileDrop) {
               OutcomeClass::Unchanged);
 }
 
+}  // namespace line_protocols_test
 }  // namespace
 }  // namespace qdyn::test

@@ -8,6 +8,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace operations_test {
 
 class OperationsTest : public ServerFixture {
 protected:
@@ -52,5 +53,6 @@ TEST_F(OperationsTest, MetricsCountAnswersUpdatesAndAuthFailures) {
     EXPECT_NE(text.find("# TYPE qdyn_zone_serial gauge\nqdyn_zone_serial "), std::string::npos) << text;
 }
 
+}  // namespace operations_test
 }  // namespace
 }  // namespace qdyn::test

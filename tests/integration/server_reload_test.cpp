@@ -15,6 +15,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_reload_test {
 
 std::vector<IpAddress> lookupAt(std::uint16_t port, const std::string& name) {
     const dns::ServerAddress server{*IpAddress::parse("127.0.0.1"), port};
@@ -106,5 +107,6 @@ TEST(ServerSighup, ReloadsTheFileAndRefusesABrokenOne) {
     EXPECT_EQ(server.stop(), 0);
 }
 
+}  // namespace server_reload_test
 }  // namespace
 }  // namespace qdyn::test

@@ -10,6 +10,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace dig_test {
 
 // The shipped demo zone: dyn.example.test on free loopback ports, alice/s3cret may update home.
 constexpr const char* kServerConfig = QDYN_SOURCE_DIR "/packaging/examples/demo-server.toml";
@@ -122,5 +123,6 @@ TEST_F(DigInteropTest, ApexSoaNsAndNegativeAnswers) {
     EXPECT_NE(outside.out.find("status: REFUSED"), std::string::npos) << outside.out;
 }
 
+}  // namespace dig_test
 }  // namespace
 }  // namespace qdyn::test

@@ -20,6 +20,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace forward_test {
 
 // Fixed test keys (never used for anything real).
 constexpr const char* kForwardSecret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=";
@@ -205,5 +206,6 @@ TEST_F(ForwardInteropTest, ARestartResyncsWhatBindMissedWhileQdynWasDown) {
     expectOnBind("home.dyn.example.test", "A", "203.0.113.20\n");
 }
 
+}  // namespace forward_test
 }  // namespace
 }  // namespace qdyn::test

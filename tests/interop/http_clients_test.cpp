@@ -14,6 +14,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace http_clients_test {
 
 // The shipped demo zone: dyn.example.test on free loopback ports; alice/s3cret may update home
 // and nas, bob/hunter2 may update office.
@@ -164,5 +165,6 @@ TEST_F(HttpClientsInteropTest, InadynWithAWrongPasswordChangesNothing) {
     EXPECT_EQ(dig("office.dyn.example.test", "A"), "") << output;
 }
 
+}  // namespace http_clients_test
 }  // namespace
 }  // namespace qdyn::test

@@ -14,6 +14,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace line_clients_test {
 
 constexpr const char* kSeedClient = QDYN_SOURCE_DIR "/tests/interop/scripts/seed000_qdns_client.py";
 
@@ -95,5 +96,6 @@ TEST_F(LineClientsInteropTest, TheSeedsPythonQdnsClientUpdatesQdynServer) {
     EXPECT_EQ(dig("other.dyn.example.test", "A"), "");
 }
 
+}  // namespace line_clients_test
 }  // namespace
 }  // namespace qdyn::test

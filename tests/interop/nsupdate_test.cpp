@@ -10,6 +10,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace nsupdate_test {
 
 // Fixed test keys (never used for anything real).
 constexpr const char* kAliceSecret = "GR5g4DuMxjC27pD6mZCGfjcbAbDuZOyccRxqAl4tPlE=";
@@ -203,5 +204,6 @@ TEST_F(NsupdateInteropTest, AnAcknowledgedUpdateSurvivesKillDashNine) {
     EXPECT_NE(dig("dyn.example.test", "SOA"), serialBefore);  // the serial moved on at the restart
 }
 
+}  // namespace nsupdate_test
 }  // namespace
 }  // namespace qdyn::test

@@ -20,6 +20,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace rfc2136_interop_test {
 
 constexpr const char* kZone = "dyn.example.test";
 constexpr const char* kHost = "home.dyn.example.test";
@@ -217,5 +218,6 @@ TEST_P(Rfc2136InteropTest, CliUpdatesWithAnRfc2136Profile) {
 
 INSTANTIATE_TEST_SUITE_P(Peers, Rfc2136InteropTest, ::testing::Values(Peer::Bind, Peer::Knot), peerName);
 
+}  // namespace rfc2136_interop_test
 }  // namespace
 }  // namespace qdyn::test

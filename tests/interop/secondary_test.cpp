@@ -18,6 +18,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace secondary_test {
 
 // Fixed test keys (never used for anything real).
 constexpr const char* kXfrSecret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=";
@@ -261,5 +262,6 @@ TEST_F(SecondaryInteropTest, DigIxfrGetsTheChangesSinceItsSerial) {
     EXPECT_EQ(match[1].str(), "1") << "an up-to-date secondary gets the SOA alone";
 }
 
+}  // namespace secondary_test
 }  // namespace
 }  // namespace qdyn::test

@@ -10,6 +10,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_ipv6_expiry_test {
 
 constexpr const char* kSecret = "GR5g4DuMxjC27pD6mZCGfjcbAbDuZOyccRxqAl4tPlE=";
 
@@ -113,5 +114,6 @@ TEST_F(ServerIpv6ExpiryTest, ExpiryIsKeptAcrossAKillAndRestart) {
     EXPECT_GE(elapsed.count(), 2000) << "expired too early";
 }
 
+}  // namespace server_ipv6_expiry_test
 }  // namespace
 }  // namespace qdyn::test

@@ -10,6 +10,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace agent_verifier_parse_test {
 
 using agent::formatServerAddress;
 using agent::parseResolvConf;
@@ -147,5 +148,6 @@ TEST(ParseResolvConf, TheSystemsResolversAreAlwaysSomething) {
     EXPECT_LE(system->size(), 3U);
 }
 
+}  // namespace agent_verifier_parse_test
 }  // namespace
 }  // namespace qdyn::test

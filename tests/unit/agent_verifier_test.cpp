@@ -9,6 +9,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace agent_verifier_test {
 
 using agent::ServerVerdict;
 using agent::VerifierOptions;
@@ -163,5 +164,6 @@ TEST(Verifier, OptionsFromAProfile) {
     EXPECT_EQ(agent::verifierOptionsFor(config::AgentSettings{})->mode, config::VerifyMode::Auto);
 }
 
+}  // namespace agent_verifier_test
 }  // namespace
 }  // namespace qdyn::test

@@ -21,6 +21,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace cli_profile_test {
 
 using cli::kExitAuthFailed;
 using cli::kExitOk;
@@ -336,5 +337,6 @@ TEST_F(CliProfileServerTest, GoodAndBadCredentials) {
     EXPECT_EQ(linesOf(down.out).back().rfind("credentials: could not be checked (retry-later, network): ", 0), 0U) << down.out;
 }
 
+}  // namespace cli_profile_test
 }  // namespace
 }  // namespace qdyn::test

@@ -18,6 +18,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace cli_query_test {
 
 using cli::kExitOk;
 using cli::kExitRetryLater;
@@ -103,5 +104,6 @@ TEST_F(CliQueryTest, AServerThatDoesNotAnswerIsExit3AndBadInputIsExit2) {
     EXPECT_EQ(runQdyn({"query", "h.example.test", "--config", m_profiles.string(), "-p", "nope"}).code, kExitUsage);
 }
 
+}  // namespace cli_query_test
 }  // namespace
 }  // namespace qdyn::test

@@ -19,6 +19,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace credential_check_test {
 
 constexpr const char* kAliceKey = "YWxpY2Uta2V5LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm";  // base64
 constexpr const char* kOtherKey = "b3RoZXIta2V5LXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm";
@@ -222,5 +223,6 @@ TEST(CredentialCheckMessageTest, TheProbeIsOnlyAPrerequisite) {
     EXPECT_EQ(skew.outcome.outcome, OutcomeClass::ClockSkew);
 }
 
+}  // namespace credential_check_test
 }  // namespace
 }  // namespace qdyn::test

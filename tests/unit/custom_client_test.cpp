@@ -8,6 +8,7 @@
 
 namespace qdyn::custom {
 namespace {
+namespace custom_client_test {
 
 using test::LoopbackHttpPeer;
 
@@ -184,5 +185,6 @@ TEST(CustomClientTest, DescribeHidesThePassword) {
     EXPECT_EQ(lines[0], "GET https://x.example.test/nic/***?h=a.example.test (Basic auth as alice)");
 }
 
+}  // namespace custom_client_test
 }  // namespace
 }  // namespace qdyn::custom

@@ -8,6 +8,7 @@
 
 namespace qdyn::detect {
 namespace {
+namespace detect_address_check_test {
 
 IpAddress ip(const char* text) {
     auto parsed = IpAddress::parse(text);
@@ -77,5 +78,6 @@ TEST(DetectAddressCheckTest, VerdictsHaveNames) {
     EXPECT_EQ(toString(Verdict::Rejected), "rejected");
 }
 
+}  // namespace detect_address_check_test
 }  // namespace
 }  // namespace qdyn::detect

@@ -11,6 +11,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace detect_dns_echo_test {
 
 using namespace std::chrono_literals;
 using detect::DnsEchoAnswer;
@@ -178,5 +179,6 @@ TEST(DnsEchoPresets, OpenDnsGoogleCloudflareWithServersOfBothFamilies) {
     EXPECT_EQ(presets[0].answer, DnsEchoAnswer::AddressRecord);
 }
 
+}  // namespace detect_dns_echo_test
 }  // namespace
 }  // namespace qdyn::test

@@ -16,6 +16,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace detect_http_echo_test {
 
 using namespace std::chrono_literals;
 using detect::EchoFormat;
@@ -192,5 +193,6 @@ TEST(HttpEchoDefaults, EveryFamilyHasServicesAndAllAreHttps) {
     EXPECT_GE(v6, 3);
 }
 
+}  // namespace detect_http_echo_test
 }  // namespace
 }  // namespace qdyn::test

@@ -10,6 +10,7 @@
 namespace qdyn::detect {
 namespace {
 namespace detect_ipv6_policy_test {
+namespace detect_ipv6_policy_test {
 
 IpAddress ip(const char* text) {
     auto parsed = IpAddress::parse(text);
@@ -179,6 +180,7 @@ TEST(DetectIpv6PolicyTest, InvalidPrefixLengthChoosesNothing) {
     EXPECT_NE(choice.reason.find("invalid policy"), std::string::npos);
 }
 
+}  // namespace detect_ipv6_policy_test
 }  // namespace detect_ipv6_policy_test
 }  // namespace
 }  // namespace qdyn::detect

@@ -9,6 +9,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace detect_myip_test {
 
 using namespace std::chrono_literals;
 
@@ -81,5 +82,6 @@ TEST(MyipSource, SilenceIsATimeoutAfterOneResend) {
     EXPECT_EQ(peer.requests(), 2);
 }
 
+}  // namespace detect_myip_test
 }  // namespace
 }  // namespace qdyn::test

@@ -24,6 +24,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace detect_natpmp_test {
 
 namespace natpmp = detect::natpmp;
 using namespace std::chrono_literals;
@@ -305,5 +306,6 @@ TEST(NatpmpInNamespace, SilenceIsATimeoutAfterResends) {
     });
 }
 
+}  // namespace detect_natpmp_test
 }  // namespace
 }  // namespace qdyn::test

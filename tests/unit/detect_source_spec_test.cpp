@@ -8,6 +8,7 @@
 
 namespace qdyn::detect {
 namespace {
+namespace detect_source_spec_test {
 
 // The kind and description of each source a spec makes.
 std::vector<std::string> described(std::string_view spec) {
@@ -77,5 +78,6 @@ TEST(DetectSourceSpecTest, CommandArgumentsAreSplitAtBlanksNeverByAShell) {
     EXPECT_NE(answer.message().find("$(id)"), std::string::npos) << answer.message();
 }
 
+}  // namespace detect_source_spec_test
 }  // namespace
 }  // namespace qdyn::detect

@@ -12,6 +12,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace detect_stun_test {
 
 namespace stun = detect::stun;
 using namespace std::chrono_literals;
@@ -200,5 +201,6 @@ TEST(StunDefaults, PublicServersAreDataOnly) {
         EXPECT_NE(server.port, 0);
 }
 
+}  // namespace detect_stun_test
 }  // namespace
 }  // namespace qdyn::test

@@ -29,6 +29,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace detect_upnp_test {
 
 using namespace std::chrono_literals;
 
@@ -431,5 +432,6 @@ TEST(RouterSpecs, UpnpAndNatpmpNamesMakeTheirSources) {
     }
 }
 
+}  // namespace detect_upnp_test
 }  // namespace
 }  // namespace qdyn::test

@@ -10,6 +10,7 @@
 
 namespace qdyn::dns {
 namespace {
+namespace dns_message_test {
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -392,5 +393,6 @@ TEST(DnsMessage, NamesAsText) {
     EXPECT_EQ(typeToString(123), "TYPE123");
 }
 
+}  // namespace dns_message_test
 }  // namespace
 }  // namespace qdyn::dns

@@ -9,6 +9,7 @@
 
 namespace qdyn::dns {
 namespace {
+namespace dns_name_test {
 
 using namespace std::string_literals;
 
@@ -178,5 +179,6 @@ TEST(DnsName, IsSubdomainOf) {
     EXPECT_TRUE(mustParse(R"(a\.example.test)").isSubdomainOf(mustParse("test")));
 }
 
+}  // namespace dns_name_test
 }  // namespace
 }  // namespace qdyn::dns

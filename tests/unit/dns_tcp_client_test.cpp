@@ -15,6 +15,7 @@
 
 namespace qdyn::dns {
 namespace {
+namespace dns_tcp_client_test {
 
 using test::name;
 
@@ -179,5 +180,6 @@ TEST(DnsTcpClientTest, SilentServerTimesOutAndRefusedPortFails) {
     EXPECT_NE(refused.message().find("connect"), std::string::npos) << refused.message();
 }
 
+}  // namespace dns_tcp_client_test
 }  // namespace
 }  // namespace qdyn::dns

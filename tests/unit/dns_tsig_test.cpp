@@ -15,6 +15,7 @@
 
 namespace qdyn::dns {
 namespace {
+namespace dns_tsig_test {
 
 using Bytes = std::vector<std::uint8_t>;
 using test::ip;
@@ -219,5 +220,6 @@ TEST(Base64Test, StrictDecoding) {
     EXPECT_EQ(crypto::base64Encode(Bytes{0xff}), "/w==");
 }
 
+}  // namespace dns_tsig_test
 }  // namespace
 }  // namespace qdyn::dns

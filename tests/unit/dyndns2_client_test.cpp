@@ -6,6 +6,7 @@
 
 namespace qdyn::dyndns2 {
 namespace {
+namespace dyndns2_client_test {
 
 Settings settingsFor(Ipv6Convention convention) {
     Settings settings;
@@ -165,5 +166,6 @@ TEST(Dyndns2ClientTest, UserAgentNamesQdynAndItsVersion) {
     EXPECT_EQ(userAgent().rfind("qdyn/", 0), 0U);
 }
 
+}  // namespace dyndns2_client_test
 }  // namespace
 }  // namespace qdyn::dyndns2

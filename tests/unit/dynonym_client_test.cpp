@@ -7,6 +7,7 @@
 
 namespace qdyn::dynonym {
 namespace {
+namespace dynonym_client_test {
 
 using test::LoopbackHttpPeer;
 
@@ -109,5 +110,6 @@ TEST(DynonymClientTest, DescribeNamesTheUserNotThePassword) {
               "(Basic auth as alice)");
 }
 
+}  // namespace dynonym_client_test
 }  // namespace
 }  // namespace qdyn::dynonym

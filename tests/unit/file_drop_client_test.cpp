@@ -12,6 +12,7 @@
 
 namespace qdyn::filedrop {
 namespace {
+namespace file_drop_client_test {
 
 using Strings = std::vector<std::string>;
 
@@ -111,5 +112,6 @@ TEST(FileDropClientTest, DescribeShowsTheContent) {
         (Strings{"write /home/john/.dynamicdns (atomically), for every host:", "  203.0.113.7", "  2001:db8::7"}));
 }
 
+}  // namespace file_drop_client_test
 }  // namespace
 }  // namespace qdyn::filedrop

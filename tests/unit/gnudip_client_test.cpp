@@ -9,6 +9,7 @@
 
 namespace qdyn::gnudip {
 namespace {
+namespace gnudip_client_test {
 
 using test::LoopbackHttpPeer;
 
@@ -266,5 +267,6 @@ TEST(GnudipClientTest, DescribeShowsBothStepsWithoutTheHash) {
         EXPECT_EQ(line.find("topsecret"), std::string::npos);
 }
 
+}  // namespace gnudip_client_test
 }  // namespace
 }  // namespace qdyn::gnudip

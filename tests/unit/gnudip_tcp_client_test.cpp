@@ -8,6 +8,7 @@
 
 namespace qdyn::gnudip::tcp {
 namespace {
+namespace gnudip_tcp_client_test {
 
 using test::ScriptedLinePeer;
 using Strings = std::vector<std::string>;
@@ -191,5 +192,6 @@ TEST(GnudipTcpClientTest, DescribeShowsNoSecret) {
         EXPECT_EQ(line.find("topsecret"), std::string::npos);
 }
 
+}  // namespace gnudip_tcp_client_test
 }  // namespace
 }  // namespace qdyn::gnudip::tcp

@@ -15,6 +15,7 @@
 
 namespace qdyn::net {
 namespace {
+namespace http_tls_test {
 
 class HttpTlsTest : public ::testing::Test {
 protected:
@@ -88,5 +89,6 @@ TEST_F(HttpTlsTest, SkipsTheCheckOnlyWhenTold) {
     EXPECT_EQ(response->status, 200);
 }
 
+}  // namespace http_tls_test
 }  // namespace
 }  // namespace qdyn::net

@@ -13,6 +13,7 @@
 
 namespace qdyn::config {
 namespace {
+namespace import_ddclient_test {
 
 std::string sample() {
     std::ifstream in(QDYN_SOURCE_DIR "/tests/data/import/sample-etc_ddclient.conf", std::ios::binary);
@@ -265,5 +266,6 @@ TEST(ImportDdclientTest, BrokenInputIsNotedNotFatal) {
     EXPECT_TRUE(garbage.profiles.empty());
 }
 
+}  // namespace import_ddclient_test
 }  // namespace
 }  // namespace qdyn::config

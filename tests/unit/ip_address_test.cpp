@@ -5,6 +5,7 @@
 
 namespace qdyn {
 namespace {
+namespace ip_address_test {
 
 TEST(IpAddressTest, ParsesAndFormatsIpv4) {
     const auto address = IpAddress::parse("203.0.113.7");
@@ -103,5 +104,6 @@ TEST(IpAddressTest, OrdersAndComparesByFamilyThenBytes) {
     EXPECT_NE(*IpAddress::parse("::"), *IpAddress::parse("0.0.0.0"));
 }
 
+}  // namespace ip_address_test
 }  // namespace
 }  // namespace qdyn

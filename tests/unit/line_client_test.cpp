@@ -9,6 +9,7 @@
 
 namespace qdyn::net {
 namespace {
+namespace line_client_test {
 
 using test::ScriptedLinePeer;
 
@@ -119,5 +120,6 @@ TEST(LineClientTest, PinsTheFamily) {
     EXPECT_NE(wrongFamily.message().find("has no IPv6 address"), std::string::npos) << wrongFamily.message();
 }
 
+}  // namespace line_client_test
 }  // namespace
 }  // namespace qdyn::net

@@ -8,6 +8,7 @@
 
 namespace qdyn::minidns {
 namespace {
+namespace minidns_client_test {
 
 using test::LoopbackHttpPeer;
 
@@ -168,5 +169,6 @@ TEST(MinidnsClientTest, DescribeListsOneLinePerFamilyWithoutThePassword) {
               "&ip=2001:db8::7");
 }
 
+}  // namespace minidns_client_test
 }  // namespace
 }  // namespace qdyn::minidns

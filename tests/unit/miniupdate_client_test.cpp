@@ -9,6 +9,7 @@
 
 namespace qdyn::miniupdate {
 namespace {
+namespace miniupdate_client_test {
 
 using test::ScriptedLinePeer;
 using Strings = std::vector<std::string>;
@@ -325,5 +326,6 @@ TEST(MiniupdateClientTest, DescribeShowsNoSecret) {
         EXPECT_EQ(line.find("topsecret"), std::string::npos) << line;
 }
 
+}  // namespace miniupdate_client_test
 }  // namespace
 }  // namespace qdyn::miniupdate

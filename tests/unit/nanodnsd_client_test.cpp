@@ -8,6 +8,7 @@
 
 namespace qdyn::nanodnsd {
 namespace {
+namespace nanodnsd_client_test {
 
 using test::LoopbackHttpPeer;
 
@@ -172,5 +173,6 @@ TEST(NanodnsdClientTest, DescribeShowsEveryRequestWithoutTheToken) {
         EXPECT_EQ(line.find("sup3r"), std::string::npos);
 }
 
+}  // namespace nanodnsd_client_test
 }  // namespace
 }  // namespace qdyn::nanodnsd

@@ -12,6 +12,7 @@
 
 namespace qdyn::netmon {
 namespace {
+namespace netmon_clock_jump_test {
 
 TEST(NetlinkMonitorClockJump, IsReportedAsAWakeWithoutATick) {
     MonitorOptions options;
@@ -38,5 +39,6 @@ TEST(NetlinkMonitorClockJump, IsReportedAsAWakeWithoutATick) {
     monitor->stop();
 }
 
+}  // namespace netmon_clock_jump_test
 }  // namespace
 }  // namespace qdyn::netmon

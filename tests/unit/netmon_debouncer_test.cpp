@@ -6,6 +6,7 @@
 
 namespace qdyn::netmon {
 namespace {
+namespace netmon_debouncer_test {
 
 using namespace std::chrono_literals;
 using TimePoint = Debouncer::TimePoint;
@@ -120,5 +121,6 @@ TEST(NetworkChangeText, NamesKindInterfaceAddressAndDetail) {
     EXPECT_EQ(toString(link), "link-down if#7");
 }
 
+}  // namespace netmon_debouncer_test
 }  // namespace
 }  // namespace qdyn::netmon

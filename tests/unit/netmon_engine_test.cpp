@@ -10,6 +10,7 @@
 
 namespace qdyn::netmon {
 namespace {
+namespace netmon_engine_test {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -113,5 +114,6 @@ TEST(NetworkMonitorEngine, ASourceThatCannotStartFallsBackToPollingAndSaysWhy) {
     EXPECT_TRUE(monitor->start().message().find("already started") != std::string::npos);
 }
 
+}  // namespace netmon_engine_test
 }  // namespace
 }  // namespace qdyn::netmon

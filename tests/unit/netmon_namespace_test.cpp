@@ -18,6 +18,7 @@
 
 namespace qdyn::netmon {
 namespace {
+namespace netmon_namespace_test {
 
 using namespace std::chrono_literals;
 constexpr auto kReportBound = 2000ms;
@@ -152,5 +153,6 @@ TEST(NetlinkMonitorInNamespace, AddressesAndLinkChangesAreReportedWithinTheBound
     EXPECT_EQ(ok, 6) << output;
 }
 
+}  // namespace netmon_namespace_test
 }  // namespace
 }  // namespace qdyn::netmon

@@ -14,6 +14,7 @@
 
 namespace qdyn::netmon {
 namespace {
+namespace netmon_netlink_parser_test {
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -276,5 +277,6 @@ TEST(NetlinkChangeFilter, DefaultRouteChangesPassWithWhatHappened) {
     EXPECT_EQ(change->detail, "removed");
 }
 
+}  // namespace netmon_netlink_parser_test
 }  // namespace
 }  // namespace qdyn::netmon

@@ -8,6 +8,7 @@
 
 namespace qdyn::netmon {
 namespace {
+namespace netmon_poll_test {
 
 using namespace std::chrono_literals;
 
@@ -171,5 +172,6 @@ TEST(NetworkMonitorFallback, ForcedPollingSaysSoAndStopsCleanly) {
     EXPECT_FALSE(monitor->waitForChange(1h)) << "a stopped monitor never blocks";
 }
 
+}  // namespace netmon_poll_test
 }  // namespace
 }  // namespace qdyn::netmon

@@ -6,6 +6,7 @@
 
 namespace qdyn::netmon {
 namespace {
+namespace netmon_wake_detector_test {
 
 using namespace std::chrono_literals;
 
@@ -60,5 +61,6 @@ TEST_F(WakeDetectorTest, AnOverdueTickCountsWhereMonotonicIncludesSleep) {
     EXPECT_EQ(change->detail, "tick +595.0 s late");
 }
 
+}  // namespace netmon_wake_detector_test
 }  // namespace
 }  // namespace qdyn::netmon

@@ -7,6 +7,7 @@
 
 namespace qdyn::config {
 namespace {
+namespace profile_line_protocols_test {
 
 Profile parseOne(const std::string& text) {
     auto set = parseProfiles(text, "p.toml");
@@ -71,5 +72,6 @@ TEST(ProfileLineProtocolsTest, BadProfilesFailAtLoad) {
     expectError(head + "protocol = \"file\"\nserver = \"relative/name\"\n", "absolute file name");
 }
 
+}  // namespace profile_line_protocols_test
 }  // namespace
 }  // namespace qdyn::config

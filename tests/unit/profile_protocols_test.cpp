@@ -12,6 +12,7 @@
 
 namespace qdyn::config {
 namespace {
+namespace profile_protocols_test {
 
 Result<ProfileSet> parse(const std::string& text, const std::filesystem::path& baseDir = {}) {
     return parseProfiles(text, "p.toml", baseDir);
@@ -250,5 +251,6 @@ TEST(ProfileCustomTest, RefusesBadCustomKeys) {
     expectError(dyndns2 + "failure = { a = \"abuse\" }\n", "p.toml:5: failure applies only to protocol custom");
 }
 
+}  // namespace profile_protocols_test
 }  // namespace
 }  // namespace qdyn::config

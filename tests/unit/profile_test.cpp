@@ -9,6 +9,7 @@
 
 namespace qdyn::config {
 namespace {
+namespace profile_test {
 
 constexpr const char* kValid = R"(# home router
 [profile.home]
@@ -120,5 +121,6 @@ TEST(ProtocolRegistryTest, ListsEveryProtocolOnceWithAFactory) {
     EXPECT_EQ(findProtocol("nope"), nullptr);
 }
 
+}  // namespace profile_test
 }  // namespace
 }  // namespace qdyn::config

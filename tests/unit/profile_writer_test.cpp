@@ -16,6 +16,7 @@
 
 namespace qdyn::config {
 namespace {
+namespace profile_writer_test {
 
 unsigned modeOf(const std::filesystem::path& path) {
     struct stat info {};
@@ -282,5 +283,6 @@ TEST(ProfileFileTest, ReadingSaysMissingOrTooLarge) {
     EXPECT_FALSE(directory);
 }
 
+}  // namespace profile_writer_test
 }  // namespace
 }  // namespace qdyn::config

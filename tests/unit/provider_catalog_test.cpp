@@ -14,6 +14,7 @@
 
 namespace qdyn::providers {
 namespace {
+namespace provider_catalog_test {
 
 bool isNameCharacter(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
@@ -124,5 +125,6 @@ TEST(ProviderCatalogTest, FindIsCaseInsensitiveAndNullForUnknownNames) {
     EXPECT_EQ(findProvider("dynux"), nullptr);
 }
 
+}  // namespace provider_catalog_test
 }  // namespace
 }  // namespace qdyn::providers

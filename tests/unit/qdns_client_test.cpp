@@ -10,6 +10,7 @@
 
 namespace qdyn::qdns {
 namespace {
+namespace qdns_client_test {
 
 using test::ScriptedLinePeer;
 using Strings = std::vector<std::string>;
@@ -382,5 +383,6 @@ TEST(QdnsTlsTest, ByNameAndWithVerificationOff) {
     EXPECT_EQ(unverified.update(request({kHost})).at(0).outcome, OutcomeClass::Updated);
 }
 
+}  // namespace qdns_client_test
 }  // namespace
 }  // namespace qdyn::qdns

@@ -13,6 +13,7 @@
 
 namespace qdyn::rfc2136 {
 namespace {
+namespace rfc2136_client_test {
 
 using test::ip;
 using test::name;
@@ -202,5 +203,6 @@ TEST(Rfc2136ClientTest, NoAnswerIsRetryLater) {
     EXPECT_EQ(found[0].outcome, OutcomeClass::RetryLater);
 }
 
+}  // namespace rfc2136_client_test
 }  // namespace
 }  // namespace qdyn::rfc2136

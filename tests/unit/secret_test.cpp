@@ -7,6 +7,7 @@
 
 namespace qdyn {
 namespace {
+namespace secret_test {
 
 static_assert(!std::is_copy_constructible_v<Secret>, "a Secret must not be copied by accident");
 static_assert(std::is_nothrow_move_constructible_v<Secret>);
@@ -33,5 +34,6 @@ TEST(SecretTest, ConstantTimeEqualsHandlesLengthsAndEmpty) {
     EXPECT_FALSE(constantTimeEquals("abc", "abd"));
 }
 
+}  // namespace secret_test
 }  // namespace
 }  // namespace qdyn

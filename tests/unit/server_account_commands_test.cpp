@@ -17,6 +17,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_account_commands_test {
 
 using namespace qdyn::server;
 using qdyn::test::name;
@@ -305,4 +306,5 @@ TEST_F(AccountCommandsTest, NoAccountsTableUnreadableFileOrMissingDirectory) {
     EXPECT_NE(missing.err.find("cannot open the directory"), std::string::npos) << missing.err;
 }
 
+}  // namespace server_account_commands_test
 }  // namespace

@@ -14,6 +14,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_accounts_config_test {
 
 using qdyn::server::Config;
 using qdyn::test::name;
@@ -238,4 +239,5 @@ TEST(AccountsFileIo, WritesPrivatelyAndAtomically) {
     EXPECT_EQ(accounts::readAccountsFile(target).value().value(), "new\n");
 }
 
+}  // namespace server_accounts_config_test
 }  // namespace

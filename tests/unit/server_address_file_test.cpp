@@ -8,6 +8,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_address_file_test {
 
 using qdyn::server::filedrop::AddressFile;
 using qdyn::server::filedrop::describe;
@@ -119,4 +120,5 @@ TEST(AddressFile, Describe) {
     EXPECT_EQ(describe(AddressFile{}), "nothing");
 }
 
+}  // namespace server_address_file_test
 }  // namespace

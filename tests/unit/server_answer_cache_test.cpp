@@ -14,6 +14,7 @@
 #include "test_zone.hpp"
 
 namespace {
+namespace server_answer_cache_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -115,4 +116,5 @@ TEST(AnswerCacheTest, StartsOverWhenFull) {
     EXPECT_FALSE(cache.find(query("c.dyn.example.test"), zone, generation, DnsTransport::Udp).empty());
 }
 
+}  // namespace server_answer_cache_test
 }  // namespace

@@ -8,6 +8,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_config_records_test {
 
 using qdyn::server::Config;
 namespace dns = qdyn::dns;
@@ -161,4 +162,5 @@ rate_limit = 0
     EXPECT_NE(recordsConfigError("[store]\npath = \"\"\n").find("must not be empty"), std::string::npos);
 }
 
+}  // namespace server_config_records_test
 }  // namespace

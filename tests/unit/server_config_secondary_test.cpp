@@ -7,6 +7,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_config_secondary_test {
 
 using namespace qdyn::server;
 using qdyn::test::ip;
@@ -82,4 +83,5 @@ TEST(ServerConfigSecondaryTest, AKeyWithoutAccountMustServeASecondary) {
               "names it, so it signs nothing");
 }
 
+}  // namespace server_config_secondary_test
 }  // namespace

@@ -10,6 +10,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_config_test {
 
 using qdyn::IpAddress;
 using qdyn::server::Config;
@@ -259,4 +260,5 @@ TEST(ServerConfig, ExampleConfigParses) {
     EXPECT_EQ(demo->dnsTcp[0].port, 0);
 }
 
+}  // namespace server_config_test
 }  // namespace

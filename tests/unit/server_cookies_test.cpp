@@ -18,6 +18,7 @@
 
 namespace qdyn::server {
 namespace {
+namespace server_cookies_test {
 
 using Bytes = std::vector<std::uint8_t>;
 using CookieClock = std::chrono::system_clock;
@@ -372,5 +373,6 @@ TEST(CookiesBadCookie, RcodeSplitsAcrossHeaderAndOpt) {
     EXPECT_EQ(cookieSlipRcode(CookieStatus::NoCookie), CookieSlip::Truncate);
 }
 
+}  // namespace server_cookies_test
 }  // namespace
 }  // namespace qdyn::server

@@ -10,6 +10,7 @@
 #include "test_zone.hpp"
 
 namespace {
+namespace server_dns_answer_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -202,4 +203,5 @@ TEST(DnsAnswer, OfflineWithholdsDynamicAddressesOnly) {
     EXPECT_EQ(ask(snapshot, "mixed.dyn.example.test", rrtype::AAAA).answers.size(), 1U);  // static stays
 }
 
+}  // namespace server_dns_answer_test
 }  // namespace

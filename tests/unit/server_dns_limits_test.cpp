@@ -12,6 +12,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_dns_limits_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -137,4 +138,5 @@ TEST_F(DnsLimitsTest, AValidServerCookieIsNeverLimitedAndAClientCookieGetsBadCoo
     }
 }
 
+}  // namespace server_dns_limits_test
 }  // namespace

@@ -11,6 +11,7 @@
 #include "test_zone.hpp"
 
 namespace {
+namespace server_dns_responder_test {
 
 using qdyn::IpAddress;
 using namespace qdyn::server;
@@ -363,4 +364,5 @@ TEST(DnsResponder, TruncatesWhatDoesNotFitTheUdpLimit) {
     EXPECT_EQ(tcp.additional.size(), 40U);
 }
 
+}  // namespace server_dns_responder_test
 }  // namespace

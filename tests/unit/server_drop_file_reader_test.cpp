@@ -12,6 +12,7 @@
 #include "temp_dir.hpp"
 
 namespace {
+namespace server_drop_file_reader_test {
 
 using qdyn::server::filedrop::kMaxAddressFileSize;
 using qdyn::server::filedrop::readDropFile;
@@ -71,4 +72,5 @@ TEST(DropFileReader, RefusesWhatIsNotARegularFile) {
     EXPECT_EQ(fifo.message(), "is not a regular file");
 }
 
+}  // namespace server_drop_file_reader_test
 }  // namespace

@@ -16,6 +16,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_dyndns2_handler_test {
 
 using qdyn::IpAddress;
 using namespace qdyn::server;
@@ -340,4 +341,5 @@ TEST(HttpFields, BasicAuthIsStrict) {
     EXPECT_FALSE(parseBasicAuth("Digest YWxpY2U6czNjcmV0"));
 }
 
+}  // namespace server_dyndns2_handler_test
 }  // namespace

@@ -23,6 +23,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_echo_test {
 
 namespace stun = detect::stun;
 
@@ -181,5 +182,6 @@ TEST(EchoConfig, StunListenersNeedARestartWhoamiDoesNot) {
     EXPECT_EQ(server::restartNeededFor(running, next), "[listen] changed");
 }
 
+}  // namespace server_echo_test
 }  // namespace
 }  // namespace qdyn::test

@@ -7,6 +7,7 @@
 #include "qdyn_server/config.hpp"
 
 namespace {
+namespace server_file_drop_config_test {
 
 using qdyn::server::Config;
 using qdyn::server::FileDropOptions;
@@ -128,4 +129,5 @@ TEST(FileDropConfig, PollIntervalAndWatcherErrors) {
               "/etc/qdyn/server.toml:1: file_drop must be a table ([file_drop])");
 }
 
+}  // namespace server_file_drop_config_test
 }  // namespace

@@ -22,6 +22,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_file_drop_test {
 
 using namespace qdyn::server;
 using qdyn::IpAddress;
@@ -270,4 +271,5 @@ TEST(FileDropServer, StartsWithTheServerAndFollowsAReload) {
     server.stop();
 }
 
+}  // namespace server_file_drop_test
 }  // namespace

@@ -24,6 +24,7 @@
 #include "test_zone.hpp"
 
 namespace {
+namespace server_forward_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -380,4 +381,5 @@ TEST_F(ForwarderTest, Dyndns2SaysDnserrWhileThePrimaryRefusesTheHost) {
     EXPECT_FALSE(forwarder->refuses(name("home.dyn.example.test")));
 }
 
+}  // namespace server_forward_test
 }  // namespace

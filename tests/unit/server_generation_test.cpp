@@ -8,6 +8,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_generation_test {
 
 using namespace qdyn::server;
 using qdyn::test::ip;
@@ -92,4 +93,5 @@ TEST_F(GenerationTest, AChangedForwardSectionOrItsKeyNeedsARestart) {
     EXPECT_EQ(restartNeededFor(running, otherSecret), "the [forward] TSIG key changed");
 }
 
+}  // namespace server_generation_test
 }  // namespace

@@ -19,6 +19,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_gnudip_tcp_test {
 
 constexpr std::string_view kHost = "gnu.dyn.example.test";
 constexpr std::string_view kDomain = "dyn.example.test";
@@ -357,5 +358,6 @@ TEST_F(GnudipTcpServerThrottleTest, RepeatedFailuresAreThrottled) {
     EXPECT_EQ(published(kHost), std::vector<std::string>{"198.51.100.7"});
 }
 
+}  // namespace server_gnudip_tcp_test
 }  // namespace
 }  // namespace qdyn::test

@@ -8,6 +8,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_gnudip_test {
 
 // The content of <meta name="NAME" content="...">, or "" when absent.
 std::string meta(const std::string& html, const std::string& name) {
@@ -106,5 +107,6 @@ TEST_F(GnudipApiTest, AHashedOnlyAccountCannotLogInOverGnudip) {
     EXPECT_NE(reply.logSummary.find("no gnudip_md5"), std::string::npos) << reply.logSummary;
 }
 
+}  // namespace server_gnudip_test
 }  // namespace
 }  // namespace qdyn::test

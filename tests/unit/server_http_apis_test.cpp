@@ -10,6 +10,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_http_apis_test {
 
 using server::HttpReply;
 
@@ -199,5 +200,6 @@ TEST(EchoApi, EachFormatCarriesThePeer) {
     EXPECT_EQ(server::echo::socket(info).body, "[2001:db8::5]:51234\n");
 }
 
+}  // namespace server_http_apis_test
 }  // namespace
 }  // namespace qdyn::test

@@ -8,6 +8,7 @@
 #include "qdyn_server/config.hpp"
 
 namespace {
+namespace server_http_config_test {
 
 using qdyn::server::Config;
 
@@ -97,4 +98,5 @@ token_hash = ")") + kHash + "\"\nhosts = [\"office\"]\n")
     EXPECT_TRUE(failsWith(parse(head + "gnudip_md5 = \"abc\"\n"), "lower-case hex"));
 }
 
+}  // namespace server_http_config_test
 }  // namespace

@@ -14,6 +14,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_https_test {
 
 class ServerHttps : public ::testing::Test {
 protected:
@@ -120,5 +121,6 @@ TEST(ServerHttpsStart, AMissingOrMismatchedCertificateIsAStartError) {
     EXPECT_NE(started.message().find("mismatch"), std::string::npos) << started.message();
 }
 
+}  // namespace server_https_test
 }  // namespace
 }  // namespace qdyn::test

@@ -10,6 +10,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_login_throttle_test {
 
 using server::HttpReply;
 using std::chrono::seconds;
@@ -154,5 +155,6 @@ TEST_F(ThrottledApiTest, WrongTokensCountAgainstTheSource) {
               200U);
 }
 
+}  // namespace server_login_throttle_test
 }  // namespace
 }  // namespace qdyn::test

@@ -16,6 +16,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_miniupdate_test {
 
 std::string upper(std::string text) {
     for (auto& c : text)
@@ -393,5 +394,6 @@ TEST_F(BusyMiniupdateServer, ConcurrentSessionsEachUpdateTheirHost) {
     }
 }
 
+}  // namespace server_miniupdate_test
 }  // namespace
 }  // namespace qdyn::test

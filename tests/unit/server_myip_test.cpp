@@ -17,6 +17,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_myip_test {
 
 // One UDP socket on loopback that talks to the myip port.
 class MyipClient {
@@ -104,5 +105,6 @@ TEST(MyipAnswer, TextOfEitherFamilyAndBounded) {
     EXPECT_FALSE(server::MyipUdp::answerFor(other, ip("192.0.2.1")));
 }
 
+}  // namespace server_myip_test
 }  // namespace
 }  // namespace qdyn::test

@@ -20,6 +20,7 @@
 #include "xfr/notify_sender.hpp"
 
 namespace {
+namespace server_notify_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -296,4 +297,5 @@ TEST_F(NotifySenderTest, ASignedNotifyVerifiesAndNeedsASignedAnswer) {
     EXPECT_TRUE(eventually([&] { return sender->acknowledged() == 1; }));
 }
 
+}  // namespace server_notify_test
 }  // namespace

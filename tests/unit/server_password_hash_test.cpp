@@ -12,6 +12,7 @@
 #include "qdyn_server/config.hpp"
 
 namespace {
+namespace server_password_hash_test {
 
 using namespace qdyn::server;
 using namespace qdyn::server::accounts;
@@ -191,4 +192,5 @@ TEST(CheckPassword, UnknownUsersAreAlwaysRefused) {
     EXPECT_FALSE(checkUnknownUser("", true));
 }
 
+}  // namespace server_password_hash_test
 }  // namespace

@@ -14,6 +14,7 @@
 #include "temp_dir.hpp"
 
 namespace {
+namespace server_qdns_test {
 
 using qdyn::test::LineClient;
 using qdyn::test::LineServerTest;
@@ -281,4 +282,5 @@ TEST_F(QdnsStoreTest, AnUpdateThatCannotBeMadeDurableIsAnswered500) {
     EXPECT_EQ(session.exchange("UPDATE office.dyn.example.test 203.0.113.72").substr(0, 3), "200");
 }
 
+}  // namespace server_qdns_test
 }  // namespace

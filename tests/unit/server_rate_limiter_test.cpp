@@ -17,6 +17,7 @@
 
 namespace qdyn::server {
 namespace {
+namespace server_rate_limiter_test {
 
 using namespace std::chrono_literals;
 using LimiterClock = RateLimiter::Clock;
@@ -252,5 +253,6 @@ TEST(RateLimiterSipHash, AgreesWithOpenSslThroughTheCookieHash) {
     EXPECT_EQ(detail::sipHash24({k0, k1}, input), expected);
 }
 
+}  // namespace server_rate_limiter_test
 }  // namespace
 }  // namespace qdyn::server

@@ -15,6 +15,7 @@
 
 namespace qdyn::test {
 namespace {
+namespace server_store_failure_replies_test {
 
 TEST(StoreFailureReplies, EachApiAnswersWithItsOwnFailureAndTheServerRecovers) {
     TempDir dir;
@@ -63,5 +64,6 @@ TEST(StoreFailureReplies, EachApiAnswersWithItsOwnFailureAndTheServerRecovers) {
     server.stop();
 }
 
+}  // namespace server_store_failure_replies_test
 }  // namespace
 }  // namespace qdyn::test

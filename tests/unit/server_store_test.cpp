@@ -27,6 +27,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_store_test {
 
 using namespace qdyn::server;
 namespace fs = std::filesystem;
@@ -476,4 +477,5 @@ TEST_F(StoreLoad, ManyNamesLoad) {
     EXPECT_EQ(zone->names.size(), count);
 }
 
+}  // namespace server_store_test
 }  // namespace

@@ -24,6 +24,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_tcp_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -317,4 +318,5 @@ TEST_F(ServerTcp, StopClosesOpenConnectionsPromptly) {
     EXPECT_TRUE(closedByServer(half.get(), 2000));
 }
 
+}  // namespace server_tcp_test
 }  // namespace

@@ -18,6 +18,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_update_handler_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -815,4 +816,5 @@ TEST_F(DnsUpdateMessage, OtherOpcodesAreNotImp) {
     EXPECT_EQ(dns::decodeMessage(reply.wire).value().header.rcode, Rcode::NotImp);
 }
 
+}  // namespace server_update_handler_test
 }  // namespace

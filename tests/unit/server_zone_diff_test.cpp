@@ -8,6 +8,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_zone_diff_test {
 
 using namespace qdyn::server;
 namespace dns = qdyn::dns;
@@ -74,4 +75,5 @@ TEST(ZoneDiffTest, ANewOrVanishedNameAddsOrRemovesAllItsRecords) {
     EXPECT_TRUE(diff(nullptr, nullptr).added.empty());
 }
 
+}  // namespace server_zone_diff_test
 }  // namespace

@@ -10,6 +10,7 @@
 #include "test_values.hpp"
 
 namespace {
+namespace server_zone_test {
 
 using qdyn::IpAddress;
 using qdyn::Result;
@@ -441,4 +442,5 @@ TEST(UpdateService, ARestoredZoneEqualsTheZoneTheUpdatesBuilt) {
     EXPECT_TRUE(ent->rrsets.empty());
 }
 
+}  // namespace server_zone_test
 }  // namespace

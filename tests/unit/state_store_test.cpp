@@ -8,6 +8,7 @@
 
 namespace qdyn::agent {
 namespace {
+namespace state_store_test {
 
 TEST(StateStoreTest, MissingFileIsEmpty) {
     test::TempDir dir;
@@ -127,5 +128,6 @@ TEST(StateStoreTest, AJsonStateWithWrongTypesIsIgnoredWithAWarning) {
     }
 }
 
+}  // namespace state_store_test
 }  // namespace
 }  // namespace qdyn::agent

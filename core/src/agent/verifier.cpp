@@ -13,7 +13,7 @@ namespace qdyn::agent {
 namespace {
 
 using detail::Authority;
-using detail::Clock;
+using SteadyClock = detail::Clock;
 
 std::string joined(const std::vector<IpAddress>& addresses) {
     std::string out;
@@ -31,7 +31,7 @@ bool exactly(const std::vector<IpAddress>& addresses, const IpAddress& address) 
 // The host's records of `type` at one server, asked with RD clear: its own data, never a cache.
 ServerCheck checkOne(const Authority& authority, const dns::Name& host, std::uint16_t type, const IpAddress& expected,
                      const std::optional<IpAddress>& previous, const dns::QueryOptions& options,
-                     Clock::time_point deadline) {
+                     SteadyClock::time_point deadline) {
     ServerCheck check;
     check.server = authority.label;
     const auto reply = detail::exchangeBefore(authority.address, dns::makeQuery(host, type), options, deadline);
@@ -207,7 +207,7 @@ Verification Verifier::verify(const std::string& host, const IpAddress& expected
     const std::uint16_t type = expected.isV4() ? dns::rrtype::A : dns::rrtype::AAAA;
     const std::optional<IpAddress> old =
         previous && previous->family() == expected.family() && *previous != expected ? previous : std::nullopt;
-    const Clock::time_point deadline = Clock::now() + m_options.deadline;
+    const SteadyClock::time_point deadline = SteadyClock::now() + m_options.deadline;
 
     std::vector<Authority> authorities;
     std::string zone;

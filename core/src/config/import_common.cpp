@@ -4,10 +4,24 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
 
 #include "qdyn/config/profile.hpp"
 
 namespace qdyn::config {
+
+namespace {
+
+bool isOneOf(std::string_view value, std::initializer_list<std::string_view> words) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view word) {
+        return value.size() == word.size() &&
+               std::equal(value.begin(), value.end(), word.begin(), [](char a, char b) {
+                   return ((a >= 'A' && a <= 'Z') ? static_cast<char>(a - 'A' + 'a') : a) == b;
+               });
+    });
+}
+
+}  // namespace
 
 namespace importing {
 
@@ -135,6 +149,9 @@ void finishImport(ImportResult& result) {
     std::stable_sort(result.notConverted.begin(), result.notConverted.end(),
                      [](const ImportNote& a, const ImportNote& b) { return a.line < b.line; });
 }
+
+bool isTrueWord(std::string_view value) { return isOneOf(value, {"yes", "true", "on", "1"}); }
+bool isFalseWord(std::string_view value) { return isOneOf(value, {"no", "false", "off", "0"}); }
 
 }  // namespace importing
 

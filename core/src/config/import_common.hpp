@@ -48,4 +48,9 @@ bool isSecretKey(std::string_view key);
 // sorted by line.
 void finishImport(ImportResult& result);
 
+// A boolean word as both tools' configuration parsers read it, in any case: yes/no, true/false,
+// on/off, 1/0.
+bool isTrueWord(std::string_view value);
+bool isFalseWord(std::string_view value);
+
 }  // namespace qdyn::config::importing

@@ -285,11 +285,6 @@ private:
     ImportResult& m_result;
 };
 
-bool isFalse(const std::string& value) {
-    const std::string text = lower(value);
-    return text == "no" || text == "0" || text == "false" || text == "off";
-}
-
 struct Detection {
     std::vector<std::string> v4;
     std::vector<std::string> v6;
@@ -418,7 +413,7 @@ void convertEntry(const Settings& settings, const std::vector<std::string>& host
 
     std::string server = valueOf(settings, "server").empty() ? known->second : valueOf(settings, "server");
     const Setting* ssl = find(settings, "ssl");
-    std::string scheme = ssl != nullptr && isFalse(ssl->value) ? "http" : "https";
+    std::string scheme = ssl != nullptr && importing::isFalseWord(ssl->value) ? "http" : "https";
     if (const auto separator = server.find("://"); separator != std::string::npos) {
         scheme = lower(server.substr(0, separator));
         server = server.substr(separator + 3);

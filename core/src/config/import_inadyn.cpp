@@ -289,8 +289,6 @@ const InadynProvider* findInadynProvider(std::string_view title) {
     return nullptr;
 }
 
-bool isTrue(const std::string& value) { return value == "true" || value == "yes" || value == "on" || value == "1"; }
-bool isFalse(const std::string& value) { return value == "false" || value == "no" || value == "off" || value == "0"; }
 
 const Option* findOption(const std::vector<Option>& options, std::string_view name) {
     const Option* found = nullptr;
@@ -342,11 +340,11 @@ Globals readGlobals(const std::vector<Option>& options, ImportResult& result) {
                 skip("refresh_after must be 1 hour to 27 days; qdyn refreshes every 25 days");
             }
         } else if (option.name == "allow-ipv6") {
-            globals.ipv6 = isTrue(value);
+            globals.ipv6 = importing::isTrueWord(value);
         } else if (option.name == "verify-address") {
-            globals.allowPrivate = isFalse(value);
+            globals.allowPrivate = importing::isFalseWord(value);
         } else if (option.name == "secure-ssl") {
-            globals.tlsVerify = !isFalse(value);
+            globals.tlsVerify = !importing::isFalseWord(value);
         } else if (option.name == "ca-trust-file") {
             std::error_code error;
             if (std::filesystem::is_regular_file(value, error)) {
@@ -401,7 +399,7 @@ std::vector<std::string> detection(const Section& section, const Globals& global
         // For custom sections a checkip-server does not follow `ssl`; HTTPS unless checkip-ssl says no.
         const std::string checkSsl = scalar(section.options, "checkip-ssl");
         const std::string ssl = custom ? std::string() : scalar(section.options, "ssl");
-        const bool https = checkSsl.empty() ? !isFalse(ssl) : !isFalse(checkSsl);
+        const bool https = checkSsl.empty() ? !importing::isFalseWord(ssl) : !importing::isFalseWord(checkSsl);
         std::string path = scalar(section.options, "checkip-path");
         if (path.empty() || path.front() != '/') path = "/" + path;
         const std::string spec = std::string("http:") + (https ? "https://" : "http://") + server->values.front().text + path;
@@ -432,9 +430,9 @@ void convertSection(const Section& section, const Globals& globals, ImportResult
         std::string path = scalar(section.options, "ddns-path");
         if (path.empty() || path.front() != '/') path = "/" + path;
         // inadyn appends the host (or, with append-myip, the address) unless the path has specifiers.
-        if (path.find('%') == std::string::npos) path += isTrue(scalar(section.options, "append-myip")) ? "%i" : "%h";
+        if (path.find('%') == std::string::npos) path += importing::isTrueWord(scalar(section.options, "append-myip")) ? "%i" : "%h";
         entry.protocol = "custom";
-        entry.url = (isFalse(ssl) ? "http://" : "https://") + server + path;
+        entry.url = (importing::isFalseWord(ssl) ? "http://" : "https://") + server + path;
         entry.comments.push_back("any 2xx reply counts as success; list success and failure words to be stricter");
         baseName = section.title;
     } else if (known == nullptr || std::string_view(known->qdyn).empty()) {
@@ -445,7 +443,7 @@ void convertSection(const Section& section, const Globals& globals, ImportResult
     } else {
         entry.provider = known->qdyn;
         baseName = known->qdyn;
-        if (const Option* ssl = findOption(section.options, "ssl"); ssl != nullptr && isFalse(ssl->values.front().text)) {
+        if (const Option* ssl = findOption(section.options, "ssl"); ssl != nullptr && importing::isFalseWord(ssl->values.front().text)) {
             addNote(result, ssl->line, "not converted: ssl = false (qdyn speaks HTTPS to " + entry.provider + ")");
         }
     }

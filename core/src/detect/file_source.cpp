@@ -10,7 +10,7 @@ namespace qdyn::detect {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
+std::string_view trimBlanks(std::string_view text) {
     constexpr std::string_view kBlank = " \t\r";
     const auto first = text.find_first_not_of(kBlank);
     if (first == std::string_view::npos) return {};
@@ -72,7 +72,7 @@ Result<IpAddress> parseAddressFile(std::string_view content) {
         const auto end = content.find('\n');
         const std::string_view raw = content.substr(0, end);
         content = end == std::string_view::npos ? std::string_view{} : content.substr(end + 1);
-        const std::string_view line = trim(raw);
+        const std::string_view line = trimBlanks(raw);
         if (line.empty() || line.front() == '#') continue;
         auto address = IpAddress::parse(line);
         if (!address) return makeError("the first line is not exactly one IP address");

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "dns/reply_basics.hpp"
+
 namespace qdyn::server {
 
 namespace {
@@ -11,7 +13,6 @@ constexpr std::size_t kHeader = 12;
 constexpr std::size_t kMaxCachedQuery = 300;  // a plain query is far smaller; bigger ones are odd
 constexpr std::uint8_t kLabelMax = 63;
 constexpr std::size_t kNameMax = 255;
-constexpr std::size_t kOptSize = 11;  // root name, type, class, TTL, RDLENGTH
 
 std::uint16_t u16(std::span<const std::uint8_t> bytes, std::size_t at) noexcept {
     return static_cast<std::uint16_t>((bytes[at] << 8U) | bytes[at + 1]);
@@ -46,7 +47,7 @@ bool AnswerCache::cacheable(std::span<const std::uint8_t> query) noexcept {
     if (at > query.size()) return false;
     if (additional == 0) return at == query.size();
     // One OPT owned by the root with no options (RDLENGTH 0), ending the message.
-    return query.size() - at == kOptSize && query[at] == 0 && u16(query, at + 1) == dns::rrtype::OPT &&
+    return query.size() - at == wire::kEmptyOptSize && query[at] == 0 && u16(query, at + 1) == dns::rrtype::OPT &&
            u16(query, at + 9) == 0;
 }
 

@@ -15,6 +15,8 @@
 namespace qdyn::server::wire {
 
 inline constexpr std::size_t kHeaderSize = 12;
+// An OPT record with no options: the root owner, then type, class, TTL and RDLENGTH 0.
+inline constexpr std::size_t kEmptyOptSize = 11;
 // RFC 6891: BADVERS is extended RCODE 16; its upper eight bits (1) travel in the OPT TTL.
 inline constexpr std::uint32_t kBadVersOptTtl = 1U << 24U;
 

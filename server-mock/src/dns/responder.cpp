@@ -17,8 +17,6 @@ namespace {
 using wire::headerOnlyReply;
 using wire::replyTo;
 
-constexpr std::uint16_t kTypeIxfr = 251;
-constexpr std::uint16_t kTypeAxfr = 252;
 constexpr std::uint16_t kTypeMailB = 253;
 constexpr std::uint16_t kTypeMailA = 254;
 
@@ -129,7 +127,7 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
         reply.header.rcode = dns::Rcode::Refused;
     } else if (!question.name.isSubdomainOf(zone.origin)) {
         reply.header.rcode = dns::Rcode::Refused;
-    } else if (question.type == kTypeAxfr || question.type == kTypeIxfr) {
+    } else if (question.type == dns::rrtype::AXFR || question.type == dns::rrtype::IXFR) {
         // The server sends transfers to the transfer handler (xfr/), which knows the
         // [[secondary]] list; without that list the responder can only refuse them.
         reply.header.rcode = dns::Rcode::Refused;

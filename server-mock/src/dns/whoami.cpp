@@ -7,7 +7,7 @@ namespace qdyn::server {
 
 namespace {
 
-constexpr std::size_t kHeaderSize = 12;
+constexpr std::size_t kWhoamiHeaderSize = 12;
 
 char lower(std::uint8_t octet) noexcept {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(octet)));
@@ -17,8 +17,8 @@ char lower(std::uint8_t octet) noexcept {
 
 bool asksWhoami(std::span<const std::uint8_t> query, const dns::Name& whoami) noexcept {
     const std::string& wire = whoami.wire();
-    if (query.size() < kHeaderSize + wire.size()) return false;
-    const auto* name = query.data() + kHeaderSize;
+    if (query.size() < kWhoamiHeaderSize + wire.size()) return false;
+    const auto* name = query.data() + kWhoamiHeaderSize;
     // The labels line up octet for octet, so the length octets (at most 63, below any letter)
     // compare exactly and only label text folds case.
     for (std::size_t i = 0; i < wire.size(); ++i) {

@@ -19,8 +19,6 @@ using wire::headerOnlyReply;
 using wire::kHeaderSize;
 using wire::replyTo;
 
-constexpr std::uint16_t kTypeIxfr = 251;
-constexpr std::uint16_t kTypeAxfr = 252;
 constexpr std::uint32_t kHalfSerialSpace = 0x80000000U;
 
 std::uint16_t get16(std::span<const std::uint8_t> wire, std::size_t pos) noexcept {
@@ -64,7 +62,7 @@ bool TransferHandler::handles(std::span<const std::uint8_t> wire) noexcept {
         pos = skipName(wire, pos);
         if (pos == 0 || pos + 4 > wire.size()) return false;
         const std::uint16_t type = get16(wire, pos);
-        if (type == kTypeAxfr || type == kTypeIxfr) return true;
+        if (type == dns::rrtype::AXFR || type == dns::rrtype::IXFR) return true;
         pos += 4;
     }
     // Most queries carry no additional record, or just an OPT: the walk is a few octets.
@@ -101,8 +99,8 @@ TransferHandler::Reply TransferHandler::handle(std::span<const std::uint8_t> wir
         return {DnsReply(headerOnlyReply(wire, Rcode::FormErr)), from + ": FORMERR (" + check.detail + ")"};
     }
     const dns::Message& request = check.message;
-    const bool isTransfer = request.questions.size() == 1 && (request.questions.front().type == kTypeAxfr ||
-                                                              request.questions.front().type == kTypeIxfr);
+    const bool isTransfer = request.questions.size() == 1 && (request.questions.front().type == dns::rrtype::AXFR ||
+                                                              request.questions.front().type == dns::rrtype::IXFR);
     switch (check.verdict) {
         case dns::TsigRequestVerdict::Unsigned:
         case dns::TsigRequestVerdict::Verified:
@@ -126,7 +124,7 @@ TransferHandler::Reply TransferHandler::transfer(const dns::TsigRequestCheck& ch
                                                  const std::string& who, std::uint64_t now) const {
     const dns::Message& request = check.message;
     const dns::Question& question = request.questions.front();
-    const bool axfr = question.type == kTypeAxfr;
+    const bool axfr = question.type == dns::rrtype::AXFR;
     const std::string kind = axfr ? "AXFR" : "IXFR";
     const auto single = [&](Rcode rcode, const std::string& why, std::uint32_t optTtl = 0, bool withOpt = false) {
         auto reply = replyTo(request, rcode);

@@ -15,7 +15,6 @@ namespace {
 using wire::kHeaderSize;
 constexpr std::size_t kRecordFixed = 10;  // type, class, TTL, RDLENGTH
 constexpr std::size_t kPointer = 2;
-constexpr std::size_t kOptSize = 11;  // root owner, then the fixed part with RDLENGTH 0
 constexpr std::size_t kTxtChunk = 255;
 
 dns::ResourceRecord soaWithSerial(const ZoneSnapshot& zone, std::uint32_t serial) {
@@ -206,7 +205,7 @@ std::vector<std::uint8_t> TransferStream::next() {
     message.header.cd = m_header.cd;
     if (first) message.questions.push_back(m_header.question);
     const bool withOpt = first && m_header.edns;
-    const std::size_t reserved = (m_signer ? m_signer->overhead() : 0) + (withOpt ? kOptSize : 0);
+    const std::size_t reserved = (m_signer ? m_signer->overhead() : 0) + (withOpt ? wire::kEmptyOptSize : 0);
     std::size_t size =
         kHeaderSize + m_origin.wire().size() + reserved + (first ? m_header.question.name.wire().size() + 4 : 0);
     while (auto record = take()) {

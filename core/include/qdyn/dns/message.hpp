@@ -26,6 +26,8 @@ inline constexpr std::uint16_t TXT = 16;
 inline constexpr std::uint16_t AAAA = 28;
 inline constexpr std::uint16_t OPT = 41;
 inline constexpr std::uint16_t TSIG = 250;
+inline constexpr std::uint16_t IXFR = 251;
+inline constexpr std::uint16_t AXFR = 252;
 inline constexpr std::uint16_t ANY = 255;
 }  // namespace rrtype
 
