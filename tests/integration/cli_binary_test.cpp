@@ -71,6 +71,25 @@ TEST_F(CliBinaryTest, UpdatesThenSkipsWhenUnchangedUnlessForced) {
     EXPECT_EQ(lookup("home.dyn.example.test").at(0).toString(), "203.0.113.10");
 }
 
+#if defined(QDYN_TEST_CURL_DLOPEN)
+// libcurl and its thirty libraries are mapped only by a run that sends an HTTP request: the
+// dynamic loader's own log (glibc's LD_DEBUG) lists every library a run loads.
+TEST_F(CliBinaryTest, OnlyARunThatSendsLoadsLibcurl) {
+    const auto profile = writeProfile("alice", "s3cret");
+    const auto loads = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), QDYN_CLI_PATH);
+        const auto result = runProcess(args, {{"QDYN_STATE_DIR", (m_dir.path() / "state").string()},
+                                              {"LD_DEBUG", "libs"}});
+        EXPECT_EQ(result.exitCode, 0) << result.err;
+        return result.err.find("libcurl") != std::string::npos;
+    };
+    EXPECT_TRUE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9"}));
+    EXPECT_FALSE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9"}));
+    EXPECT_FALSE(loads({"status", "-c", profile.string()}));
+    EXPECT_TRUE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9", "--force"}));
+}
+#endif
+
 TEST_F(CliBinaryTest, WrongPasswordExitsWithAuthFailedAndLeavesTheRecord) {
     const auto good = writeProfile("alice", "s3cret");
     ASSERT_EQ(qdyn({"update", "-c", good.string(), "-a", "203.0.113.9"}).exitCode, 0);

@@ -1,25 +1,36 @@
-// HttpClient over libcurl: the only file in qdyn that includes curl.
+// HttpClient over libcurl: with curl_api.cpp the only files in qdyn that include curl.
 #include "qdyn/net/http_client.hpp"
-
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
+
+#include "curl_api.hpp"
 
 namespace qdyn::net {
 
 namespace {
 
-void globalInitOnce() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+// A header list, freed through the loaded library.
+class HeaderList {
+public:
+    explicit HeaderList(const CurlApi& api) : m_api(api) {}
+    HeaderList(const HeaderList&) = delete;
+    HeaderList& operator=(const HeaderList&) = delete;
+    ~HeaderList() {
+        if (m_list != nullptr) m_api.slistFreeAll(m_list);
+    }
+    bool append(const std::string& line) {
+        curl_slist* appended = m_api.slistAppend(m_list, line.c_str());
+        if (appended == nullptr) return false;
+        m_list = appended;
+        return true;
+    }
+    curl_slist* get() const noexcept { return m_list; }
 
-struct SlistDeleter {
-    void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+private:
+    const CurlApi& m_api;
+    curl_slist* m_list = nullptr;
 };
-using SlistHandle = std::unique_ptr<curl_slist, SlistDeleter>;
 
 struct Sink {
     std::string* body = nullptr;
@@ -64,9 +75,9 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* user
     return bytes;
 }
 
-Error curlError(CURLcode code, const char* detail, const std::string& url) {
+Error curlError(const CurlApi& api, CURLcode code, const char* detail, const std::string& url) {
     std::string message = "HTTP request to " + url + " failed: ";
-    message += (detail != nullptr && *detail != '\0') ? detail : curl_easy_strerror(code);
+    message += (detail != nullptr && *detail != '\0') ? detail : api.easyStrerror(code);
     return makeError(std::move(message));
 }
 
@@ -98,80 +109,87 @@ std::optional<std::string_view> HttpResponse::header(std::string_view name) cons
     return std::nullopt;
 }
 
+// The easy handle is made on the first request: a client that never sends one (a run with
+// nothing to update) never loads libcurl.
 struct HttpClient::Impl {
-    struct CurlDeleter {
-        void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-    };
-    std::unique_ptr<CURL, CurlDeleter> handle;
+    const CurlApi* api = nullptr;
+    CURL* handle = nullptr;
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() {
+        if (handle != nullptr) api->easyCleanup(handle);
+    }
 };
 
-HttpClient::HttpClient() : m_impl(std::make_unique<Impl>()) {
-    globalInitOnce();
-    m_impl->handle.reset(curl_easy_init());
-}
+HttpClient::HttpClient() : m_impl(std::make_unique<Impl>()) {}
 
 HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::get(const HttpRequest& request) {
     const std::string shownUrl = redactUrl(request.url);
-    CURL* curl = m_impl->handle.get();
-    if (curl == nullptr) return makeError("HTTP client: libcurl could not be initialised");
-    curl_easy_reset(curl);
+    if (m_impl->handle == nullptr) {
+        std::string why;
+        m_impl->api = curlApi(why);
+        if (m_impl->api == nullptr) return makeError("HTTP request to " + shownUrl + " failed: " + why);
+        m_impl->handle = m_impl->api->easyInit();
+        if (m_impl->handle == nullptr) return makeError("HTTP client: libcurl could not be initialised");
+    }
+    const CurlApi& api = *m_impl->api;
+    CURL* curl = m_impl->handle;
+    api.easyReset(curl);
 
     HttpResponse response;
     Sink sink{&response.body, request.maxBodyBytes, false, &response.headers};
     char errorBuffer[CURL_ERROR_SIZE] = {};
 
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: safe in threads
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // an update must not wander elsewhere
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connectTimeout.count()));
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
-    if (!request.caFile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.caFile.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, onHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
-    if (!request.userAgent.empty()) curl_easy_setopt(curl, CURLOPT_USERAGENT, request.userAgent.c_str());
+    api.easySetopt(curl, CURLOPT_URL, request.url.c_str());
+    api.easySetopt(curl, CURLOPT_HTTPGET, 1L);
+    api.easySetopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: safe in threads
+    api.easySetopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
+    api.easySetopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easySetopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // an update must not wander elsewhere
+    api.easySetopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    api.easySetopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connectTimeout.count()));
+    api.easySetopt(curl, CURLOPT_SSL_VERIFYPEER, request.verifyTls ? 1L : 0L);
+    api.easySetopt(curl, CURLOPT_SSL_VERIFYHOST, request.verifyTls ? 2L : 0L);
+    if (!request.caFile.empty()) api.easySetopt(curl, CURLOPT_CAINFO, request.caFile.c_str());
+    api.easySetopt(curl, CURLOPT_WRITEFUNCTION, onBody);
+    api.easySetopt(curl, CURLOPT_WRITEDATA, &sink);
+    api.easySetopt(curl, CURLOPT_HEADERFUNCTION, onHeader);
+    api.easySetopt(curl, CURLOPT_HEADERDATA, &sink);
+    if (!request.userAgent.empty()) api.easySetopt(curl, CURLOPT_USERAGENT, request.userAgent.c_str());
     if (request.family) {
-        curl_easy_setopt(curl, CURLOPT_IPRESOLVE,
+        api.easySetopt(curl, CURLOPT_IPRESOLVE,
                          *request.family == AddressFamily::V4 ? CURL_IPRESOLVE_V4 : CURL_IPRESOLVE_V6);
     }
     std::string password;
     if (request.username) {
-        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-        curl_easy_setopt(curl, CURLOPT_USERNAME, request.username->c_str());
+        api.easySetopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        api.easySetopt(curl, CURLOPT_USERNAME, request.username->c_str());
         password = request.password != nullptr ? std::string(request.password->reveal()) : std::string();
-        curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
+        api.easySetopt(curl, CURLOPT_PASSWORD, password.c_str());
     }
-    SlistHandle headerList;
+    HeaderList headerList(api);
     for (const auto& [name, value] : request.headers) {
-        const std::string line = name + ": " + value;
-        curl_slist* appended = curl_slist_append(headerList.get(), line.c_str());
-        if (appended == nullptr) return makeError("HTTP client: out of memory building headers");
-        static_cast<void>(headerList.release());
-        headerList.reset(appended);
+        if (!headerList.append(name + ": " + value)) return makeError("HTTP client: out of memory building headers");
     }
-    if (headerList) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headerList.get());
+    if (headerList.get() != nullptr) api.easySetopt(curl, CURLOPT_HTTPHEADER, headerList.get());
 
-    const CURLcode code = curl_easy_perform(curl);
+    const CURLcode code = api.easyPerform(curl);
     // The password copy and curl's own copy go away before anything else happens.
     Secret wipe(std::move(password));
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, "");
+    api.easySetopt(curl, CURLOPT_PASSWORD, "");
 
     if (sink.overflow) {
         return makeError("HTTP response from " + shownUrl + " is larger than " +
                          std::to_string(request.maxBodyBytes) + " bytes");
     }
-    if (code != CURLE_OK) return curlError(code, errorBuffer, shownUrl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    if (code != CURLE_OK) return curlError(api, code, errorBuffer, shownUrl);
+    api.easyGetinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     char* primaryIp = nullptr;
-    if (curl_easy_getinfo(curl, CURLINFO_PRIMARY_IP, &primaryIp) == CURLE_OK && primaryIp != nullptr) {
+    if (api.easyGetinfo(curl, CURLINFO_PRIMARY_IP, &primaryIp) == CURLE_OK && primaryIp != nullptr) {
         response.peerAddress = IpAddress::parse(primaryIp);
     }
     return response;
