@@ -16,7 +16,7 @@ std::chrono::seconds between(agent::TimePoint from, agent::TimePoint to) {
 
 nlohmann::json stopJson(const agent::Stop& stop, const config::Profile& profile) {
     return {{"outcome", std::string(toString(stop.outcome))}, {"code", stop.code}, {"detail", stop.detail},
-            {"since", formatTime(stop.since)}, {"lifted_by_profile_change", stop.fingerprint != profile.fingerprint}};
+            {"since", formatTime(stop.since)}, {"lifted_by_profile_change", stop.fingerprint != profile.fingerprint()}};
 }
 
 }  // namespace
@@ -26,7 +26,7 @@ std::string nextAction(const config::Profile& profile, const agent::StateStore& 
     const agent::HostState* entry = state.find(host);
     const agent::Stop* stop = state.profileStop ? &*state.profileStop : entry != nullptr && entry->stop ? &*entry->stop : nullptr;
     if (stop != nullptr) {
-        if (stop->fingerprint != profile.fingerprint) return "try again at the next cycle: the profile changed since the stop";
+        if (stop->fingerprint != profile.fingerprint()) return "try again at the next cycle: the profile changed since the stop";
         return "nothing: stopped after " + stop->code + " until the profile changes or `qdyn reset`";
     }
     if (entry != nullptr && entry->retryAt > now) {

@@ -38,7 +38,7 @@ TEST(ProfileAgentKeys, DefaultsAreIpv4OnlyAutoVerifyFiveMinutePollAndTwentyFiveD
     EXPECT_EQ(agent.verify, VerifyMode::Auto);
     EXPECT_TRUE(agent.onChange.empty());
     EXPECT_TRUE(agent.ipv6Policy.skipTemporary);
-    EXPECT_EQ(profile->fingerprint.size(), 16u);
+    EXPECT_EQ(profile->fingerprint().size(), 16u);
 }
 
 TEST(ProfileAgentKeys, ReadsEveryKey) {
@@ -116,14 +116,14 @@ TEST(ProfileAgentKeys, FingerprintChangesWithTheProfileAndTheSecretOnly) {
     auto same = parseAgentProfile("");
     auto otherPoll = parseAgentProfile("poll_interval = 60\n");
     ASSERT_TRUE(base && same && otherPoll);
-    EXPECT_EQ(base->fingerprint, same->fingerprint);
-    EXPECT_NE(base->fingerprint, otherPoll->fingerprint);
+    EXPECT_EQ(base->fingerprint(), same->fingerprint());
+    EXPECT_NE(base->fingerprint(), otherPoll->fingerprint());
 
     auto reordered = parseProfiles("[profile.home]\npassword = \"p\"\nusername = \"u\"\nhosts = [\"h.example.net\"]\n"
                                    "server = \"http://127.0.0.1:8245\"\nprotocol = \"dyndns2\"\n",
                                    "p.toml");
     ASSERT_TRUE(reordered) << reordered.message();
-    EXPECT_EQ(reordered->profiles.front().fingerprint, base->fingerprint) << "key order and lines do not matter";
+    EXPECT_EQ(reordered->profiles.front().fingerprint(), base->fingerprint()) << "key order and lines do not matter";
 
     ::setenv("QDYN_TEST_FP_SECRET", "first", 1);
     const std::string viaEnv = "[profile.home]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:8245\"\n"
@@ -133,7 +133,7 @@ TEST(ProfileAgentKeys, FingerprintChangesWithTheProfileAndTheSecretOnly) {
     auto second = parseProfiles(viaEnv, "p.toml");
     ::unsetenv("QDYN_TEST_FP_SECRET");
     ASSERT_TRUE(first && second);
-    EXPECT_NE(first->profiles.front().fingerprint, second->profiles.front().fingerprint)
+    EXPECT_NE(first->profiles.front().fingerprint(), second->profiles.front().fingerprint())
         << "a new password in the environment lifts a stop for bad credentials";
 }
 

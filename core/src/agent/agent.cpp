@@ -111,16 +111,18 @@ void Agent::setProfiles(config::ProfileSet profiles) {
     m_profiles = std::move(profiles);
     std::erase_if(m_detectors, [&](const auto& entry) {
         const config::Profile* profile = m_profiles.find(entry.first);
-        return profile == nullptr || profile->fingerprint != entry.second.fingerprint;
+        return profile == nullptr || profile->definition != entry.second.definition ||
+               !profile->password.equals(entry.second.password.reveal());
     });
 }
 
 detect::DetectionReport Agent::detectFamily(const config::Profile& profile, AddressFamily family) {
     DetectorSlot& slot = m_detectors[profile.name];
-    if (!slot.detector || slot.fingerprint != profile.fingerprint) {
+    if (!slot.detector || slot.definition != profile.definition || !slot.password.equals(profile.password.reveal())) {
         std::vector<std::string> problems;
         slot.detector = makeDetector(profile, m_options.check, problems);
-        slot.fingerprint = profile.fingerprint;
+        slot.definition = profile.definition;
+        slot.password = profile.password.clone();
         for (const auto& problem : problems) log(LogLevel::Warning, "[" + profile.name + "] detection source " + problem);
     }
     return slot.detector->detect(family);
@@ -267,11 +269,11 @@ void Agent::applyOutcome(const config::Profile& profile, StateStore& state, cons
     switch (outcome.outcome) {
         case OutcomeClass::AuthFailed:
         case OutcomeClass::Abuse:
-            state.profileStop = Stop{outcome.outcome, hostState.lastCode, hostState.lastDetail, now, profile.fingerprint};
+            state.profileStop = Stop{outcome.outcome, hostState.lastCode, hostState.lastDetail, now, profile.fingerprint()};
             host.reason = stopReason(*state.profileStop, true);
             break;
         case OutcomeClass::HostRejected:
-            hostState.stop = Stop{outcome.outcome, hostState.lastCode, hostState.lastDetail, now, profile.fingerprint};
+            hostState.stop = Stop{outcome.outcome, hostState.lastCode, hostState.lastDetail, now, profile.fingerprint()};
             host.reason = stopReason(*hostState.stop, false);
             break;
         default: {  // RetryLater, ClockSkew

@@ -19,7 +19,7 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
 
 bool liftStaleStops(const config::Profile& profile, StateStore& state, const std::function<void(const std::string&)>& note) {
     bool changed = false;
-    if (state.profileStop && state.profileStop->fingerprint != profile.fingerprint) {
+    if (state.profileStop && state.profileStop->fingerprint != profile.fingerprint()) {
         note("[" + profile.name + "] the profile changed since it was stopped (" + state.profileStop->code +
              "); trying again");
         state.profileStop.reset();
@@ -27,7 +27,7 @@ bool liftStaleStops(const config::Profile& profile, StateStore& state, const std
     }
     for (const auto& name : profile.hosts) {
         const HostState* host = state.find(name);
-        if (host == nullptr || !host->stop || host->stop->fingerprint == profile.fingerprint) continue;
+        if (host == nullptr || !host->stop || host->stop->fingerprint == profile.fingerprint()) continue;
         note("[" + profile.name + "] " + name + ": the profile changed since the host was stopped (" + host->stop->code +
              "); trying again");
         state.host(name).stop.reset();

@@ -427,7 +427,7 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
     if (auto words = readReplyWords(table, context, profile); !words) return words.error();
     if (auto caFile = readCaFile(table, context, profile); !caFile) return caFile.error();
     if (auto agent = readAgentSettings(table, context, profile.agent); !agent) return agent.error();
-    profile.fingerprint = fingerprint(table, profile.password);
+    profile.definition = canonicalDefinition(table);
     // Let the protocol check its own options now, so a bad profile fails at load, not at 3 a.m.
     if (auto client = makeProtocol(profile); !client) return client.error();
     return profile;

@@ -245,18 +245,26 @@ Result<void> readAgentSettings(const toml::table& table, const Context& context,
     return readHooks(table, context, settings);
 }
 
-std::string fingerprint(const toml::table& table, const Secret& password) {
+std::string canonicalDefinition(const toml::table& table) {
     std::ostringstream text;
     text << toml::toml_formatter(table, toml::format_flags::none);
-    const std::string canonical = text.str();
+    return text.str();
+}
+
+std::string Profile::fingerprint() const {
+    const std::string& canonical = definition;
     constexpr std::string_view kKey = "qdyn profile fingerprint v1";
     const std::string_view secret = password.reveal();
     const std::array<std::span<const std::uint8_t>, 3> parts{crypto::asBytes(canonical), crypto::asBytes(std::string_view("\0", 1)),
                                                              crypto::asBytes(secret)};
     auto mac = crypto::hmac(crypto::HmacAlgorithm::Sha256, crypto::asBytes(kKey), parts);
-    if (!mac) return canonical.substr(0, 0);  // no OpenSSL HMAC: no fingerprint, stops then hold until reset
+    if (!mac) return std::string();  // no OpenSSL HMAC: no fingerprint, stops then hold until reset
     mac->resize(8);
     return crypto::hexEncode(*mac);
+}
+
+bool Profile::sameDefinition(const Profile& other) const {
+    return definition == other.definition && password.equals(other.password.reveal());
 }
 
 }  // namespace qdyn::config

@@ -31,8 +31,8 @@ Result<std::string> optionalString(const toml::table& table, std::string_view ke
 std::span<const std::string_view> agentSettingKeys() noexcept;
 Result<void> readAgentSettings(const toml::table& table, const Context& context, AgentSettings& settings);
 
-// A short digest of everything the profile says, the secret included: a stop recorded under one
-// fingerprint is lifted when the profile changes (new password, other server, ...).
-std::string fingerprint(const toml::table& table, const Secret& password);
+// The table as canonical text (key order and layout do not matter): with the secret, what a
+// profile's fingerprint covers, so that a stop is lifted when the profile changes.
+std::string canonicalDefinition(const toml::table& table);
 
 }  // namespace qdyn::config

@@ -85,7 +85,7 @@ Result<std::map<std::string, std::string>> fingerprints(std::string_view text, c
     auto set = parseProfiles(text, sourceName, baseDir);
     if (!set) return set.error();
     std::map<std::string, std::string> out;
-    for (const auto& profile : set->profiles) out[profile.name] = profile.fingerprint;
+    for (const auto& profile : set->profiles) out[profile.name] = profile.fingerprint();
     return out;
 }
 

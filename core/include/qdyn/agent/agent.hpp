@@ -139,7 +139,8 @@ private:
     config::ProfileSet m_profiles;
     AgentOptions m_options;
     struct DetectorSlot {
-        std::string fingerprint;
+        std::string definition;  // the profile's, with its password: a change rebuilds the detector
+        Secret password;
         std::unique_ptr<detect::Detector> detector;
     };
     std::map<std::string, DetectorSlot> m_detectors;

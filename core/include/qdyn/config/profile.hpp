@@ -53,7 +53,14 @@ struct Profile {
     std::string origin;                // "profiles.toml:12", for messages
     bool inlinePassword = false;       // the password sits in the file itself
     AgentSettings agent;               // families, detection, poll, refresh, verification, hooks
-    std::string fingerprint;           // changes whenever the profile (or its secret) does
+    std::string definition;            // the profile's TOML table in canonical form (key order, layout)
+
+    // Changes whenever the profile or its secret does: a keyed hash of the definition and the
+    // password, kept with a stop in the state file. Computed on demand: it needs OpenSSL, which a
+    // run with nothing to do never initialises.
+    [[nodiscard]] std::string fingerprint() const;
+    // The same definition and the same secret (what an equal fingerprint says, without hashing).
+    [[nodiscard]] bool sameDefinition(const Profile& other) const;
 };
 
 struct ProfileSet {
