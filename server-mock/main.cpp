@@ -1,6 +1,7 @@
 // qdyn-server: the command line (commands/cli.cpp) decides; serving is here: load the config,
 // start every listener, print where it listens (the exact lines tests and scripts parse), then
-// serve until SIGINT/SIGTERM, re-reading the config on SIGHUP.
+// serve until SIGINT/SIGTERM, re-reading the config on SIGHUP. Sockets handed over by systemd
+// (socket activation) take the place of the configured ones.
 #include <pthread.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "commands/cli.hpp"
+#include "net/socket_activation.hpp"
 #include "qdyn_server/config.hpp"
 #include "qdyn_server/server.hpp"
 
@@ -24,6 +26,14 @@ int serve(const std::filesystem::path& configPath) {
         std::cerr << "qdyn-server: " << config.message() << '\n';
         return kExitConfigError;
     }
+    // Sockets bound by systemd (qdyn-server-*.socket) replace [listen]'s entries for their
+    // front ends, now and on every reload.
+    auto activated = qdyn::server::takeActivatedSockets();
+    if (!activated) {
+        std::cerr << "qdyn-server: " << activated.message() << '\n';
+        return kExitStartError;
+    }
+    qdyn::server::applyActivatedSockets(*activated, *config);
 
     // Block the stop signals before any thread starts so every thread inherits the mask and
     // only sigwait below sees them.
@@ -51,6 +61,7 @@ int serve(const std::filesystem::path& configPath) {
         if (received != SIGHUP) break;
         // The [accounts] file is read again with it, so account and tsig-key commands apply here.
         auto next = qdyn::server::Config::load(configPath);
+        if (next) qdyn::server::applyActivatedSockets(*activated, *next);
         auto applied = next ? server.reload(std::move(*next)) : qdyn::Result<void>(next.error());
         if (applied) {
             std::cerr << "qdyn-server: SIGHUP: configuration reloaded" << std::endl;

@@ -25,6 +25,8 @@ TEST_PACKAGES=(
   # the seed's Python example client, network namespaces, process tools, CPU times (benchmarks),
   # an HTTP client for the update benchmark's warm-up
   python3 iproute2 procps time curl
+  # systemd-analyze (the units' test) and systemd-socket-activate (socket activation test)
+  systemd
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -171,6 +171,58 @@ bool BackgroundProcess::start(const std::vector<std::string>& argv) {
     return true;
 }
 
+bool BackgroundProcess::startWithSockets(const std::vector<std::string>& argv, const std::vector<int>& sockets,
+                                         const std::vector<std::string>& names) {
+    int outPipe[2];
+    if (::pipe2(outPipe, O_CLOEXEC) != 0) return false;
+    // Everything the child needs is built before fork: after it, only async-signal-safe calls.
+    std::vector<std::string> args = argv;
+    auto argPointers = pointers(args);
+    std::string joined;
+    for (const auto& name : names) joined += (joined.empty() ? "" : ":") + name;
+    std::vector<std::string> envStrings;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        const std::string_view text(*entry);
+        if (text.rfind("LISTEN_", 0) != 0) envStrings.emplace_back(text);
+    }
+    envStrings.push_back("LISTEN_FDS=" + std::to_string(sockets.size()));
+    envStrings.push_back("LISTEN_FDNAMES=" + joined);
+    envStrings.push_back("LISTEN_PID=0000000000");  // the child writes its own pid here
+    auto envPointers = pointers(envStrings);
+    char* pidDigits = envPointers[envPointers.size() - 2] + std::strlen("LISTEN_PID=");
+    // Above every fd the sockets move to, so dup2 never overwrites one still to be moved.
+    std::vector<int> lifted;
+    for (const int socket : sockets) lifted.push_back(::fcntl(socket, F_DUPFD_CLOEXEC, 100));
+
+    m_pid = ::fork();
+    if (m_pid == 0) {
+        ::dup2(outPipe[1], 1);
+        const int null = ::open("/dev/null", O_RDONLY);
+        ::dup2(null, 0);
+        for (std::size_t i = 0; i < lifted.size(); ++i) ::dup2(lifted[i], 3 + static_cast<int>(i));  // dup2 clears CLOEXEC
+        pid_t pid = ::getpid();
+        char digits[16];
+        int count = 0;
+        do {
+            digits[count++] = static_cast<char>('0' + pid % 10);
+            pid /= 10;
+        } while (pid > 0);
+        for (int i = 0; i < count; ++i) pidDigits[i] = digits[count - 1 - i];
+        pidDigits[count] = '\0';
+        ::execve(args[0].c_str(), argPointers.data(), envPointers.data());
+        ::_exit(127);
+    }
+    for (const int fd : lifted) ::close(fd);
+    ::close(outPipe[1]);
+    if (m_pid < 0) {
+        ::close(outPipe[0]);
+        m_pid = -1;
+        return false;
+    }
+    m_stdout = outPipe[0];
+    return true;
+}
+
 std::vector<std::string> BackgroundProcess::readUntil(const std::string& line, std::chrono::milliseconds timeout,
                                                       bool& found) {
     std::vector<std::string> lines;

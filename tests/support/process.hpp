@@ -41,6 +41,11 @@ public:
 
     // Starts argv with stdout captured; stderr goes to the test's stderr.
     bool start(const std::vector<std::string>& argv);
+    // The same as a service manager starts a socket-activated service (sd_listen_fds(3)): the
+    // sockets become fds 3, 4, ... and LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES (names joined
+    // with ':') announce them.
+    bool startWithSockets(const std::vector<std::string>& argv, const std::vector<int>& sockets,
+                          const std::vector<std::string>& names);
     // Reads stdout lines until one equals `line` or the timeout passes; returns the lines read.
     std::vector<std::string> readUntil(const std::string& line, std::chrono::milliseconds timeout, bool& found);
     // SIGTERM, then SIGKILL after a grace period; returns the exit status (-1 if signalled).

@@ -23,6 +23,9 @@ namespace qdyn::server {
 struct ListenAddress {
     IpAddress address;       // 127.0.0.1, ::1, 0.0.0.0, ::
     std::uint16_t port = 0;  // 0: bind a free port and report it
+    // A bound socket handed over by the service manager (systemd socket activation,
+    // net/socket_activation.hpp); address and port then say where it is bound. -1: bind one.
+    int fd = -1;
 };
 
 // [[account]]: a user of the dyndns2 API. Exactly one of `password` and `passwordHash` is set.

@@ -18,6 +18,12 @@ Result<std::uint16_t> openTcpAcceptor(boost::asio::ip::tcp::acceptor& acceptor, 
         return makeError(std::string(kind) + " " + formatEndpoint(where.address, where.port) + ": " + error.message());
     };
     boost::system::error_code error;
+    if (where.fd >= 0) {
+        // Handed over already bound and listening (socket activation): taken as it is.
+        acceptor.assign(endpoint.protocol(), where.fd, error);
+        if (error) return fail(error);
+        return where.port;
+    }
     acceptor.open(endpoint.protocol(), error);
     if (error) return fail(error);
     // A restarted server must not wait for old connections in TIME_WAIT.

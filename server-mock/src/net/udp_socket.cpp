@@ -18,6 +18,13 @@ Result<std::uint16_t> openUdpSocket(boost::asio::ip::udp::socket& socket, const 
         return makeError(std::string(kind) + " " + formatEndpoint(where.address, where.port) + ": " + error.message());
     };
     boost::system::error_code error;
+    if (where.fd >= 0) {
+        // Handed over already bound (socket activation): taken as it is, made non-blocking.
+        socket.assign(endpoint.protocol(), where.fd, error);
+        if (!error) socket.non_blocking(true, error);
+        if (error) return fail(error);
+        return where.port;
+    }
     socket.open(endpoint.protocol(), error);
     if (error) return fail(error);
     if (where.address.isV6()) socket.set_option(asio::ip::v6_only(true), error);
