@@ -1,5 +1,9 @@
 // The system's resolvers on Windows: the DNS servers of the adapters as GetNetworkParams lists
 // them (IPv4 only; a profile that needs IPv6 resolvers or other ones names them with verify).
+// qdyn's headers before the Windows ones: <windows.h> defines IN (and OUT) as empty macros,
+// which would turn dns::rrclass::IN into a syntax error.
+#include "qdyn/agent/verifier.hpp"
+
 // clang-format off
 #include <winsock2.h>
 #include <iphlpapi.h>
@@ -9,8 +13,6 @@
 #include <cstring>
 #include <string_view>
 #include <vector>
-
-#include "qdyn/agent/verifier.hpp"
 
 namespace qdyn::agent {
 
