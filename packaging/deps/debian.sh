@@ -28,6 +28,8 @@ TEST_PACKAGES=(
   # systemd-analyze (the units' test), systemd-socket-activate (socket activation test), mingw-w64
   # (the Windows files cross-compiled)
   systemd g++-mingw-w64-x86-64-posix
+  # the man pages rendered (their test)
+  groff-base
 )
 
 packages=("${BUILD_PACKAGES[@]}")
