@@ -1,0 +1,67 @@
+# Packages (CPack): one .deb or .rpm per component.
+#   qdyn         the CLI and agent (cli), its man page and systemd units
+#   qdyn-server  the server (server), its man page, units and packaged configuration
+#   qdyn-tray    the tray app (tray)
+#   cpack -G DEB --config build/release/CPackConfig.cmake     (RPM with rpmbuild installed)
+include(GNUInstallDirs)
+
+set(QDYN_SYSTEMD_UNIT_DIR "lib/systemd/system" CACHE STRING "Where the systemd units are installed (relative to the prefix)")
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn.service
+              ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-update.service
+              ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-update.timer
+        DESTINATION ${QDYN_SYSTEMD_UNIT_DIR} COMPONENT cli)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-server.service
+              ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-server-dns.socket
+              ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-server-http.socket
+        DESTINATION ${QDYN_SYSTEMD_UNIT_DIR} COMPONENT server)
+# The server's configuration: a conffile, made private to the qdyn user by postinst.
+# (An absolute destination: /etc whatever the prefix, as the units expect it there.)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-server.toml
+        DESTINATION /etc/qdyn PERMISSIONS OWNER_READ OWNER_WRITE COMPONENT server)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/examples/qdyn-server.toml
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/../qdyn-server/examples COMPONENT server)
+
+set(CPACK_PACKAGE_NAME qdyn)
+set(CPACK_PACKAGE_VENDOR "qdyn")
+set(CPACK_PACKAGE_CONTACT "qdyn developers <qdyn@example.org>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_COMPONENTS_ALL cli server)
+if(QDYN_BUILD_GUI)
+  list(APPEND CPACK_COMPONENTS_ALL tray)
+endif()
+set(CPACK_STRIP_FILES ON)
+
+# Debian
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_CLI_PACKAGE_NAME qdyn)
+set(CPACK_DEBIAN_SERVER_PACKAGE_NAME qdyn-server)
+set(CPACK_DEBIAN_TRAY_PACKAGE_NAME qdyn-tray)
+# libcurl is loaded with dlopen on the first HTTP request (core/src/net/curl_api.cpp), which
+# dpkg-shlibdeps cannot see.
+set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "libcurl4 (>= 7.74)")
+set(CPACK_DEBIAN_TRAY_PACKAGE_DEPENDS "libcurl4 (>= 7.74), qdyn (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/packaging/linux/postinst;${PROJECT_SOURCE_DIR}/packaging/linux/postrm")
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/packaging/linux/postinst;${PROJECT_SOURCE_DIR}/packaging/linux/postrm;${PROJECT_SOURCE_DIR}/packaging/linux/deb-server/conffiles")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+# RPM
+set(CPACK_RPM_COMPONENT_INSTALL ON)
+set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
+set(CPACK_RPM_CLI_PACKAGE_NAME qdyn)
+set(CPACK_RPM_SERVER_PACKAGE_NAME qdyn-server)
+set(CPACK_RPM_TRAY_PACKAGE_NAME qdyn-tray)
+set(CPACK_RPM_CLI_PACKAGE_REQUIRES "libcurl")
+# RPM runs %post with a count, not "configure": the same script, told to configure.
+file(READ ${PROJECT_SOURCE_DIR}/packaging/linux/postinst QDYN_POSTINST)
+string(REPLACE "set -e\n" "set -e\nset -- configure\n" QDYN_POSTINST "${QDYN_POSTINST}")
+file(WRITE ${PROJECT_BINARY_DIR}/packaging/postinst.rpm "${QDYN_POSTINST}")
+set(CPACK_RPM_CLI_POST_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
+set(CPACK_RPM_SERVER_POST_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
+set(CPACK_RPM_SERVER_USER_FILELIST "%config(noreplace) %attr(600, qdyn, qdyn) /etc/qdyn/qdyn-server.toml")
+
+include(CPack)
