@@ -19,7 +19,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-server.service
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-server.toml
         DESTINATION /etc/qdyn PERMISSIONS OWNER_READ OWNER_WRITE COMPONENT server)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/examples/qdyn-server.toml
-        DESTINATION ${CMAKE_INSTALL_DOCDIR}/../qdyn-server/examples COMPONENT server)
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/qdyn-server/examples COMPONENT server)
 
 set(CPACK_PACKAGE_NAME qdyn)
 set(CPACK_PACKAGE_VENDOR "qdyn")
@@ -56,6 +56,10 @@ set(CPACK_RPM_CLI_PACKAGE_NAME qdyn)
 set(CPACK_RPM_SERVER_PACKAGE_NAME qdyn-server)
 set(CPACK_RPM_TRAY_PACKAGE_NAME qdyn-tray)
 set(CPACK_RPM_CLI_PACKAGE_REQUIRES "libcurl")
+set(CPACK_RPM_TRAY_PACKAGE_REQUIRES "libcurl, qdyn = ${PROJECT_VERSION}")
+# Directories the system's filesystem package owns are not claimed.
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /usr/lib/systemd /usr/lib/systemd/system /usr/share/man
+    /usr/share/man/man1 /usr/share/man/man8 /usr/share/doc)
 # RPM runs %post with a count, not "configure": the same script, told to configure.
 file(READ ${PROJECT_SOURCE_DIR}/packaging/linux/postinst QDYN_POSTINST)
 string(REPLACE "set -e\n" "set -e\nset -- configure\n" QDYN_POSTINST "${QDYN_POSTINST}")

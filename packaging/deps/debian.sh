@@ -30,6 +30,8 @@ TEST_PACKAGES=(
   systemd g++-mingw-w64-x86-64-posix
   # the man pages rendered (their test)
   groff-base
+  # the RPM packages built and read back (their test)
+  rpm
 )
 
 packages=("${BUILD_PACKAGES[@]}")
