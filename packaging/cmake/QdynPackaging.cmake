@@ -60,12 +60,13 @@ set(CPACK_RPM_TRAY_PACKAGE_REQUIRES "libcurl, qdyn = ${PROJECT_VERSION}")
 # Directories the system's filesystem package owns are not claimed.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /usr/lib/systemd /usr/lib/systemd/system /usr/share/man
     /usr/share/man/man1 /usr/share/man/man8 /usr/share/doc)
-# RPM runs %post with a count, not "configure": the same script, told to configure.
+# RPM: the same script, told to configure, as %pre: the qdyn user must exist before rpm gives it
+# the configuration (%attr below).
 file(READ ${PROJECT_SOURCE_DIR}/packaging/linux/postinst QDYN_POSTINST)
 string(REPLACE "set -e\n" "set -e\nset -- configure\n" QDYN_POSTINST "${QDYN_POSTINST}")
 file(WRITE ${PROJECT_BINARY_DIR}/packaging/postinst.rpm "${QDYN_POSTINST}")
-set(CPACK_RPM_CLI_POST_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
-set(CPACK_RPM_SERVER_POST_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
+set(CPACK_RPM_CLI_PRE_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
+set(CPACK_RPM_SERVER_PRE_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
 set(CPACK_RPM_SERVER_USER_FILELIST "%config(noreplace) %attr(600, qdyn, qdyn) /etc/qdyn/qdyn-server.toml")
 
 include(CPack)

@@ -2,7 +2,7 @@
 # The RPM packages, built by CPack from this build and read back with rpm: each holds its files
 # and no directory the system owns, qdyn requires libcurl (loaded with dlopen, invisible to
 # rpm's dependency scan), the server's configuration is a noreplace config file of the qdyn
-# user with mode 600, and both %post scripts make the qdyn user.
+# user with mode 600, and both %pre scripts make the qdyn user (before rpm gives it the file).
 #   tests/packaging/rpm_package_test.sh BUILD_DIR
 set -uo pipefail
 BUILD="$1"
@@ -37,7 +37,8 @@ rpm -qp --requires "$qdyn" 2>/dev/null | grep -qx 'libcurl' || fail "qdyn.rpm do
 config="$(rpm -qp --dump "$server" 2>/dev/null | awk '$1 == "/etc/qdyn/qdyn-server.toml" { print $5, $6, $7, $8 }')"
 [[ "$config" == "0100600 qdyn qdyn 1" ]] || fail "/etc/qdyn/qdyn-server.toml is '$config', not '0100600 qdyn qdyn 1' (mode, owner, group, config)"
 for package in "$qdyn" "$server"; do
-  rpm -qp --scripts "$package" 2>/dev/null | grep -q 'useradd --system' || fail "$(basename "$package") has no %post making the qdyn user"
+  rpm -qp --scripts "$package" 2>/dev/null | awk '/^preinstall scriptlet/ { f = 1 } /^postinstall/ { f = 0 } f' |
+    grep -q 'useradd --system' || fail "$(basename "$package") has no %pre making the qdyn user"
 done
 (( failures == 0 )) && echo "rpm packages: all checks passed"
 exit $(( failures > 0 ))
