@@ -3,14 +3,13 @@
 // UDP and TCP and HTTP, survive a SIGHUP reload, and a socket of the wrong kind is refused by name.
 // The real tool, systemd-socket-activate, starts the server on the first connection, which the
 // server then answers.
-#include <gtest/gtest.h>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
+#include <gtest/gtest.h>
 #include <thread>
 
 #include "closed_port.hpp"
@@ -100,8 +99,8 @@ TEST(ServerSocketActivation, HandedOverSocketsReplaceTheConfiguredOnesAndSurvive
     BoundSocket http(SOCK_STREAM);
     ASSERT_NE(udp.port(), 0);
     BackgroundProcess server;
-    ASSERT_TRUE(server.startWithSockets({QDYN_SERVER_PATH, "--config", config.string()}, {udp.fd(), tcp.fd(), http.fd()},
-                                        {"dns", "dns", "http"}));
+    ASSERT_TRUE(server.startWithSockets({QDYN_SERVER_PATH, "--config", config.string()},
+                                        {udp.fd(), tcp.fd(), http.fd()}, {"dns", "dns", "http"}));
     bool ready = false;
     const auto lines = server.readUntil("ready", std::chrono::seconds(10), ready);
     ASSERT_TRUE(ready);
@@ -112,11 +111,13 @@ TEST(ServerSocketActivation, HandedOverSocketsReplaceTheConfiguredOnesAndSurvive
 
     EXPECT_EQ(answerOver(false, udp.port()), "192.0.2.1");
     EXPECT_EQ(answerOver(true, tcp.port()), "192.0.2.1");
-    EXPECT_EQ(httpStatus(http.port(), "/nic/update?hostname=home.dyn.example.test&myip=203.0.113.4").substr(0, 3), "401");
+    EXPECT_EQ(httpStatus(http.port(), "/nic/update?hostname=home.dyn.example.test&myip=203.0.113.4").substr(0, 3),
+              "401");
 
     // A reload compares its listeners with the running ones: the handed-over sockets count as
     // what [listen] says, so the reload goes through.
-    dir.write("server.toml", std::string(kConfig) + "[[record]]\nname = \"new\"\ntype = \"A\"\nvalue = \"192.0.2.2\"\n");
+    dir.write("server.toml",
+              std::string(kConfig) + "[[record]]\nname = \"new\"\ntype = \"A\"\nvalue = \"192.0.2.2\"\n");
     server.signal(SIGHUP);
     std::string answer;
     for (int i = 0; i < 50 && answer != "192.0.2.2"; ++i) {

@@ -8,11 +8,9 @@
 #   tests/packaging/deb_install_test.sh BUILD_DIR
 set -uo pipefail
 BUILD="$1"
-for tool in cpack dpkg dpkg-deb dpkg-shlibdeps useradd; do
-  command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (packages cmake, dpkg-dev, passwd)"; exit 1; }
-done
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tests/packaging/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+need "cmake dpkg-dev passwd" cpack dpkg dpkg-deb dpkg-shlibdeps useradd
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -63,5 +61,4 @@ left="$(cd "$root" && find . -not -type d -not -path './var/lib/dpkg/*' -not -pa
         -not -path './etc/subgid*' | sort)"
 [[ -z "$left" ]] || fail "left after purge: $left"
 
-(( failures == 0 )) && echo "deb packages (${names[*]}): installed, used and purged cleanly"
-exit $(( failures > 0 ))
+finish "deb packages (${names[*]}): installed, used and purged cleanly"

@@ -6,9 +6,9 @@
 set -uo pipefail
 ROOT="$1"
 BUILD="$2"
-command -v groff >/dev/null || { echo "FAIL: groff is missing (package groff-base)"; exit 1; }
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tests/packaging/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+need groff-base groff
 QDYN="$BUILD/cli/qdyn"
 SERVER="$BUILD/server-mock/qdyn-server"
 for exe in "$QDYN" "$SERVER"; do [[ -x "$exe" ]] || { echo "FAIL: $exe is missing"; exit 1; }; done
@@ -53,5 +53,4 @@ for code in 0 1 2; do
   awk '/^\.SH EXIT STATUS/ { f = 1 } f' "$server_page" | grep -qx "\.B $code" || fail "qdyn-server.8 has no exit code $code"
 done
 
-(( failures == 0 )) && echo "man pages: all checks passed"
-exit $(( failures > 0 ))
+finish "man pages: all checks passed"

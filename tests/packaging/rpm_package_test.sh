@@ -6,11 +6,9 @@
 #   tests/packaging/rpm_package_test.sh BUILD_DIR
 set -uo pipefail
 BUILD="$1"
-for tool in cpack rpmbuild rpm; do
-  command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (package rpm)"; exit 1; }
-done
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tests/packaging/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+need "cmake rpm" cpack rpmbuild rpm
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 if ! cpack -G RPM -B "$work/pkg" --config "$BUILD/CPackConfig.cmake" >"$work/cpack.log" 2>&1; then
@@ -40,5 +38,4 @@ for package in "$qdyn" "$server"; do
   rpm -qp --scripts "$package" 2>/dev/null | awk '/^preinstall scriptlet/ { f = 1 } /^postinstall/ { f = 0 } f' |
     grep -q 'useradd --system' || fail "$(basename "$package") has no %pre making the qdyn user"
 done
-(( failures == 0 )) && echo "rpm packages: all checks passed"
-exit $(( failures > 0 ))
+finish "rpm packages: all checks passed"

@@ -7,9 +7,9 @@
 set -uo pipefail
 ROOT="$1"
 BUILD="$2"
-command -v systemd-analyze >/dev/null || { echo "FAIL: systemd-analyze is missing (package systemd)"; exit 1; }
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tests/packaging/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+need systemd systemd-analyze
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -40,5 +40,4 @@ grep -q '^RestrictAddressFamilies=.*AF_NETLINK' "$ROOT/packaging/linux/qdyn.serv
 grep -q '^CapabilityBoundingSet=$' "$ROOT/packaging/linux/qdyn-server.service" || fail "qdyn-server.service must have no capabilities"
 grep -q '^FileDescriptorName=dns$' "$ROOT/packaging/linux/qdyn-server-dns.socket" || fail "the DNS socket must be named dns"
 
-(( failures == 0 )) && echo "systemd units: all checks passed"
-exit $(( failures > 0 ))
+finish "systemd units: all checks passed"

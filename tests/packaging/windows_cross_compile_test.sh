@@ -5,21 +5,21 @@
 #   tests/packaging/windows_cross_compile_test.sh SOURCE_DIR
 set -uo pipefail
 ROOT="$1"
-CXX="$(command -v x86_64-w64-mingw32-g++-posix || true)"
-[[ -n "$CXX" ]] || { echo "FAIL: x86_64-w64-mingw32-g++-posix is missing (package g++-mingw-w64-x86-64-posix)"; exit 1; }
+# shellcheck source=tests/packaging/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+need g++-mingw-w64-x86-64-posix x86_64-w64-mingw32-g++-posix
+CXX="$(command -v x86_64-w64-mingw32-g++-posix)"
 FLAGS=(-std=c++20 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
        -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Werror)
 
 mapfile -t files < <(cd "$ROOT" && find core/src cli server-mock/src gui -name '*_windows.cpp' 2>/dev/null | sort)
 (( ${#files[@]} >= 5 )) || { echo "FAIL: expected the Windows files (at least five), found ${#files[@]}"; exit 1; }
-failures=0
 for file in "${files[@]}"; do
   if out="$("$CXX" "${FLAGS[@]}" -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/$(dirname "$file")" \
               -c "$ROOT/$file" -o /dev/null 2>&1)"; then
     echo "ok   $file"
   else
-    echo "FAIL $file"; echo "$out" | head -n 20; failures=$((failures + 1))
+    fail "$file"; echo "$out" | head -n 20
   fi
 done
-(( failures == 0 )) && echo "all ${#files[@]} Windows files compile with $(basename "$CXX")"
-exit $(( failures > 0 ))
+finish "all ${#files[@]} Windows files compile with $(basename "$CXX")"

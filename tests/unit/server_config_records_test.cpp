@@ -25,7 +25,7 @@ password = "pw"
 hosts = ["home", "mixed"]
 )";
 
-std::string recordsConfigError(const std::string& extra) {
+std::string errorOf(const std::string& extra) {
     auto config = Config::parse(kBase + extra, "server.toml");
     EXPECT_FALSE(config) << "expected an error for:\n" << extra;
     return config ? std::string() : config.message();
@@ -76,37 +76,37 @@ TEST(ServerConfigRecords, LongTxtIsSplitIntoCharacterStrings) {
 }
 
 TEST(ServerConfigRecords, RecordErrorsNameTheLine) {
-    EXPECT_EQ(recordsConfigError("[[record]]\nname = \"x\"\ntype = \"SRV\"\nvalue = \"1\"\n"),
+    EXPECT_EQ(errorOf("[[record]]\nname = \"x\"\ntype = \"SRV\"\nvalue = \"1\"\n"),
               "server.toml:12: type 'SRV' is not one of A, AAAA, CNAME, MX, TXT");
-    EXPECT_EQ(recordsConfigError("[[record]]\nname = \"x\"\ntype = \"A\"\nvalue = \"2001:db8::1\"\n"),
+    EXPECT_EQ(errorOf("[[record]]\nname = \"x\"\ntype = \"A\"\nvalue = \"2001:db8::1\"\n"),
               "server.toml:13: value: '2001:db8::1' is not an IPv4 address");
-    EXPECT_EQ(recordsConfigError("[[record]]\nname = \"x\"\ntype = \"MX\"\nvalue = \"mail\"\n"),
+    EXPECT_EQ(errorOf("[[record]]\nname = \"x\"\ntype = \"MX\"\nvalue = \"mail\"\n"),
               "server.toml:13: value: an MX value is 'PREFERENCE NAME', e.g. '10 mail'");
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"x\"\ntype = \"CNAME\"\nvalue = \"host.example.org\"\n").find("ending in '.'"),
+    EXPECT_NE(errorOf("[[record]]\nname = \"x\"\ntype = \"CNAME\"\nvalue = \"host.example.org\"\n").find("ending in '.'"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"x.other.test.\"\ntype = \"A\"\nvalue = \"192.0.2.1\"\n").find("not inside the zone"),
+    EXPECT_NE(errorOf("[[record]]\nname = \"x.other.test.\"\ntype = \"A\"\nvalue = \"192.0.2.1\"\n").find("not inside the zone"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"@\"\ntype = \"CNAME\"\nvalue = \"home\"\n").find("apex"), std::string::npos);
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"x\"\ntype = \"A\"\n").find("needs name, type and value"), std::string::npos);
+    EXPECT_NE(errorOf("[[record]]\nname = \"@\"\ntype = \"CNAME\"\nvalue = \"home\"\n").find("apex"), std::string::npos);
+    EXPECT_NE(errorOf("[[record]]\nname = \"x\"\ntype = \"A\"\n").find("needs name, type and value"), std::string::npos);
 }
 
 TEST(ServerConfigRecords, CnameMustBeAloneAndRRsetsShareATtl) {
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"home\"\ntype = \"CNAME\"\nvalue = \"www.example.org.\"\n")
+    EXPECT_NE(errorOf("[[record]]\nname = \"home\"\ntype = \"CNAME\"\nvalue = \"www.example.org.\"\n")
                   .find("updatable host"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"w\"\ntype = \"CNAME\"\nvalue = \"home\"\n"
+    EXPECT_NE(errorOf("[[record]]\nname = \"w\"\ntype = \"CNAME\"\nvalue = \"home\"\n"
                       "[[record]]\nname = \"w\"\ntype = \"TXT\"\nvalue = \"x\"\n")
                   .find("must be the only record"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"t\"\ntype = \"A\"\nvalue = \"192.0.2.1\"\nttl = 10\n"
+    EXPECT_NE(errorOf("[[record]]\nname = \"t\"\ntype = \"A\"\nvalue = \"192.0.2.1\"\nttl = 10\n"
                       "[[record]]\nname = \"t\"\ntype = \"A\"\nvalue = \"192.0.2.2\"\nttl = 20\n")
                   .find("same ttl"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"t\"\ntype = \"A\"\nvalue = \"192.0.2.1\"\n"
+    EXPECT_NE(errorOf("[[record]]\nname = \"t\"\ntype = \"A\"\nvalue = \"192.0.2.1\"\n"
                       "[[record]]\nname = \"t\"\ntype = \"A\"\nvalue = \"192.0.2.1\"\n")
                   .find("defined twice"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[record]]\nname = \"ns1\"\ntype = \"A\"\nvalue = \"192.0.2.9\"\n").find("nameserver_addresses"),
+    EXPECT_NE(errorOf("[[record]]\nname = \"ns1\"\ntype = \"A\"\nvalue = \"192.0.2.9\"\n").find("nameserver_addresses"),
               std::string::npos);
 }
 
@@ -116,9 +116,9 @@ TEST(ServerConfigRecords, HostSettingsAndDurations) {
     EXPECT_EQ(config.expireFor(name("home.dyn.example.test")), 43200U);
     EXPECT_EQ(config.expireFor(name("mixed.dyn.example.test")), 0U);
     EXPECT_EQ(config.ttlFor(name("mixed.dyn.example.test")), 60U);
-    EXPECT_NE(recordsConfigError("[[host]]\nname = \"nobody\"\n").find("not in the hosts of any [[account]]"), std::string::npos);
-    EXPECT_NE(recordsConfigError("[[host]]\nname = \"home\"\nexpire = \"1w\"\n").find("duration"), std::string::npos);
-    EXPECT_NE(recordsConfigError("[[host]]\nname = \"home\"\nexpire = \"-1d\"\n").find("duration"), std::string::npos);
+    EXPECT_NE(errorOf("[[host]]\nname = \"nobody\"\n").find("not in the hosts of any [[account]]"), std::string::npos);
+    EXPECT_NE(errorOf("[[host]]\nname = \"home\"\nexpire = \"1w\"\n").find("duration"), std::string::npos);
+    EXPECT_NE(errorOf("[[host]]\nname = \"home\"\nexpire = \"-1d\"\n").find("duration"), std::string::npos);
 }
 
 TEST(ServerConfigRecords, TsigKeysBelongToAccounts) {
@@ -126,12 +126,12 @@ TEST(ServerConfigRecords, TsigKeysBelongToAccounts) {
         "[[tsig_key]]\nname = \"alice-key\"\nsecret = \"GR5g4DuMxjC27pD6mZCGfjcbAbDuZOyccRxqAl4tPlE=\"\naccount = \"alice\"\n");
     ASSERT_EQ(config.tsigKeys.size(), 1U);
     EXPECT_EQ(config.tsigKeys[0].algorithm, "hmac-sha256");
-    EXPECT_NE(recordsConfigError("[[tsig_key]]\nname = \"k\"\nsecret = \"not base64!\"\naccount = \"alice\"\n").find("secret"),
+    EXPECT_NE(errorOf("[[tsig_key]]\nname = \"k\"\nsecret = \"not base64!\"\naccount = \"alice\"\n").find("secret"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[tsig_key]]\nname = \"k\"\nalgorithm = \"hmac-md5\"\nsecret = \"AAAA\"\naccount = \"alice\"\n")
+    EXPECT_NE(errorOf("[[tsig_key]]\nname = \"k\"\nalgorithm = \"hmac-md5\"\nsecret = \"AAAA\"\naccount = \"alice\"\n")
                   .find("not one of hmac-sha1"),
               std::string::npos);
-    EXPECT_NE(recordsConfigError("[[tsig_key]]\nname = \"k\"\nsecret = \"AAAA\"\naccount = \"mallory\"\n").find("not defined"),
+    EXPECT_NE(errorOf("[[tsig_key]]\nname = \"k\"\nsecret = \"AAAA\"\naccount = \"mallory\"\n").find("not defined"),
               std::string::npos);
 }
 
@@ -156,10 +156,10 @@ rate_limit = 0
     EXPECT_TRUE(defaults.dns.rateLimit.enabled);
     EXPECT_EQ(defaults.dns.rateLimit.responsesPerSecond, 20U);
 
-    EXPECT_NE(recordsConfigError("[dns]\ncookie_secret = \"abc\"\n").find("32 hex digits"), std::string::npos);
-    EXPECT_NE(recordsConfigError("[dns]\ncookies = 1\n").find("true or false"), std::string::npos);
-    EXPECT_NE(recordsConfigError("[dns]\nrate_limit_ipv4_prefix = 33\n").find("between 0 and 32"), std::string::npos);
-    EXPECT_NE(recordsConfigError("[store]\npath = \"\"\n").find("must not be empty"), std::string::npos);
+    EXPECT_NE(errorOf("[dns]\ncookie_secret = \"abc\"\n").find("32 hex digits"), std::string::npos);
+    EXPECT_NE(errorOf("[dns]\ncookies = 1\n").find("true or false"), std::string::npos);
+    EXPECT_NE(errorOf("[dns]\nrate_limit_ipv4_prefix = 33\n").find("between 0 and 32"), std::string::npos);
+    EXPECT_NE(errorOf("[store]\npath = \"\"\n").find("must not be empty"), std::string::npos);
 }
 
 }  // namespace server_config_records_test

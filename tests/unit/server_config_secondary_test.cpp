@@ -22,7 +22,7 @@ name = "xfr-key"
 secret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE="
 )";
 
-std::string secondaryConfigError(const std::string& toml) {
+std::string errorOf(const std::string& toml) {
     auto config = Config::parse(toml, "server.toml");
     return config ? std::string("parsed") : config.message();
 }
@@ -61,24 +61,24 @@ TEST(ServerConfigSecondaryTest, DefaultsToNoSecondaryAndAThousandJournalSteps) {
 
 TEST(ServerConfigSecondaryTest, NamesEveryMistakeWithItsLine) {
     const std::string secondary = kBase + "\n[[secondary]]\n";  // the table starts on line 9
-    EXPECT_EQ(secondaryConfigError(secondary + "port = 53\n"), "server.toml:9: [[secondary]] needs address (its IP address)");
-    EXPECT_EQ(secondaryConfigError(secondary + "address = \"ns2.example.test\"\ntsig_key = \"xfr-key\"\n"),
+    EXPECT_EQ(errorOf(secondary + "port = 53\n"), "server.toml:9: [[secondary]] needs address (its IP address)");
+    EXPECT_EQ(errorOf(secondary + "address = \"ns2.example.test\"\ntsig_key = \"xfr-key\"\n"),
               "server.toml:10: address 'ns2.example.test' is not an IP address");
     EXPECT_NE(
-        secondaryConfigError(secondary + "address = \"192.0.2.10\"\nport = 0\ntsig_key = \"xfr-key\"\n").find("server.toml:11:"),
+        errorOf(secondary + "address = \"192.0.2.10\"\nport = 0\ntsig_key = \"xfr-key\"\n").find("server.toml:11:"),
         std::string::npos);
-    EXPECT_EQ(secondaryConfigError(secondary + "address = \"192.0.2.10\"\ntsig_key = \"other-key\"\n"),
+    EXPECT_EQ(errorOf(secondary + "address = \"192.0.2.10\"\ntsig_key = \"other-key\"\n"),
               "server.toml:11: tsig_key 'other-key.' is not defined by a [[tsig_key]]");
-    EXPECT_NE(secondaryConfigError(secondary + "address = \"192.0.2.10\"\nnotify = true\ntsig_key = \"xfr-key\"\n").find("notify"),
+    EXPECT_NE(errorOf(secondary + "address = \"192.0.2.10\"\nnotify = true\ntsig_key = \"xfr-key\"\n").find("notify"),
               std::string::npos);
     const std::string twice = secondary + "address = \"192.0.2.10\"\ntsig_key = \"xfr-key\"\n" +
                               "\n[[secondary]]\naddress = \"192.0.2.10\"\n";
-    EXPECT_EQ(secondaryConfigError(twice), "server.toml:14: [[secondary]] 192.0.2.10 port 53 is listed twice");
-    EXPECT_NE(secondaryConfigError(kBase + "\n[dns]\nixfr_journal = -1\n").find("ixfr_journal"), std::string::npos);
+    EXPECT_EQ(errorOf(twice), "server.toml:14: [[secondary]] 192.0.2.10 port 53 is listed twice");
+    EXPECT_NE(errorOf(kBase + "\n[dns]\nixfr_journal = -1\n").find("ixfr_journal"), std::string::npos);
 }
 
 TEST(ServerConfigSecondaryTest, AKeyWithoutAccountMustServeASecondary) {
-    EXPECT_EQ(secondaryConfigError(kBase),
+    EXPECT_EQ(errorOf(kBase),
               "server.toml:5: [[tsig_key]] 'xfr-key.' has no account and neither a [[secondary]] nor [forward] "
               "names it, so it signs nothing");
 }

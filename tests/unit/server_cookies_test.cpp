@@ -21,7 +21,7 @@ namespace {
 namespace server_cookies_test {
 
 using Bytes = std::vector<std::uint8_t>;
-using CookieClock = std::chrono::system_clock;
+using Clock = std::chrono::system_clock;
 
 Bytes hex(std::string_view text) {
     Bytes out;
@@ -59,11 +59,11 @@ Bytes concat(std::initializer_list<Bytes> parts) {
     return out;
 }
 
-CookieClock::time_point at(std::uint32_t unixSeconds) {
-    return CookieClock::time_point(std::chrono::seconds(unixSeconds));
+Clock::time_point at(std::uint32_t unixSeconds) {
+    return Clock::time_point(std::chrono::seconds(unixSeconds));
 }
 
-IpAddress cookieIp(std::string_view text) {
+IpAddress ip(std::string_view text) {
     return IpAddress::parse(text).value();
 }
 
@@ -156,12 +156,12 @@ TEST(CookiesParse, BuildsTheWholeOption) {
 
 TEST(CookiesRfc9018, A1LearningANewServerCookie) {
     const auto made =
-        makeServerCookie(array<ClientCookie>("2464c4abcf10c957"), cookieIp("198.51.100.100"), 1559731985, kSecret);
+        makeServerCookie(array<ClientCookie>("2464c4abcf10c957"), ip("198.51.100.100"), 1559731985, kSecret);
     ASSERT_TRUE(made);
     EXPECT_EQ(*made, array<ServerCookie>(kA1Reply.substr(16)));
 
     const ServerCookies cookies(kSecret, std::nullopt);
-    const auto decision = cookies.evaluate(cookieOption("2464c4abcf10c957"), cookieIp("198.51.100.100"), at(1559731985));
+    const auto decision = cookies.evaluate(cookieOption("2464c4abcf10c957"), ip("198.51.100.100"), at(1559731985));
     EXPECT_EQ(decision.status, CookieStatus::ClientOnly);
     EXPECT_EQ(optionBytes(decision), cookieOption(kA1Reply));
 }
@@ -169,7 +169,7 @@ TEST(CookiesRfc9018, A1LearningANewServerCookie) {
 TEST(CookiesRfc9018, A2SameClientRenewedCookie) {
     // 40 minutes later: valid, and older than half an hour, so renewed.
     const ServerCookies cookies(kSecret, std::nullopt);
-    const auto decision = cookies.evaluate(cookieOption(kA1Reply), cookieIp("198.51.100.100"), at(1559734385));
+    const auto decision = cookies.evaluate(cookieOption(kA1Reply), ip("198.51.100.100"), at(1559734385));
     EXPECT_EQ(decision.status, CookieStatus::Valid);
     EXPECT_EQ(optionBytes(decision), cookieOption(kA2Reply));
 }
@@ -177,17 +177,17 @@ TEST(CookiesRfc9018, A2SameClientRenewedCookie) {
 TEST(CookiesRfc9018, A3AnotherClientWithNonZeroReserved) {
     const auto query = hex(kA3Query);
     const auto client = array<ClientCookie>(kA3Query.substr(0, 16));
-    EXPECT_TRUE(serverCookieHashMatches(client, std::span(query).subspan(8), cookieIp("203.0.113.203"), kSecret));
+    EXPECT_TRUE(serverCookieHashMatches(client, std::span(query).subspan(8), ip("203.0.113.203"), kSecret));
 
     // The example answers 1h52m after the cookie was made: past the one-hour window of RFC 9018
     // 4.3, so here the cookie is Invalid, and the fresh cookie is the RFC's byte for byte.
     const ServerCookies cookies(kSecret, std::nullopt);
-    const auto late = cookies.evaluate(cookieOption(kA3Query), cookieIp("203.0.113.203"), at(1559734700));
+    const auto late = cookies.evaluate(cookieOption(kA3Query), ip("203.0.113.203"), at(1559734700));
     EXPECT_EQ(late.status, CookieStatus::Invalid);
     EXPECT_EQ(optionBytes(late), cookieOption(kA3Reply));
 
     // Within the hour it is valid; the reserved octets are not ours, so it is not echoed.
-    const auto inTime = cookies.evaluate(cookieOption(kA3Query), cookieIp("203.0.113.203"), at(1559727985 + 60));
+    const auto inTime = cookies.evaluate(cookieOption(kA3Query), ip("203.0.113.203"), at(1559727985 + 60));
     EXPECT_EQ(inTime.status, CookieStatus::Valid);
     const auto fresh = optionBytes(inTime);
     ASSERT_EQ(fresh.size(), kCookieResponseOptionSize);
@@ -198,17 +198,17 @@ TEST(CookiesRfc9018, A4IPv6WithRolledOverSecret) {
     const auto query = hex(kA4Query);
     const auto client = array<ClientCookie>(kA4Query.substr(0, 16));
     const auto server = std::span(query).subspan(8);
-    EXPECT_FALSE(serverCookieHashMatches(client, server, cookieIp(kA4Client), kNewSecret));
-    EXPECT_TRUE(serverCookieHashMatches(client, server, cookieIp(kA4Client), kOldSecret));
+    EXPECT_FALSE(serverCookieHashMatches(client, server, ip(kA4Client), kNewSecret));
+    EXPECT_TRUE(serverCookieHashMatches(client, server, ip(kA4Client), kOldSecret));
 
     const auto rolled = ServerCookies(kOldSecret, std::nullopt).rotated(kNewSecret);
-    const auto decision = rolled.evaluate(cookieOption(kA4Query), cookieIp(kA4Client), at(1559741961));
+    const auto decision = rolled.evaluate(cookieOption(kA4Query), ip(kA4Client), at(1559741961));
     EXPECT_EQ(decision.status, CookieStatus::Valid);
     EXPECT_EQ(optionBytes(decision), cookieOption(kA4Reply));
 
     // Without the old secret the same query is no longer ours.
     const ServerCookies newOnly(kNewSecret, std::nullopt);
-    const auto unknown = newOnly.evaluate(cookieOption(kA4Query), cookieIp(kA4Client), at(1559741961));
+    const auto unknown = newOnly.evaluate(cookieOption(kA4Query), ip(kA4Client), at(1559741961));
     EXPECT_EQ(unknown.status, CookieStatus::Invalid);
     EXPECT_EQ(optionBytes(unknown), cookieOption(kA4Reply));
 }
@@ -219,7 +219,7 @@ class CookiesDecision : public ::testing::Test {
 protected:
     static constexpr std::uint32_t kT0 = 1'700'000'000;
     const ServerCookies cookies{kSecret, std::nullopt};
-    const IpAddress client = cookieIp("192.0.2.10");
+    const IpAddress client = ip("192.0.2.10");
 
     // The COOKIE option a client would send back after a reply made at `when`.
     Bytes learnedAt(std::uint32_t when, const IpAddress& from) const {
@@ -255,8 +255,8 @@ TEST_F(CookiesDecision, RoundTripIsValidAndEchoedWhileYoung) {
 
 TEST_F(CookiesDecision, WrongClientAddressFails) {
     const Bytes learned = learnedAt(kT0, client);
-    EXPECT_EQ(cookies.evaluate(learned, cookieIp("192.0.2.11"), at(kT0)).status, CookieStatus::Invalid);
-    EXPECT_EQ(cookies.evaluate(learned, cookieIp("2001:db8::10"), at(kT0)).status, CookieStatus::Invalid);
+    EXPECT_EQ(cookies.evaluate(learned, ip("192.0.2.11"), at(kT0)).status, CookieStatus::Invalid);
+    EXPECT_EQ(cookies.evaluate(learned, ip("2001:db8::10"), at(kT0)).status, CookieStatus::Invalid);
 }
 
 TEST_F(CookiesDecision, WrongClientCookieOrTamperedHashFails) {
@@ -332,16 +332,16 @@ TEST_F(CookiesDecision, SecretRotation) {
 }
 
 TEST_F(CookiesDecision, IPv6ClientsRoundTrip) {
-    const IpAddress v6 = cookieIp("2001:db8::1");
+    const IpAddress v6 = ip("2001:db8::1");
     const Bytes learned = learnedAt(kT0, v6);
     EXPECT_EQ(cookies.evaluate(learned, v6, at(kT0 + 1)).status, CookieStatus::Valid);
-    EXPECT_EQ(cookies.evaluate(learned, cookieIp("2001:db8::2"), at(kT0 + 1)).status, CookieStatus::Invalid);
+    EXPECT_EQ(cookies.evaluate(learned, ip("2001:db8::2"), at(kT0 + 1)).status, CookieStatus::Invalid);
 }
 
 TEST(CookiesCreate, ConfiguredSecretIsUsed) {
     const auto cookies = ServerCookies::create(CookieOptions{true, kSecret});
     ASSERT_TRUE(cookies) << cookies.message();
-    const auto decision = cookies->evaluate(cookieOption("2464c4abcf10c957"), cookieIp("198.51.100.100"), at(1559731985));
+    const auto decision = cookies->evaluate(cookieOption("2464c4abcf10c957"), ip("198.51.100.100"), at(1559731985));
     EXPECT_EQ(optionBytes(decision), cookieOption(kA1Reply));
 }
 
@@ -349,7 +349,7 @@ TEST(CookiesCreate, RandomSecretsDiffer) {
     const auto first = ServerCookies::create(CookieOptions{});
     const auto second = ServerCookies::create(CookieOptions{});
     ASSERT_TRUE(first && second);
-    const IpAddress client = cookieIp("192.0.2.1");
+    const IpAddress client = ip("192.0.2.1");
     const auto learned = optionBytes(first->evaluate(cookieOption("2464c4abcf10c957"), client, at(1'700'000'000)));
     EXPECT_EQ(first->evaluate(learned, client, at(1'700'000'001)).status, CookieStatus::Valid);
     EXPECT_EQ(second->evaluate(learned, client, at(1'700'000'001)).status, CookieStatus::Invalid);
@@ -360,7 +360,7 @@ TEST(CookiesCreate, DisabledIgnoresTheOption) {
     ASSERT_TRUE(cookies);
     EXPECT_FALSE(cookies->enabled());
     for (const Bytes& rdata : {cookieOption("2464c4abcf10c957"), cookieOption(kA1Reply), Bytes{0, 10, 0, 7, 1}}) {
-        const auto decision = cookies->evaluate(rdata, cookieIp("198.51.100.100"), at(1559731985));
+        const auto decision = cookies->evaluate(rdata, ip("198.51.100.100"), at(1559731985));
         EXPECT_EQ(decision.status, CookieStatus::NoCookie);
         EXPECT_TRUE(decision.responseOption().empty());
     }

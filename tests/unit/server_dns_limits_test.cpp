@@ -21,7 +21,7 @@ using qdyn::test::name;
 
 constexpr std::uint16_t kCookieOption = 10;
 
-ZoneSnapshot limitsZone() {
+ZoneSnapshot demoZone() {
     Config config;
     config.zone.origin = name("dyn.example.test");
     config.zone.nameserver = name("ns1.example.test");
@@ -63,7 +63,7 @@ protected:
         return respond(wire, m_zone, DnsTransport::Udp, &context);
     }
 
-    ZoneSnapshot m_zone = limitsZone();
+    ZoneSnapshot m_zone = demoZone();
     ServerCookies m_cookies;
     std::chrono::system_clock::time_point m_now = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
     RateLimiter::Clock::time_point m_steady = RateLimiter::Clock::time_point(std::chrono::hours(1));

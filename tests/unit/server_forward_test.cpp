@@ -125,7 +125,7 @@ name = "fwd-key"
 secret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE="
 )";
 
-std::string forwardConfigError(const std::string& text) {
+std::string errorOf(const std::string& text) {
     auto parsed = Config::parse(text, "server.toml");
     return parsed ? std::string("(accepted)") : parsed.message();
 }
@@ -158,19 +158,19 @@ TEST(ForwardConfigTest, ReadsTheSectionWithItsDefaults) {
 
 TEST(ForwardConfigTest, RefusesWhatCannotWork) {
     const std::string forward = kConfigBase + "\n[forward]\n";
-    EXPECT_EQ(forwardConfigError(forward + "tsig_key = \"fwd-key\"\n"),
+    EXPECT_EQ(errorOf(forward + "tsig_key = \"fwd-key\"\n"),
               "server.toml:14: [forward] needs server (the primary's address, e.g. \"192.0.2.53\" or \"[2001:db8::53]:5353\")");
-    EXPECT_EQ(forwardConfigError(forward + "server = \"192.0.2.53\"\n"), "server.toml:14: [forward] needs tsig_key (a [[tsig_key]] the primary accepts)");
-    EXPECT_EQ(forwardConfigError(forward + "server = \"primary.example\"\ntsig_key = \"fwd-key\"\n"),
+    EXPECT_EQ(errorOf(forward + "server = \"192.0.2.53\"\n"), "server.toml:14: [forward] needs tsig_key (a [[tsig_key]] the primary accepts)");
+    EXPECT_EQ(errorOf(forward + "server = \"primary.example\"\ntsig_key = \"fwd-key\"\n"),
               "server.toml:15: server \"primary.example\" must be an IP address (names are not resolved)");
-    EXPECT_EQ(forwardConfigError(forward + "server = \"192.0.2.53\"\ntsig_key = \"other\"\n"),
+    EXPECT_EQ(errorOf(forward + "server = \"192.0.2.53\"\ntsig_key = \"other\"\n"),
               "server.toml:16: tsig_key 'other.' is not defined by a [[tsig_key]]");
-    EXPECT_EQ(forwardConfigError(forward + "server = \"192.0.2.53\"\ntsig_key = \"fwd-key\"\nzone = \"other.test\"\n"),
+    EXPECT_EQ(errorOf(forward + "server = \"192.0.2.53\"\ntsig_key = \"fwd-key\"\nzone = \"other.test\"\n"),
               "server.toml:17: zone 'other.test.' does not hold this server's zone dyn.example.test.: the primary could "
               "not take its names");
-    EXPECT_EQ(forwardConfigError(forward + "server = \"192.0.2.53\"\ntsig_key = \"fwd-key\"\ntimeout_ms = 5\n").substr(0, 26),
+    EXPECT_EQ(errorOf(forward + "server = \"192.0.2.53\"\ntsig_key = \"fwd-key\"\ntimeout_ms = 5\n").substr(0, 26),
               "server.toml:17: timeout_ms");
-    EXPECT_EQ(forwardConfigError(forward + "server = \"192.0.2.53\"\ntsig_key = \"fwd-key\"\nretries = 3\n").find("retries") ==
+    EXPECT_EQ(errorOf(forward + "server = \"192.0.2.53\"\ntsig_key = \"fwd-key\"\nretries = 3\n").find("retries") ==
                   std::string::npos,
               false);
 }
@@ -255,11 +255,6 @@ TEST_F(ForwarderTest, EveryChangeReachesThePrimary) {
     offline.offline = true;
     update("home.dyn.example.test", offline);
     EXPECT_TRUE(primaryShows("home.dyn.example.test", {}));
-    // The primary shows a change before the forwarder has read its answer: wait for the count.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while ((forwarder->accepted() < 3U || forwarder->pending() != 0U) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
     EXPECT_EQ(forwarder->failed(), 0U);
     EXPECT_GE(forwarder->accepted(), 3U);
     EXPECT_EQ(forwarder->pending(), 0U);

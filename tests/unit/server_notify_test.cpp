@@ -29,7 +29,7 @@ using qdyn::test::name;
 using Bytes = std::vector<std::uint8_t>;
 using qdyn::test::FakeSecondary;
 
-constexpr std::uint64_t kNotifyNow = 1700000000;
+constexpr std::uint64_t kNow = 1700000000;
 constexpr const char* kSecret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=";
 
 dns::TsigKey key(const char* secret = kSecret) {
@@ -102,7 +102,7 @@ dns::Message replyTo(const SentNotify& sent, dns::Rcode rcode = dns::Rcode::NoEr
 }
 
 TEST(NotifyMessageTest, IsAnAuthoritativeNotifyForTheSoaCarryingTheSerial) {
-    const auto sent = makeNotify(name("dyn.example.test"), soa(42), 0x4711, nullptr, kNotifyNow).value();
+    const auto sent = makeNotify(name("dyn.example.test"), soa(42), 0x4711, nullptr, kNow).value();
     const auto message = dns::decodeMessage(sent.wire).value();
     EXPECT_EQ(message.header.id, 0x4711);
     EXPECT_EQ(message.header.opcode, dns::Opcode::Notify);
@@ -116,16 +116,16 @@ TEST(NotifyMessageTest, IsAnAuthoritativeNotifyForTheSoaCarryingTheSerial) {
     EXPECT_FALSE(sent.signedRequest);
 
     const auto k = key();
-    const auto signedNotify = makeNotify(name("dyn.example.test"), soa(42), 0x4712, &k, kNotifyNow).value();
+    const auto signedNotify = makeNotify(name("dyn.example.test"), soa(42), 0x4712, &k, kNow).value();
     dns::TsigKeyring ring;
     ASSERT_TRUE(ring.add(key()));
-    EXPECT_EQ(dns::verifyRequest(signedNotify.wire, ring, kNotifyNow).verdict, dns::TsigRequestVerdict::Verified);
+    EXPECT_EQ(dns::verifyRequest(signedNotify.wire, ring, kNow).verdict, dns::TsigRequestVerdict::Verified);
 }
 
 TEST(NotifyMessageTest, RepliesAreMatchedAndJudged) {
-    const auto sent = makeNotify(name("dyn.example.test"), soa(42), 0x4711, nullptr, kNotifyNow).value();
+    const auto sent = makeNotify(name("dyn.example.test"), soa(42), 0x4711, nullptr, kNow).value();
     const auto judge = [&](const dns::Message& reply) {
-        return checkNotifyReply(dns::encodeMessage(reply), sent, nullptr, kNotifyNow).verdict;
+        return checkNotifyReply(dns::encodeMessage(reply), sent, nullptr, kNow).verdict;
     };
     EXPECT_EQ(judge(replyTo(sent)), NotifyVerdict::Acknowledged);
     auto noQuestion = replyTo(sent);
@@ -144,24 +144,24 @@ TEST(NotifyMessageTest, RepliesAreMatchedAndJudged) {
     auto otherZone = replyTo(sent);
     otherZone.questions[0].name = name("example.test");
     EXPECT_EQ(judge(otherZone), NotifyVerdict::NotOurs);
-    EXPECT_EQ(checkNotifyReply(Bytes{0x47, 0x11, 0xA0}, sent, nullptr, kNotifyNow).verdict, NotifyVerdict::NotOurs);
+    EXPECT_EQ(checkNotifyReply(Bytes{0x47, 0x11, 0xA0}, sent, nullptr, kNow).verdict, NotifyVerdict::NotOurs);
 }
 
 TEST(NotifyMessageTest, ASignedNotifyNeedsASignedReply) {
     const auto k = key();
-    const auto sent = makeNotify(name("dyn.example.test"), soa(42), 0x4711, &k, kNotifyNow).value();
-    const auto signedReply = dns::signResponse(replyTo(sent), sent.signedRequest->mac, k, kNotifyNow).value();
-    EXPECT_EQ(checkNotifyReply(signedReply, sent, &k, kNotifyNow).verdict, NotifyVerdict::Acknowledged);
-    EXPECT_EQ(checkNotifyReply(dns::encodeMessage(replyTo(sent)), sent, &k, kNotifyNow).verdict, NotifyVerdict::BadSignature);
+    const auto sent = makeNotify(name("dyn.example.test"), soa(42), 0x4711, &k, kNow).value();
+    const auto signedReply = dns::signResponse(replyTo(sent), sent.signedRequest->mac, k, kNow).value();
+    EXPECT_EQ(checkNotifyReply(signedReply, sent, &k, kNow).verdict, NotifyVerdict::Acknowledged);
+    EXPECT_EQ(checkNotifyReply(dns::encodeMessage(replyTo(sent)), sent, &k, kNow).verdict, NotifyVerdict::BadSignature);
     const auto other = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-    const auto forged = dns::signResponse(replyTo(sent), sent.signedRequest->mac, other, kNotifyNow).value();
-    EXPECT_EQ(checkNotifyReply(forged, sent, &k, kNotifyNow).verdict, NotifyVerdict::BadSignature);
+    const auto forged = dns::signResponse(replyTo(sent), sent.signedRequest->mac, other, kNow).value();
+    EXPECT_EQ(checkNotifyReply(forged, sent, &k, kNow).verdict, NotifyVerdict::BadSignature);
     // The secondary did not know our key: NOTAUTH with BADKEY, unsigned (RFC 8945 5.3.2).
     dns::TsigKeyring empty;
     const auto badKey =
-        dns::signServerResponse(replyTo(sent, dns::Rcode::NotAuth), dns::verifyRequest(sent.wire, empty, kNotifyNow), kNotifyNow)
+        dns::signServerResponse(replyTo(sent, dns::Rcode::NotAuth), dns::verifyRequest(sent.wire, empty, kNow), kNow)
             .value();
-    EXPECT_EQ(checkNotifyReply(badKey, sent, &k, kNotifyNow).verdict, NotifyVerdict::Refused);
+    EXPECT_EQ(checkNotifyReply(badKey, sent, &k, kNow).verdict, NotifyVerdict::Refused);
 }
 
 std::uint32_t serialIn(const dns::Message& notify) {
@@ -178,7 +178,7 @@ protected:
     }
 
     void start(NotifyOptions options, std::optional<dns::TsigKey> signWith = std::nullopt) {
-        sender = std::make_shared<NotifySender>(io, zone, options, [] { return kNotifyNow; });
+        sender = std::make_shared<NotifySender>(io, zone, options, [] { return kNow; });
         std::vector<NotifyTarget> targets;
         targets.push_back({ip("127.0.0.1"), secondary.port(), std::move(signWith)});
         sender->setTargets(std::move(targets));
@@ -282,18 +282,18 @@ TEST_F(NotifySenderTest, ASignedNotifyVerifiesAndNeedsASignedAnswer) {
     ASSERT_TRUE(notify);
     dns::TsigKeyring ring;
     ASSERT_TRUE(ring.add(key()));
-    const auto check = dns::verifyRequest(secondary.lastWire(), ring, kNotifyNow);
+    const auto check = dns::verifyRequest(secondary.lastWire(), ring, kNow);
     ASSERT_EQ(check.verdict, dns::TsigRequestVerdict::Verified) << check.detail;
     secondary.answer(check.message);  // unsigned: ignored, the NOTIFY is resent
     ASSERT_TRUE(secondary.receive());
     EXPECT_EQ(sender->acknowledged(), 0U);
 
-    const auto resent = dns::verifyRequest(secondary.lastWire(), ring, kNotifyNow);
+    const auto resent = dns::verifyRequest(secondary.lastWire(), ring, kNow);
     ASSERT_EQ(resent.verdict, dns::TsigRequestVerdict::Verified);
     dns::Message reply = resent.message;
     reply.header.qr = true;
     reply.answers.clear();
-    secondary.answerWire(dns::signServerResponse(reply, resent, kNotifyNow).value());
+    secondary.answerWire(dns::signServerResponse(reply, resent, kNow).value());
     EXPECT_TRUE(eventually([&] { return sender->acknowledged() == 1; }));
 }
 

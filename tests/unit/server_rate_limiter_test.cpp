@@ -20,17 +20,17 @@ namespace {
 namespace server_rate_limiter_test {
 
 using namespace std::chrono_literals;
-using LimiterClock = RateLimiter::Clock;
+using Clock = RateLimiter::Clock;
 
 const RateLimiter::HashKey kKey{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-const LimiterClock::time_point kT0{std::chrono::seconds(1000)};
+const Clock::time_point kT0{std::chrono::seconds(1000)};
 
-IpAddress limiterIp(std::string_view text) {
+IpAddress ip(std::string_view text) {
     return IpAddress::parse(text).value();
 }
 
 // Sends `count` queries at one instant and counts the decisions.
-std::map<RateDecision, int> burst(RateLimiter& limiter, const IpAddress& source, int count, LimiterClock::time_point now) {
+std::map<RateDecision, int> burst(RateLimiter& limiter, const IpAddress& source, int count, Clock::time_point now) {
     std::map<RateDecision, int> seen;
     for (int i = 0; i < count; ++i)
         ++seen[limiter.check(source, now)];
@@ -38,7 +38,7 @@ std::map<RateDecision, int> burst(RateLimiter& limiter, const IpAddress& source,
 }
 
 // How many queries in a row are allowed at `now` before the first refusal.
-int allowedNow(RateLimiter& limiter, const IpAddress& source, LimiterClock::time_point now) {
+int allowedNow(RateLimiter& limiter, const IpAddress& source, Clock::time_point now) {
     int allowed = 0;
     while (limiter.check(source, now) == RateDecision::Allow && allowed < 100000)
         ++allowed;
@@ -47,7 +47,7 @@ int allowedNow(RateLimiter& limiter, const IpAddress& source, LimiterClock::time
 
 TEST(RateLimiterBucket, BurstThenLimit) {
     RateLimiter limiter(RateLimitOptions{}, kKey);  // 20/s, burst 40, slip 2
-    const auto seen = burst(limiter, limiterIp("192.0.2.1"), 100, kT0);
+    const auto seen = burst(limiter, ip("192.0.2.1"), 100, kT0);
     EXPECT_EQ(seen.at(RateDecision::Allow), 40);
     EXPECT_EQ(seen.at(RateDecision::Slip), 30);
     EXPECT_EQ(seen.at(RateDecision::Drop), 30);
@@ -55,7 +55,7 @@ TEST(RateLimiterBucket, BurstThenLimit) {
 
 TEST(RateLimiterBucket, RefillsOverTime) {
     RateLimiter limiter(RateLimitOptions{}, kKey);
-    const IpAddress source = limiterIp("192.0.2.1");
+    const IpAddress source = ip("192.0.2.1");
     EXPECT_EQ(allowedNow(limiter, source, kT0), 40);
     // One answer per 50 ms at 20/s.
     EXPECT_EQ(allowedNow(limiter, source, kT0 + 49ms), 0);
@@ -67,7 +67,7 @@ TEST(RateLimiterBucket, RefillsOverTime) {
 
 TEST(RateLimiterBucket, SteadyRateIsSustained) {
     RateLimiter limiter(RateLimitOptions{}, kKey);
-    const IpAddress source = limiterIp("192.0.2.1");
+    const IpAddress source = ip("192.0.2.1");
     EXPECT_EQ(allowedNow(limiter, source, kT0), 40);
     // Exactly the configured rate, spaced out, is always allowed.
     for (int i = 1; i <= 200; ++i) {
@@ -80,7 +80,7 @@ TEST(RateLimiterSlip, EveryNthLimitedAnswerSlips) {
         RateLimitOptions options;
         options.slip = slip;
         RateLimiter limiter(options, kKey);
-        const auto seen = burst(limiter, limiterIp("192.0.2.1"), 40 + 60, kT0);
+        const auto seen = burst(limiter, ip("192.0.2.1"), 40 + 60, kT0);
         const int slipped = seen.contains(RateDecision::Slip) ? seen.at(RateDecision::Slip) : 0;
         EXPECT_EQ(slipped, slip == 0 ? 0 : 60 / static_cast<int>(slip)) << slip;
     }
@@ -88,7 +88,7 @@ TEST(RateLimiterSlip, EveryNthLimitedAnswerSlips) {
 
 TEST(RateLimiterSlip, FirstLimitedAnswerSlips) {
     RateLimiter limiter(RateLimitOptions{}, kKey);
-    const IpAddress source = limiterIp("192.0.2.1");
+    const IpAddress source = ip("192.0.2.1");
     EXPECT_EQ(allowedNow(limiter, source, kT0), 40);  // the 41st, counted there, slipped
     EXPECT_EQ(limiter.check(source, kT0), RateDecision::Drop);
     EXPECT_EQ(limiter.check(source, kT0), RateDecision::Slip);
@@ -96,28 +96,28 @@ TEST(RateLimiterSlip, FirstLimitedAnswerSlips) {
 
 TEST(RateLimiterPrefix, SeparatePrefixesAreIndependent) {
     RateLimiter limiter(RateLimitOptions{}, kKey);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("192.0.2.1"), kT0), 40);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("198.51.100.1"), kT0), 40);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("192.0.3.1"), kT0), 40);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("2001:db8::1"), kT0), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("192.0.2.1"), kT0), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("198.51.100.1"), kT0), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("192.0.3.1"), kT0), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("2001:db8::1"), kT0), 40);
 }
 
 TEST(RateLimiterPrefix, SameSlash24SharesABucket) {
     RateLimiter limiter(RateLimitOptions{}, kKey);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("192.0.2.1"), kT0), 40);
-    EXPECT_NE(limiter.check(limiterIp("192.0.2.200"), kT0), RateDecision::Allow);
-    EXPECT_NE(limiter.check(limiterIp("192.0.2.255"), kT0), RateDecision::Allow);
-    EXPECT_EQ(limiter.check(limiterIp("192.0.3.0"), kT0), RateDecision::Allow);
+    EXPECT_EQ(allowedNow(limiter, ip("192.0.2.1"), kT0), 40);
+    EXPECT_NE(limiter.check(ip("192.0.2.200"), kT0), RateDecision::Allow);
+    EXPECT_NE(limiter.check(ip("192.0.2.255"), kT0), RateDecision::Allow);
+    EXPECT_EQ(limiter.check(ip("192.0.3.0"), kT0), RateDecision::Allow);
 }
 
 TEST(RateLimiterPrefix, IPv6Slash56Grouping) {
     RateLimiter limiter(RateLimitOptions{}, kKey);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("2001:db8:0:100::1"), kT0), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("2001:db8:0:100::1"), kT0), 40);
     // Same first 56 bits (2001:db8:0:1xx::/56), different /64s and hosts.
-    EXPECT_NE(limiter.check(limiterIp("2001:db8:0:1ff::2"), kT0), RateDecision::Allow);
-    EXPECT_NE(limiter.check(limiterIp("2001:db8:0:142:aaaa:bbbb:cccc:dddd"), kT0), RateDecision::Allow);
+    EXPECT_NE(limiter.check(ip("2001:db8:0:1ff::2"), kT0), RateDecision::Allow);
+    EXPECT_NE(limiter.check(ip("2001:db8:0:142:aaaa:bbbb:cccc:dddd"), kT0), RateDecision::Allow);
     // The next /56.
-    EXPECT_EQ(limiter.check(limiterIp("2001:db8:0:200::1"), kT0), RateDecision::Allow);
+    EXPECT_EQ(limiter.check(ip("2001:db8:0:200::1"), kT0), RateDecision::Allow);
 }
 
 TEST(RateLimiterPrefix, PrefixLengthsAreConfigurable) {
@@ -125,17 +125,17 @@ TEST(RateLimiterPrefix, PrefixLengthsAreConfigurable) {
     options.ipv4PrefixLength = 32;
     options.ipv6PrefixLength = 64;
     RateLimiter limiter(options, kKey);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("192.0.2.1"), kT0), 40);
-    EXPECT_EQ(limiter.check(limiterIp("192.0.2.2"), kT0), RateDecision::Allow);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("2001:db8:0:100::1"), kT0), 40);
-    EXPECT_NE(limiter.check(limiterIp("2001:db8:0:100::2"), kT0), RateDecision::Allow);
-    EXPECT_EQ(limiter.check(limiterIp("2001:db8:0:101::1"), kT0), RateDecision::Allow);
+    EXPECT_EQ(allowedNow(limiter, ip("192.0.2.1"), kT0), 40);
+    EXPECT_EQ(limiter.check(ip("192.0.2.2"), kT0), RateDecision::Allow);
+    EXPECT_EQ(allowedNow(limiter, ip("2001:db8:0:100::1"), kT0), 40);
+    EXPECT_NE(limiter.check(ip("2001:db8:0:100::2"), kT0), RateDecision::Allow);
+    EXPECT_EQ(limiter.check(ip("2001:db8:0:101::1"), kT0), RateDecision::Allow);
 
     options.ipv4PrefixLength = 0;  // the whole family in one bucket
     RateLimiter everything(options, kKey);
-    EXPECT_EQ(allowedNow(everything, limiterIp("192.0.2.1"), kT0), 40);
-    EXPECT_NE(everything.check(limiterIp("203.0.113.9"), kT0), RateDecision::Allow);
-    EXPECT_EQ(everything.check(limiterIp("2001:db8::1"), kT0), RateDecision::Allow);
+    EXPECT_EQ(allowedNow(everything, ip("192.0.2.1"), kT0), 40);
+    EXPECT_NE(everything.check(ip("203.0.113.9"), kT0), RateDecision::Allow);
+    EXPECT_EQ(everything.check(ip("2001:db8::1"), kT0), RateDecision::Allow);
 }
 
 TEST(RateLimiterPrefix, FamiliesNeverShare) {
@@ -143,15 +143,15 @@ TEST(RateLimiterPrefix, FamiliesNeverShare) {
     options.ipv4PrefixLength = 0;
     options.ipv6PrefixLength = 0;
     RateLimiter limiter(options, kKey);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("0.0.0.1"), kT0), 40);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("::1"), kT0), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("0.0.0.1"), kT0), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("::1"), kT0), 40);
 }
 
 TEST(RateLimiterOptions, DisabledPassesEverything) {
     RateLimitOptions options;
     options.enabled = false;
     RateLimiter limiter(options, kKey);
-    const auto seen = burst(limiter, limiterIp("192.0.2.1"), 10000, kT0);
+    const auto seen = burst(limiter, ip("192.0.2.1"), 10000, kT0);
     EXPECT_EQ(seen.size(), 1U);
     EXPECT_EQ(seen.at(RateDecision::Allow), 10000);
     EXPECT_EQ(limiter.slotCount(), 0U);  // and holds no table
@@ -171,8 +171,8 @@ TEST(RateLimiterOptions, ZeroRateAndBurstAreClamped) {
     options.responsesPerSecond = 0;
     options.burst = 0;
     RateLimiter limiter(options, kKey);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("192.0.2.1"), kT0), 1);
-    EXPECT_EQ(allowedNow(limiter, limiterIp("192.0.2.1"), kT0 + 1s), 1);
+    EXPECT_EQ(allowedNow(limiter, ip("192.0.2.1"), kT0), 1);
+    EXPECT_EQ(allowedNow(limiter, ip("192.0.2.1"), kT0 + 1s), 1);
 }
 
 TEST(RateLimiterTable, FullTableKeepsWorking) {
@@ -180,7 +180,7 @@ TEST(RateLimiterTable, FullTableKeepsWorking) {
     RateLimitOptions options;
     options.tableSize = 4;
     RateLimiter limiter(options, kKey);
-    const IpAddress flooder = limiterIp("192.0.2.1");
+    const IpAddress flooder = ip("192.0.2.1");
     EXPECT_EQ(allowedNow(limiter, flooder, kT0), 40);
     for (int i = 0; i < 1000; ++i) {
         const auto source = IpAddress::fromV4({10, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i), 1});
@@ -189,7 +189,7 @@ TEST(RateLimiterTable, FullTableKeepsWorking) {
         EXPECT_NE(limiter.check(flooder, kT0), RateDecision::Allow) << i;
     }
     // Stale slots (buckets full again) are reused after time passes.
-    EXPECT_EQ(allowedNow(limiter, limiterIp("198.51.100.1"), kT0 + 1h), 40);
+    EXPECT_EQ(allowedNow(limiter, ip("198.51.100.1"), kT0 + 1h), 40);
     EXPECT_EQ(allowedNow(limiter, flooder, kT0 + 1h), 40);
 }
 
@@ -235,7 +235,7 @@ TEST(RateLimiterSipHash, AgreesWithOpenSslThroughTheCookieHash) {
     const CookieSecret secret{0xe5, 0xe9, 0x73, 0xe5, 0xa6, 0xb2, 0xa4, 0x3f,
                               0x48, 0xe7, 0xdc, 0x84, 0x9e, 0x37, 0xbf, 0xcf};
     const ClientCookie client{0x24, 0x64, 0xc4, 0xab, 0xcf, 0x10, 0xc9, 0x57};
-    const IpAddress address = limiterIp("198.51.100.100");
+    const IpAddress address = ip("198.51.100.100");
     const auto cookie = makeServerCookie(client, address, 1559731985, secret);
     ASSERT_TRUE(cookie);
     std::array<std::uint8_t, 20> input{};

@@ -31,7 +31,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr std::uint16_t kIxfr = 251;
 constexpr std::uint16_t kAxfr = 252;
-constexpr std::uint32_t kTransferNow = 1700000000;
+constexpr std::uint32_t kNow = 1700000000;
 constexpr std::uint32_t kFirstSerial = 1000;
 constexpr const char* kXfrSecret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=";
 constexpr const char* kAliceSecret = "q0FjhK2pO1sXBw6r5yBjRk7a7qf0rW2c0c8z8mJYq6E=";
@@ -136,7 +136,7 @@ protected:
     TransferHandler::Reply ask(const Bytes& wire, const char* peer = "192.0.2.10",
                                DnsTransport transport = DnsTransport::Tcp, std::size_t maxMessage = 65535) {
         const TransferHandler handler(
-            config, journal, [] { return std::uint64_t{kTransferNow}; }, maxMessage);
+            config, journal, [] { return std::uint64_t{kNow}; }, maxMessage);
         return handler.handle(wire, ip(peer), transport, zone.snapshot());
     }
 
@@ -162,7 +162,7 @@ protected:
 
     std::uint32_t serial() const { return zone.snapshot()->soa.serial; }
 
-    std::uint32_t clock = kTransferNow;
+    std::uint32_t clock = kNow;
     Config config;
     Zone zone;
     UpdateService updates;
@@ -250,19 +250,19 @@ TEST_F(TransferTest, OnlyListedSecondariesWithTheirKeyMayTransfer) {
 
     // Another known key verifies, but is not this secondary's: a signed REFUSED.
     const auto alice = dns::TsigKey::make("alice-key", dns::TsigAlgorithm::HmacSha256, kAliceSecret).value();
-    const auto byAlice = dns::signRequest(query(kAxfr), alice, kTransferNow).value();
+    const auto byAlice = dns::signRequest(query(kAxfr), alice, kNow).value();
     const auto refused = ask(byAlice.wire, "127.0.0.1");
     EXPECT_EQ(rcodeOf(refused), Rcode::Refused);
-    EXPECT_EQ(dns::verifyResponse(refused.reply.wire, byAlice, alice, kTransferNow).verdict, dns::TsigVerdict::Verified);
+    EXPECT_EQ(dns::verifyResponse(refused.reply.wire, byAlice, alice, kNow).verdict, dns::TsigVerdict::Verified);
 
     const auto forged =
-        dns::signRequest(query(kAxfr), xfrKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), kTransferNow).value();
+        dns::signRequest(query(kAxfr), xfrKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), kNow).value();
     const auto badSig = ask(forged.wire, "127.0.0.1");
     EXPECT_EQ(rcodeOf(badSig), Rcode::NotAuth);
-    EXPECT_EQ(dns::verifyResponse(badSig.reply.wire, forged, xfrKey(), kTransferNow).verdict, dns::TsigVerdict::ServerBadSig);
+    EXPECT_EQ(dns::verifyResponse(badSig.reply.wire, forged, xfrKey(), kNow).verdict, dns::TsigVerdict::ServerBadSig);
 
     const auto stranger = dns::TsigKey::make("stranger", dns::TsigAlgorithm::HmacSha256, kXfrSecret).value();
-    const auto unknown = dns::signRequest(query(kAxfr), stranger, kTransferNow).value();
+    const auto unknown = dns::signRequest(query(kAxfr), stranger, kNow).value();
     EXPECT_EQ(rcodeOf(ask(unknown.wire, "127.0.0.1")), Rcode::NotAuth);
 
     EXPECT_EQ(rcodeOf(ask(plain, "192.0.2.10", DnsTransport::Udp)), Rcode::Refused);  // AXFR needs TCP
@@ -271,7 +271,7 @@ TEST_F(TransferTest, OnlyListedSecondariesWithTheirKeyMayTransfer) {
 
 TEST_F(TransferTest, EveryMessageOfASignedTransferVerifies) {
     addNames(300, "s");
-    const auto request = dns::signRequest(query(kAxfr), xfrKey(), kTransferNow).value();
+    const auto request = dns::signRequest(query(kAxfr), xfrKey(), kNow).value();
     const auto messages = messagesOf(ask(request.wire, "127.0.0.1", DnsTransport::Tcp, 2048));
     ASSERT_GE(messages.size(), 10U);
     qdyn::test::TsigStreamVerifier verifier(xfrKey(), request.mac);
@@ -279,7 +279,7 @@ TEST_F(TransferTest, EveryMessageOfASignedTransferVerifies) {
         EXPECT_LE(messages[i].size(), 2048U);
         EXPECT_EQ(verifier.verifyNext(messages[i]), "") << "message " << i;
     }
-    EXPECT_EQ(dns::verifyResponse(messages[0], request, xfrKey(), kTransferNow).verdict, dns::TsigVerdict::Verified);
+    EXPECT_EQ(dns::verifyResponse(messages[0], request, xfrKey(), kNow).verdict, dns::TsigVerdict::Verified);
     EXPECT_EQ(answersOf(messages).size(), 2U + 4U + 600U);
 }
 
@@ -307,7 +307,7 @@ TEST_F(TransferTest, IxfrSendsEachStepFromTheJournal) {
     EXPECT_EQ(answers[7].name, name("home.dyn.example.test"));
 
     // Signed, from the secondary that needs the key: every message verifies.
-    const auto request = dns::signRequest(query(kIxfr, s1), xfrKey(), kTransferNow).value();
+    const auto request = dns::signRequest(query(kIxfr, s1), xfrKey(), kNow).value();
     const auto signedMessages = messagesOf(ask(request.wire, "127.0.0.1"));
     ASSERT_EQ(signedMessages.size(), 1U);
     qdyn::test::TsigStreamVerifier verifier(xfrKey(), request.mac);
@@ -353,17 +353,17 @@ TEST_F(TransferTest, IxfrFromASerialTheJournalLacksIsAFullTransfer) {
 
 TEST_F(TransferTest, ASignedOrdinaryQueryGetsASignedAnswer) {
     const auto request =
-        dns::signRequest(dns::makeQuery(name("dyn.example.test"), dns::rrtype::SOA), xfrKey(), kTransferNow).value();
+        dns::signRequest(dns::makeQuery(name("dyn.example.test"), dns::rrtype::SOA), xfrKey(), kNow).value();
     const auto reply = ask(request.wire, "127.0.0.1", DnsTransport::Udp);
     ASSERT_FALSE(reply.reply.wire.empty());
-    EXPECT_EQ(dns::verifyResponse(reply.reply.wire, request, xfrKey(), kTransferNow).verdict, dns::TsigVerdict::Verified);
+    EXPECT_EQ(dns::verifyResponse(reply.reply.wire, request, xfrKey(), kNow).verdict, dns::TsigVerdict::Verified);
     const auto answer = decoded(reply.reply.wire);
     ASSERT_EQ(answer.answers.size(), 1U);
     EXPECT_EQ(serialOf(answer.answers[0]), serial());
     EXPECT_TRUE(reply.logLine.empty());
 
     const auto forged = dns::signRequest(dns::makeQuery(name("dyn.example.test"), dns::rrtype::SOA),
-                                         xfrKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), kTransferNow)
+                                         xfrKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), kNow)
                             .value();
     EXPECT_EQ(decoded(ask(forged.wire, "127.0.0.1", DnsTransport::Udp).reply.wire).header.rcode, Rcode::NotAuth);
 }
@@ -376,13 +376,13 @@ TEST(TransferHandlerTest, TakesTransfersAndSignedQueriesOnly) {
     EXPECT_FALSE(TransferHandler::handles(dns::encodeMessage(plain)));
     plain.additional.push_back({dns::Name(), dns::rrtype::OPT, 1232, 0, dns::RawData{}});
     EXPECT_FALSE(TransferHandler::handles(dns::encodeMessage(plain)));
-    EXPECT_TRUE(TransferHandler::handles(dns::signRequest(plain, xfrKey(), kTransferNow).value().wire));
+    EXPECT_TRUE(TransferHandler::handles(dns::signRequest(plain, xfrKey(), kNow).value().wire));
     auto response = query(kAxfr);
     response.header.qr = true;
     EXPECT_FALSE(TransferHandler::handles(dns::encodeMessage(response)));
     auto update = query(dns::rrtype::SOA);
     update.header.opcode = dns::Opcode::Update;
-    EXPECT_FALSE(TransferHandler::handles(dns::signRequest(update, xfrKey(), kTransferNow).value().wire));
+    EXPECT_FALSE(TransferHandler::handles(dns::signRequest(update, xfrKey(), kNow).value().wire));
     EXPECT_FALSE(TransferHandler::handles(Bytes(axfr.begin(), axfr.begin() + 20)));
 }
 

@@ -33,7 +33,7 @@ constexpr std::uint16_t kSrv = 33;
 constexpr std::uint16_t kCaa = 257;
 constexpr std::uint16_t kPtr = 12;
 constexpr std::uint16_t kAxfr = 252;
-constexpr std::uint32_t kUpdateNow = 1700000000;
+constexpr std::uint32_t kNow = 1700000000;
 constexpr std::uint32_t kFirstSerial = 1000;
 // Test keys, never used for anything real.
 constexpr std::string_view kAliceSecret = "cWR5bi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=";
@@ -268,8 +268,8 @@ protected:
     Config m_config;
     Zone m_zone;
     RecordingStore m_store;
-    std::uint32_t m_now = kUpdateNow;
-    std::uint64_t m_tsigNow = kUpdateNow;
+    std::uint32_t m_now = kNow;
+    std::uint64_t m_tsigNow = kNow;
     UpdateService m_service;
     DnsUpdateHandler m_handler;
     Exchange m_last;
@@ -308,7 +308,7 @@ TEST_F(DnsUpdateAdd, AddsAnAcmeTxtBelowOwnHostThatExpiresWithTheHost) {
     ASSERT_EQ(update({add("_acme-challenge.home", rrtype::TXT, txt("token-123"), 30)}), Rcode::NoError);
     EXPECT_EQ(data("_acme-challenge.home", rrtype::TXT), std::vector<dns::RData>{txt("token-123")});
     // The expiry is the granting host's (home: 1h), armed from now.
-    EXPECT_EQ(node("_acme-challenge.home")->expiresAt, kUpdateNow + 3600);
+    EXPECT_EQ(node("_acme-challenge.home")->expiresAt, kNow + 3600);
 
     m_now += 3601;
     EXPECT_EQ(m_service.expireDue(), 1U);
@@ -548,7 +548,7 @@ TEST_F(DnsUpdateAtomicity, SerialRisesOnAChangeAndNotOnANoOp) {
     ASSERT_EQ(update({add("home", rrtype::A, a("192.0.2.1"), 60)}), Rcode::NoError);  // already there
     EXPECT_EQ(serial(), changed);
     EXPECT_NE(m_last.reply.logLine.find("no change"), std::string::npos) << m_last.reply.logLine;
-    EXPECT_EQ(node("home")->expiresAt, kUpdateNow + 100 + 3600);  // but the expiry was re-armed
+    EXPECT_EQ(node("home")->expiresAt, kNow + 100 + 3600);  // but the expiry was re-armed
 
     ASSERT_EQ(update({add("home", rrtype::A, a("192.0.2.1"), 61)}), Rcode::NoError);  // the TTL is served
     EXPECT_GT(serial(), changed);
@@ -657,9 +657,9 @@ TEST_F(DnsUpdateTsig, UnsignedUpdatesAreRefused) {
 
 TEST_F(DnsUpdateTsig, UnknownKeyGetsBadKey) {
     const auto stranger = dns::TsigKey::make("mallory-key", dns::TsigAlgorithm::HmacSha256, kAliceSecret).value();
-    const auto out = exchange(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), stranger, kUpdateNow);
+    const auto out = exchange(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), stranger, kNow);
     EXPECT_EQ(out.message.header.rcode, Rcode::NotAuth);
-    EXPECT_EQ(dns::verifyResponse(out.reply.wire, out.request, stranger, kUpdateNow).verdict, dns::TsigVerdict::ServerBadKey);
+    EXPECT_EQ(dns::verifyResponse(out.reply.wire, out.request, stranger, kNow).verdict, dns::TsigVerdict::ServerBadKey);
     EXPECT_FALSE(rrset("home", rrtype::A));
 }
 
@@ -667,30 +667,30 @@ TEST_F(DnsUpdateTsig, WrongSecretGetsBadSig) {
     const auto forged =
         dns::TsigKey::make("alice-key", dns::TsigAlgorithm::HmacSha256, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
             .value();
-    const auto out = exchange(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), forged, kUpdateNow);
+    const auto out = exchange(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), forged, kNow);
     EXPECT_EQ(out.message.header.rcode, Rcode::NotAuth);
-    EXPECT_EQ(dns::verifyResponse(out.reply.wire, out.request, forged, kUpdateNow).verdict, dns::TsigVerdict::ServerBadSig);
+    EXPECT_EQ(dns::verifyResponse(out.reply.wire, out.request, forged, kNow).verdict, dns::TsigVerdict::ServerBadSig);
     EXPECT_FALSE(rrset("home", rrtype::A));
     // Another algorithm under a known name is BADKEY (RFC 8945 5.2.1).
     const auto sha1 = dns::TsigKey::make("alice-key", dns::TsigAlgorithm::HmacSha1, kAliceSecret).value();
-    const auto wrongAlgorithm = exchange(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), sha1, kUpdateNow);
-    EXPECT_EQ(dns::verifyResponse(wrongAlgorithm.reply.wire, wrongAlgorithm.request, sha1, kUpdateNow).verdict,
+    const auto wrongAlgorithm = exchange(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), sha1, kNow);
+    EXPECT_EQ(dns::verifyResponse(wrongAlgorithm.reply.wire, wrongAlgorithm.request, sha1, kNow).verdict,
               dns::TsigVerdict::ServerBadKey);
 }
 
 TEST_F(DnsUpdateTsig, SkewedClockGetsBadTime) {
-    const std::uint64_t clientTime = kUpdateNow - 1000;  // beyond the 300 s fudge
+    const std::uint64_t clientTime = kNow - 1000;  // beyond the 300 s fudge
     const auto out = exchange(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), aliceKey(), clientTime);
     EXPECT_EQ(out.message.header.rcode, Rcode::NotAuth);
     const auto verified = dns::verifyResponse(out.reply.wire, out.request, aliceKey(), clientTime);
     EXPECT_EQ(verified.verdict, dns::TsigVerdict::ServerBadTime);
-    EXPECT_EQ(verified.serverTime, kUpdateNow);
+    EXPECT_EQ(verified.serverTime, kNow);
     EXPECT_FALSE(rrset("home", rrtype::A));
 }
 
 TEST_F(DnsUpdateTsig, TruncatedMacGetsBadTrunc) {
     const auto request =
-        dns::signRequest(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), aliceKey(), kUpdateNow).value();
+        dns::signRequest(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), aliceKey(), kNow).value();
     dns::Message message = request.message;
     auto& tsig = message.additional.back();
     auto rdata = dns::decodeTsigRData(std::get<dns::RawData>(tsig.data).bytes).value();
@@ -707,7 +707,7 @@ TEST_F(DnsUpdateTsig, TruncatedMacGetsBadTrunc) {
 
 TEST_F(DnsUpdateTsig, MisplacedTsigIsFormErrUnsigned) {
     auto request =
-        dns::signRequest(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), aliceKey(), kUpdateNow).value();
+        dns::signRequest(updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))}), aliceKey(), kNow).value();
     dns::Message message = request.message;
     message.additional.push_back({dns::Name(), rrtype::OPT, 1232, 0, dns::RawData{}});  // after the TSIG
     const auto reply = m_handler.handle(dns::encodeMessage(message), ip("192.0.2.10"), DnsTransport::Udp);
@@ -772,7 +772,7 @@ TEST_F(DnsUpdateMessage, UndecodableMessagesGetAHeaderOnlyFormErr) {
 TEST_F(DnsUpdateMessage, ResponsesAndRuntsAreDropped) {
     auto response = updateMessage({}, {add("home", rrtype::A, a("192.0.2.1"))});
     response.header.qr = true;
-    const auto signedResponse = dns::signRequest(response, aliceKey(), kUpdateNow).value();
+    const auto signedResponse = dns::signRequest(response, aliceKey(), kNow).value();
     const auto reply = m_handler.handle(signedResponse.wire, ip("192.0.2.10"), DnsTransport::Udp);
     EXPECT_TRUE(reply.wire.empty());
     EXPECT_TRUE(reply.logLine.empty());

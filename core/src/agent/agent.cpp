@@ -111,18 +111,16 @@ void Agent::setProfiles(config::ProfileSet profiles) {
     m_profiles = std::move(profiles);
     std::erase_if(m_detectors, [&](const auto& entry) {
         const config::Profile* profile = m_profiles.find(entry.first);
-        return profile == nullptr || profile->definition != entry.second.definition ||
-               !profile->password.equals(entry.second.password.reveal());
+        return profile == nullptr || profile->definition != entry.second.definition;
     });
 }
 
 detect::DetectionReport Agent::detectFamily(const config::Profile& profile, AddressFamily family) {
     DetectorSlot& slot = m_detectors[profile.name];
-    if (!slot.detector || slot.definition != profile.definition || !slot.password.equals(profile.password.reveal())) {
+    if (!slot.detector || slot.definition != profile.definition) {
         std::vector<std::string> problems;
         slot.detector = makeDetector(profile, m_options.check, problems);
         slot.definition = profile.definition;
-        slot.password = profile.password.clone();
         for (const auto& problem : problems) log(LogLevel::Warning, "[" + profile.name + "] detection source " + problem);
     }
     return slot.detector->detect(family);

@@ -1,6 +1,9 @@
 // The agent's per-host decisions (decision.hpp).
 #include "decision.hpp"
 
+#include <optional>
+#include <string>
+
 #include "qdyn/agent/time_text.hpp"
 
 namespace qdyn::agent {
@@ -19,7 +22,13 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
 
 bool liftStaleStops(const config::Profile& profile, StateStore& state, const std::function<void(const std::string&)>& note) {
     bool changed = false;
-    if (state.profileStop && state.profileStop->fingerprint != profile.fingerprint()) {
+    // Hashed once, and only when there is a stop to compare it with.
+    std::optional<std::string> fingerprint;
+    const auto current = [&]() -> const std::string& {
+        if (!fingerprint) fingerprint = profile.fingerprint();
+        return *fingerprint;
+    };
+    if (state.profileStop && state.profileStop->fingerprint != current()) {
         note("[" + profile.name + "] the profile changed since it was stopped (" + state.profileStop->code +
              "); trying again");
         state.profileStop.reset();
@@ -27,7 +36,7 @@ bool liftStaleStops(const config::Profile& profile, StateStore& state, const std
     }
     for (const auto& name : profile.hosts) {
         const HostState* host = state.find(name);
-        if (host == nullptr || !host->stop || host->stop->fingerprint == profile.fingerprint()) continue;
+        if (host == nullptr || !host->stop || host->stop->fingerprint == current()) continue;
         note("[" + profile.name + "] " + name + ": the profile changed since the host was stopped (" + host->stop->code +
              "); trying again");
         state.host(name).stop.reset();

@@ -263,8 +263,4 @@ std::string Profile::fingerprint() const {
     return crypto::hexEncode(*mac);
 }
 
-bool Profile::sameDefinition(const Profile& other) const {
-    return definition == other.definition && password.equals(other.password.reveal());
-}
-
 }  // namespace qdyn::config

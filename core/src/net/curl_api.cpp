@@ -1,8 +1,6 @@
 // Loading libcurl on first use (see curl_api.hpp).
 #include "curl_api.hpp"
 
-#include <mutex>
-
 #if defined(QDYN_CURL_DLOPEN)
 #include <dlfcn.h>
 #endif
@@ -14,7 +12,7 @@ namespace {
 #if defined(QDYN_CURL_DLOPEN)
 
 template <typename Function>
-bool bind(void* library, const char* name, Function& slot, std::string& error) {
+bool bindSymbol(void* library, const char* name, Function& slot, std::string& error) {
     void* symbol = dlsym(library, name);
     if (symbol == nullptr) {
         error = std::string("libcurl (" QDYN_CURL_DLOPEN ") has no ") + name;
@@ -33,24 +31,24 @@ bool load(CurlApi& api, std::string& error) {
                 "; install libcurl (Debian: libcurl4)";
         return false;
     }
-    return bind(library, "curl_global_init", api.globalInit, error) &&
-           bind(library, "curl_easy_init", api.easyInit, error) &&
-           bind(library, "curl_easy_cleanup", api.easyCleanup, error) &&
-           bind(library, "curl_easy_reset", api.easyReset, error) &&
-           bind(library, "curl_easy_setopt", api.easySetopt, error) &&
-           bind(library, "curl_easy_perform", api.easyPerform, error) &&
-           bind(library, "curl_easy_getinfo", api.easyGetinfo, error) &&
-           bind(library, "curl_easy_strerror", api.easyStrerror, error) &&
-           bind(library, "curl_slist_append", api.slistAppend, error) &&
-           bind(library, "curl_slist_free_all", api.slistFreeAll, error);
+    return bindSymbol(library, "curl_global_init", api.globalInit, error) &&
+           bindSymbol(library, "curl_easy_init", api.easyInit, error) &&
+           bindSymbol(library, "curl_easy_cleanup", api.easyCleanup, error) &&
+           bindSymbol(library, "curl_easy_reset", api.easyReset, error) &&
+           bindSymbol(library, "curl_easy_setopt", api.easySetopt, error) &&
+           bindSymbol(library, "curl_easy_perform", api.easyPerform, error) &&
+           bindSymbol(library, "curl_easy_getinfo", api.easyGetinfo, error) &&
+           bindSymbol(library, "curl_easy_strerror", api.easyStrerror, error) &&
+           bindSymbol(library, "curl_slist_append", api.slistAppend, error) &&
+           bindSymbol(library, "curl_slist_free_all", api.slistFreeAll, error);
 }
 
 #else
 
 bool load(CurlApi& api, std::string& /*error*/) {
-    api = CurlApi{&curl_global_init, &curl_easy_init,     &curl_easy_cleanup,  &curl_easy_reset,
-                  &curl_easy_setopt, &curl_easy_perform,  &curl_easy_getinfo,  &curl_easy_strerror,
-                  &curl_slist_append, &curl_slist_free_all};
+    api =
+        CurlApi{&curl_global_init,  &curl_easy_init,    &curl_easy_cleanup,  &curl_easy_reset,   &curl_easy_setopt,
+                &curl_easy_perform, &curl_easy_getinfo, &curl_easy_strerror, &curl_slist_append, &curl_slist_free_all};
     return true;
 }
 
@@ -59,22 +57,22 @@ bool load(CurlApi& api, std::string& /*error*/) {
 }  // namespace
 
 const CurlApi* curlApi(std::string& error) {
-    static CurlApi api{};
-    static std::string loadError;
-    static bool loaded = false;
-    static std::once_flag once;
-    std::call_once(once, [] {
-        loaded = load(api, loadError);
-        if (loaded && api.globalInit(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            loaded = false;
-            loadError = "libcurl could not be initialised";
-        }
-    });
-    if (!loaded) {
-        error = loadError;
+    struct Loaded {
+        CurlApi api{};
+        std::string error;  // empty when loaded
+    };
+    // Loaded once, on the first call (a function-local static is initialised thread-safely).
+    static const Loaded loaded = [] {
+        Loaded out;
+        if (!load(out.api, out.error)) return out;
+        if (out.api.globalInit(CURL_GLOBAL_DEFAULT) != CURLE_OK) out.error = "libcurl could not be initialised";
+        return out;
+    }();
+    if (!loaded.error.empty()) {
+        error = loaded.error;
         return nullptr;
     }
-    return &api;
+    return &loaded.api;
 }
 
 }  // namespace qdyn::net

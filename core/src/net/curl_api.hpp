@@ -8,7 +8,6 @@
 #pragma once
 
 #include <curl/curl.h>
-
 #include <string>
 
 namespace qdyn::net {

@@ -42,7 +42,8 @@ constexpr std::array<ActivatableFrontEnd, 11> kActivatableFrontEnds{{
 }};
 
 const ActivatableFrontEnd* frontEndNamed(std::string_view kind) {
-    const auto found = std::find_if(kActivatableFrontEnds.begin(), kActivatableFrontEnds.end(), [&](const ActivatableFrontEnd& f) { return f.kind == kind; });
+    const auto found = std::find_if(kActivatableFrontEnds.begin(), kActivatableFrontEnds.end(),
+                                    [&](const ActivatableFrontEnd& front) { return front.kind == kind; });
     return found == kActivatableFrontEnds.end() ? nullptr : &*found;
 }
 
@@ -113,13 +114,17 @@ Result<std::vector<ActivatedSocket>> takeActivatedSockets() {
     ::unsetenv("LISTEN_FDS");
     ::unsetenv("LISTEN_FDNAMES");
     if (!pid || !count || *pid != static_cast<long>(::getpid()) || *count <= 0) return sockets;
-    if (*count > kMaxListenFds) return makeError("socket activation: " + std::to_string(*count) + " sockets handed over, at most " + std::to_string(kMaxListenFds));
+    if (*count > kMaxListenFds)
+        return makeError("socket activation: " + std::to_string(*count) + " sockets handed over, at most " +
+                         std::to_string(kMaxListenFds));
 
     for (int i = 0; i < static_cast<int>(*count); ++i) {
         const int fd = kListenFdsStart + i;
-        const std::string name = static_cast<std::size_t>(i) < names.size() ? names[static_cast<std::size_t>(i)] : "unknown";
+        const std::string name =
+            static_cast<std::size_t>(i) < names.size() ? names[static_cast<std::size_t>(i)] : "unknown";
         const auto fail = [&](const std::string& why) {
-            return makeError("socket activation: socket " + std::to_string(fd) + " (FileDescriptorName=" + name + "): " + why);
+            return makeError("socket activation: socket " + std::to_string(fd) + " (FileDescriptorName=" + name +
+                             "): " + why);
         };
         const int flags = ::fcntl(fd, F_GETFD);
         if (flags < 0 || ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) return fail("not an open descriptor");
@@ -130,10 +135,14 @@ Result<std::vector<ActivatedSocket>> takeActivatedSockets() {
         if (name == "dns") kind = datagram ? "dns-udp" : "dns-tcp";
         const ActivatableFrontEnd* target = frontEndNamed(kind);
         if (target == nullptr) {
-            return fail("no such front end (dns, dns-udp, dns-tcp, http, https, qdns, qdns-tls, miniupdate, gnudip, myip, stun, natpmp)");
+            return fail(
+                "no such front end (dns, dns-udp, dns-tcp, http, https, qdns, qdns-tls, miniupdate, gnudip, myip, "
+                "stun, natpmp)");
         }
-        if (target->datagram != datagram) return fail(std::string(kind) + " needs a " + (target->datagram ? "datagram" : "stream") + " socket");
-        if (!datagram && socketIntOption(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1) return fail("the stream socket is not listening (Accept=no is needed)");
+        if (target->datagram != datagram)
+            return fail(std::string(kind) + " needs a " + (target->datagram ? "datagram" : "stream") + " socket");
+        if (!datagram && socketIntOption(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1)
+            return fail("the stream socket is not listening (Accept=no is needed)");
         auto where = socketBoundAddress(fd);
         if (!where) return fail(where.message());
         sockets.push_back({kind, *where});

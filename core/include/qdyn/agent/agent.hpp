@@ -139,8 +139,7 @@ private:
     config::ProfileSet m_profiles;
     AgentOptions m_options;
     struct DetectorSlot {
-        std::string definition;  // the profile's, with its password: a change rebuilds the detector
-        Secret password;
+        std::string definition;  // the profile's (the detector reads nothing else): a change rebuilds it
         std::unique_ptr<detect::Detector> detector;
     };
     std::map<std::string, DetectorSlot> m_detectors;

@@ -59,8 +59,6 @@ struct Profile {
     // password, kept with a stop in the state file. Computed on demand: it needs OpenSSL, which a
     // run with nothing to do never initialises.
     [[nodiscard]] std::string fingerprint() const;
-    // The same definition and the same secret (what an equal fingerprint says, without hashing).
-    [[nodiscard]] bool sameDefinition(const Profile& other) const;
 };
 
 struct ProfileSet {
