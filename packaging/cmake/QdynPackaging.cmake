@@ -41,9 +41,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_CLI_PACKAGE_NAME qdyn)
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME qdyn-server)
 set(CPACK_DEBIAN_TRAY_PACKAGE_NAME qdyn-tray)
-# libcurl is loaded with dlopen on the first HTTP request (core/src/net/curl_api.cpp), which
-# dpkg-shlibdeps cannot see.
-set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "libcurl4 (>= 7.74)")
+# libcurl is loaded with dlopen on the first HTTPS request (core/src/net/curl_api.cpp), and the
+# qdyn binary loads OpenSSL the same way (core/src/crypto/openssl_on_demand.cpp): dpkg-shlibdeps
+# sees neither.
+set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS "libcurl4 (>= 7.74), libssl3 (>= 3.0.0)")
 set(CPACK_DEBIAN_TRAY_PACKAGE_DEPENDS "libcurl4 (>= 7.74), qdyn (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/packaging/linux/postinst;${PROJECT_SOURCE_DIR}/packaging/linux/postrm")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/packaging/linux/postinst;${PROJECT_SOURCE_DIR}/packaging/linux/postrm;${PROJECT_SOURCE_DIR}/packaging/linux/deb-server/conffiles")
@@ -55,7 +56,7 @@ set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
 set(CPACK_RPM_CLI_PACKAGE_NAME qdyn)
 set(CPACK_RPM_SERVER_PACKAGE_NAME qdyn-server)
 set(CPACK_RPM_TRAY_PACKAGE_NAME qdyn-tray)
-set(CPACK_RPM_CLI_PACKAGE_REQUIRES "libcurl")
+set(CPACK_RPM_CLI_PACKAGE_REQUIRES "libcurl, openssl-libs")
 set(CPACK_RPM_TRAY_PACKAGE_REQUIRES "libcurl, qdyn = ${PROJECT_VERSION}")
 # Directories the system's filesystem package owns are not claimed.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /usr/lib/systemd /usr/lib/systemd/system /usr/share/man

@@ -4,7 +4,7 @@
 #   - qdyn --version and qdyn-server --check-config on the shipped configuration run;
 #   - the qdyn user exists in the root, owns the server's configuration, mode 600;
 #   - units and man pages are where systemd and man look; the conffile is registered;
-#   - qdyn depends on libcurl4 although no tool sees the dlopen.
+#   - qdyn depends on libcurl4 and libssl3 although no tool sees their dlopen.
 #   tests/packaging/deb_install_test.sh BUILD_DIR
 set -uo pipefail
 BUILD="$1"
@@ -25,6 +25,7 @@ for name in qdyn qdyn-server; do
 done
 qdyn_deb="$(ls "$work/pkg/qdyn_"*.deb | head -n1)"
 dpkg-deb -f "$qdyn_deb" Depends | grep -q 'libcurl4' || fail "qdyn does not depend on libcurl4: $(dpkg-deb -f "$qdyn_deb" Depends)"
+dpkg-deb -f "$qdyn_deb" Depends | grep -q 'libssl3' || fail "qdyn does not depend on libssl3: $(dpkg-deb -f "$qdyn_deb" Depends)"
 
 # A clean root: an empty dpkg database and the base accounts.
 root="$work/root"

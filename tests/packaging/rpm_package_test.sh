@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The RPM packages, built by CPack from this build and read back with rpm: each holds its files
-# and no directory the system owns, qdyn requires libcurl (loaded with dlopen, invisible to
-# rpm's dependency scan), the server's configuration is a noreplace config file of the qdyn
-# user with mode 600, and both %pre scripts make the qdyn user (before rpm gives it the file).
+# and no directory the system owns, qdyn requires libcurl and openssl-libs (loaded with dlopen,
+# invisible to rpm's dependency scan), the server's configuration is a noreplace config file of
+# the qdyn user with mode 600, and both %pre scripts make the qdyn user (before rpm gives it the file).
 #   tests/packaging/rpm_package_test.sh BUILD_DIR
 set -uo pipefail
 BUILD="$1"
@@ -32,6 +32,7 @@ for package in "$work/pkg"/*.rpm; do
   [[ -z "$owned" ]] || fail "$(basename "$package") claims system directories: $owned"
 done
 rpm -qp --requires "$qdyn" 2>/dev/null | grep -qx 'libcurl' || fail "qdyn.rpm does not require libcurl"
+rpm -qp --requires "$qdyn" 2>/dev/null | grep -qx 'openssl-libs' || fail "qdyn.rpm does not require openssl-libs"
 config="$(rpm -qp --dump "$server" 2>/dev/null | awk '$1 == "/etc/qdyn/qdyn-server.toml" { print $5, $6, $7, $8 }')"
 [[ "$config" == "0100600 qdyn qdyn 1" ]] || fail "/etc/qdyn/qdyn-server.toml is '$config', not '0100600 qdyn qdyn 1' (mode, owner, group, config)"
 for package in "$qdyn" "$server"; do

@@ -8,6 +8,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "openssl_runtime.hpp"
+
 namespace qdyn::crypto {
 
 namespace {
@@ -24,6 +26,7 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 }  // namespace
 
 Result<std::string> md5Hex(std::initializer_list<std::string_view> parts) {
+    if (auto ready = requireOpenSsl(); !ready) return ready.error();
     const MdPtr md(EVP_MD_fetch(nullptr, "MD5", nullptr));
     if (!md) return makeError("MD5 is not available in this OpenSSL (FIPS mode?)");
     const MdCtxPtr ctx(EVP_MD_CTX_new());

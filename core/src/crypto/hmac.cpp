@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "openssl_runtime.hpp"
+
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -57,6 +59,7 @@ std::size_t hmacSize(HmacAlgorithm algorithm) noexcept {
 
 Result<std::vector<std::uint8_t>> hmac(HmacAlgorithm algorithm, std::span<const std::uint8_t> key,
                                        std::span<const std::span<const std::uint8_t>> parts) {
+    if (auto ready = requireOpenSsl(); !ready) return ready.error();
     const MacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
     if (!mac) return makeError("HMAC: not available in this OpenSSL");
     const MacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));

@@ -18,6 +18,8 @@
 #include <openssl/ssl.h>
 #include <vector>
 
+#include "../crypto/openssl_runtime.hpp"
+
 namespace qdyn::net {
 
 namespace asio = boost::asio;
@@ -182,6 +184,7 @@ struct LineClient::Impl {
     }
 
     Result<void> setUpTls(const LineEndpoint& endpoint) {
+        if (auto ready = crypto::requireOpenSsl(); !ready) return ready.error();
         context = std::make_unique<ssl::context>(ssl::context::tls_client);
         SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
         boost::system::error_code ec;
