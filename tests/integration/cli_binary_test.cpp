@@ -2,6 +2,8 @@
 // exit codes, the state that skips unchanged updates, and the refusal of unsafe profiles.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "closed_port.hpp"
 #include "process.hpp"
 #include "server_fixture.hpp"
@@ -72,21 +74,28 @@ TEST_F(CliBinaryTest, UpdatesThenSkipsWhenUnchangedUnlessForced) {
 }
 
 #if defined(QDYN_TEST_CURL_DLOPEN)
-// libcurl and its thirty libraries are mapped only by a run that sends an HTTP request: the
-// dynamic loader's own log (glibc's LD_DEBUG) lists every library a run loads.
-TEST_F(CliBinaryTest, OnlyARunThatSendsLoadsLibcurl) {
+// libcurl and its thirty libraries are mapped only by a run that needs them: plain http:// goes
+// through qdyn's own small client, a proxy from the environment through libcurl. The dynamic
+// loader's own log (glibc's LD_DEBUG) lists every library a run loads.
+TEST_F(CliBinaryTest, OnlyARunThroughAProxyLoadsLibcurl) {
     const auto profile = writeProfile("alice", "s3cret");
-    const auto loads = [&](std::vector<std::string> args) {
+    const auto loads = [&](std::vector<std::string> args, int exitCode, std::map<std::string, std::string> env = {}) {
         args.insert(args.begin(), QDYN_CLI_PATH);
-        const auto result = runProcess(args, {{"QDYN_STATE_DIR", (m_dir.path() / "state").string()},
-                                              {"LD_DEBUG", "libs"}});
-        EXPECT_EQ(result.exitCode, 0) << result.err;
+        env["QDYN_STATE_DIR"] = (m_dir.path() / "state").string();
+        env["LD_DEBUG"] = "libs";
+        const auto result = runProcess(args, env);
+        EXPECT_EQ(result.exitCode, exitCode) << result.err;
         return result.err.find("libcurl") != std::string::npos;
     };
-    EXPECT_TRUE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9"}));
-    EXPECT_FALSE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9"}));
-    EXPECT_FALSE(loads({"status", "-c", profile.string()}));
-    EXPECT_TRUE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9", "--force"}));
+    EXPECT_FALSE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9"}, 0));
+    EXPECT_EQ(lookup("home.dyn.example.test").at(0).toString(), "203.0.113.9");
+    EXPECT_FALSE(loads({"update", "-c", profile.string(), "-a", "203.0.113.9"}, 0));
+    EXPECT_FALSE(loads({"status", "-c", profile.string()}, 0));
+    // A proxy that refuses connections: the request goes to libcurl, which cannot reach it.
+    const ClosedPort proxy;
+    EXPECT_TRUE(loads({"update", "-c", profile.string(), "-a", "203.0.113.10"}, 3,
+                      {{"http_proxy", "http://127.0.0.1:" + std::to_string(proxy.port())}}));
+    EXPECT_EQ(lookup("home.dyn.example.test").at(0).toString(), "203.0.113.9");
 }
 #endif
 

@@ -1,10 +1,12 @@
-// HttpClient over libcurl: with curl_api.cpp the only files in qdyn that include curl.
+// HttpClient: plain http:// through plain_http.cpp, everything else over libcurl (with
+// curl_api.cpp the only files in qdyn that include curl).
 #include "qdyn/net/http_client.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "curl_api.hpp"
+#include "plain_http.hpp"
 
 namespace qdyn::net {
 
@@ -129,6 +131,7 @@ HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::get(const HttpRequest& request) {
     const std::string shownUrl = redactUrl(request.url);
+    if (plainHttpTakes(request)) return plainHttpGet(request, shownUrl);
     if (m_impl->handle == nullptr) {
         std::string why;
         m_impl->api = curlApi(why);

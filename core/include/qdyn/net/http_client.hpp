@@ -1,5 +1,6 @@
-// HttpClient: the one place qdyn talks HTTP(S) as a client (libcurl underneath). Timeouts,
-// TLS verification on, no redirects, a cap on the body, credentials never logged.
+// HttpClient: the one place qdyn talks HTTP(S) as a client (plain http:// by its own small
+// client, HTTPS and proxies through libcurl). Timeouts, TLS verification on, no redirects, a cap
+// on the body, credentials never logged.
 #pragma once
 
 #include <chrono>

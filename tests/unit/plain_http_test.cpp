@@ -1,0 +1,177 @@
+// HttpClient's plain http:// path (core/src/net/plain_http.cpp), which sends without libcurl:
+// which requests it takes, the request exactly as it leaves, and its failures. The protocol
+// tests (dyndns2, nanodnsd, echo services...) run over it too.
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "closed_port.hpp"
+#include "loopback_http_peer.hpp"
+#include "net/plain_http.hpp"
+#include "qdyn/net/http_client.hpp"
+
+namespace qdyn::test {
+namespace {
+namespace plain_http_test {
+
+using namespace std::chrono_literals;
+
+net::HttpRequest requestFor(std::string url) {
+    net::HttpRequest request;
+    request.url = std::move(url);
+    request.timeout = 3s;
+    request.connectTimeout = 2s;
+    return request;
+}
+
+// Sets an environment variable for one scope.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const char* value) : m_name(name) {
+        if (const char* old = std::getenv(name)) m_old = old;
+        ::setenv(name, value, 1);
+    }
+    ~ScopedEnv() {
+        if (m_old) {
+            ::setenv(m_name, m_old->c_str(), 1);
+        } else {
+            ::unsetenv(m_name);
+        }
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* m_name;
+    std::optional<std::string> m_old;
+};
+
+TEST(PlainHttp, TakesPlainUrlsAndLeavesTheRestToLibcurl) {
+    for (const char* url : {"http://127.0.0.1:8080/nic/update?hostname=a", "HTTP://example.test", "http://[::1]/ip",
+                            "http://example.test?x=1", "http://example.test/a#fragment"}) {
+        EXPECT_TRUE(net::plainHttpTakes(requestFor(url))) << url;
+    }
+    for (const char* url : {"https://example.test/", "http://user:pw@example.test/", "http://exa mple.test/",
+                            "http://example.test/a b", "http://example.test:0/", "http://example.test:65536/",
+                            "http://[::1/", "http://[192.0.2.1]/", "ftp://example.test/", "http://"}) {
+        EXPECT_FALSE(net::plainHttpTakes(requestFor(url))) << url;
+    }
+    const ScopedEnv proxy("http_proxy", "http://192.0.2.1:3128");
+    EXPECT_FALSE(net::plainHttpTakes(requestFor("http://example.test/")));
+}
+
+TEST(PlainHttp, SendsTheRequestAsLibcurlWould) {
+    LoopbackHttpPeer peer([](const LoopbackHttpPeer::Request&) {
+        return LoopbackHttpPeer::Reply{200, "good 192.0.2.1\n", {{"X-Answer", "  padded  "}, {"Retry-After", "60"}}};
+    });
+    auto request = requestFor(peer.baseUrl() + "/nic/update?hostname=home.example.test&myip=192.0.2.1#ignored");
+    request.userAgent = "qdyn/test";
+    request.username = "alice";
+    const Secret password("s3cret:with colon");
+    request.password = &password;
+    request.headers = {{"X-Extra", "one two"}};
+    net::HttpClient client;
+    const auto response = client.get(request);
+    ASSERT_TRUE(response) << response.message();
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, "good 192.0.2.1\n");
+    EXPECT_EQ(response->header("x-answer").value_or(""), "padded");
+    EXPECT_EQ(response->header("RETRY-AFTER").value_or(""), "60");
+    ASSERT_TRUE(response->peerAddress);
+    EXPECT_EQ(response->peerAddress->toString(), "127.0.0.1");
+
+    const auto requests = peer.requests();
+    ASSERT_EQ(requests.size(), 1U);
+    EXPECT_EQ(requests[0].method, "GET");
+    EXPECT_EQ(requests[0].target, "/nic/update?hostname=home.example.test&myip=192.0.2.1");
+    EXPECT_EQ(requests[0].header("host").value_or(""), peer.baseUrl().substr(7));
+    EXPECT_EQ(requests[0].header("user-agent").value_or(""), "qdyn/test");
+    EXPECT_EQ(requests[0].header("accept").value_or(""), "*/*");
+    EXPECT_EQ(requests[0].header("x-extra").value_or(""), "one two");
+    // base64("alice:s3cret:with colon")
+    EXPECT_EQ(requests[0].header("authorization").value_or(""), "Basic YWxpY2U6czNjcmV0OndpdGggY29sb24=");
+}
+
+TEST(PlainHttp, AnyStatusIsAResponseNotAnError) {
+    LoopbackHttpPeer peer([](const LoopbackHttpPeer::Request&) { return LoopbackHttpPeer::Reply{401, "badauth\n", {}}; });
+    net::HttpClient client;
+    const auto response = client.get(requestFor(peer.baseUrl() + "/nic/update"));
+    ASSERT_TRUE(response) << response.message();
+    EXPECT_EQ(response->status, 401);
+    EXPECT_EQ(response->body, "badauth\n");
+}
+
+TEST(PlainHttp, ABodyOverTheCapIsAnError) {
+    LoopbackHttpPeer peer([](const LoopbackHttpPeer::Request&) {
+        return LoopbackHttpPeer::Reply{200, std::string(100000, 'x'), {}};
+    });
+    auto request = requestFor(peer.baseUrl() + "/");
+    request.maxBodyBytes = 1000;
+    net::HttpClient client;
+    const auto response = client.get(request);
+    ASSERT_FALSE(response);
+    EXPECT_NE(response.message().find("larger than 1000 bytes"), std::string::npos) << response.message();
+}
+
+TEST(PlainHttp, RefusesToSendALineBreakInAHeader) {
+    LoopbackHttpPeer peer([](const LoopbackHttpPeer::Request&) { return LoopbackHttpPeer::Reply{200, "ok", {}}; });
+    auto request = requestFor(peer.baseUrl() + "/");
+    request.headers = {{"X-Evil", "a\r\nX-Injected: yes"}};
+    net::HttpClient client;
+    const auto response = client.get(request);
+    ASSERT_FALSE(response);
+    EXPECT_NE(response.message().find("X-Evil"), std::string::npos) << response.message();
+    EXPECT_TRUE(peer.requests().empty());
+}
+
+TEST(PlainHttp, ConnectionFailuresNameTheServerAndHideTheQuery) {
+    const ClosedPort closed;
+    net::HttpClient client;
+    const auto response = client.get(requestFor("http://127.0.0.1:" + std::to_string(closed.port()) + "/u?password=secret"));
+    ASSERT_FALSE(response);
+    EXPECT_NE(response.message().find("cannot connect to 127.0.0.1:" + std::to_string(closed.port())), std::string::npos)
+        << response.message();
+    EXPECT_EQ(response.message().find("secret"), std::string::npos) << response.message();
+}
+
+TEST(PlainHttp, ThePinnedFamilyIsKept) {
+    auto request = requestFor("http://127.0.0.1:9/");
+    request.family = AddressFamily::V6;
+    net::HttpClient client;
+    const auto response = client.get(request);
+    ASSERT_FALSE(response);
+    EXPECT_NE(response.message().find("has no IPv6 address"), std::string::npos) << response.message();
+}
+
+TEST(PlainHttp, AServerThatSendsNothingTimesOut) {
+    // Listening but never accepting: the connection completes in the backlog, no reply comes.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(listener, 4), 0);
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    auto request = requestFor("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/");
+    request.timeout = 300ms;
+    net::HttpClient client;
+    const auto started = std::chrono::steady_clock::now();
+    const auto response = client.get(request);
+    const auto took = std::chrono::steady_clock::now() - started;
+    ::close(listener);
+    ASSERT_FALSE(response);
+    EXPECT_NE(response.message().find("timed out after 300 ms"), std::string::npos) << response.message();
+    EXPECT_LT(took, 2s);
+}
+
+}  // namespace plain_http_test
+}  // namespace
+}  // namespace qdyn::test
