@@ -165,7 +165,9 @@ Result<CommandRun> runCommand(const std::vector<std::string>& argv, std::chrono:
 
     // Both pipes closed: the command is done or about to be; it still has until the deadline.
     // WNOWAIT leaves the exited child a zombie, so its pid (and group id) cannot be reused
-    // before whatever it left running in its group is killed below.
+    // before whatever it left running in its group is killed below. A command that closed its
+    // output is nearly always gone microseconds later: the waits start short and grow.
+    auto pause = std::chrono::microseconds(50);
     for (;;) {
         siginfo_t info{};
         const int waited = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
@@ -175,7 +177,8 @@ Result<CommandRun> runCommand(const std::vector<std::string>& argv, std::chrono:
             killAndReap(pid);
             return makeError(argv.front() + " did not finish within " + std::to_string(timeout.count()) + " ms");
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(2000));
     }
     ::kill(-pid, SIGKILL);
     int status = 0;
