@@ -25,6 +25,7 @@ constexpr auto kCommands = std::to_array<CommandFactory>({
     makeProfileCommand,
     makeImportCommand,
     makeQueryCommand,
+    makeCompletionCommand,
 });
 
 }  // namespace

@@ -36,5 +36,6 @@ std::unique_ptr<Command> makeDetectCommand();
 std::unique_ptr<Command> makeProfileCommand();  // list, show, add, remove, test (profile_*.cpp)
 std::unique_ptr<Command> makeImportCommand();
 std::unique_ptr<Command> makeQueryCommand();
+std::unique_ptr<Command> makeCompletionCommand();
 
 }  // namespace qdyn::cli

@@ -32,6 +32,8 @@ TEST_PACKAGES=(
   groff-base
   # the RPM packages built and read back (their test)
   rpm
+  # the shells whose completion scripts qdyn writes (their test)
+  zsh fish
 )
 
 packages=("${BUILD_PACKAGES[@]}")

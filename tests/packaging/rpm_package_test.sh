@@ -20,7 +20,7 @@ qdyn="$(rpm_of qdyn)"; server="$(rpm_of qdyn-server)"
 
 files() { rpm -qlp "$1" 2>/dev/null | grep -v '^/usr/lib/.build-id'; }
 for expected in /usr/bin/qdyn /usr/lib/systemd/system/qdyn.service /usr/lib/systemd/system/qdyn-update.timer \
-                /usr/share/man/man1/qdyn.1; do
+                /usr/share/man/man1/qdyn.1 /usr/share/bash-completion/completions/qdyn; do
   files "$qdyn" | grep -qx "$expected" || fail "qdyn.rpm lacks $expected"
 done
 for expected in /usr/bin/qdyn-server /etc/qdyn/qdyn-server.toml /usr/lib/systemd/system/qdyn-server-dns.socket \
@@ -28,7 +28,7 @@ for expected in /usr/bin/qdyn-server /etc/qdyn/qdyn-server.toml /usr/lib/systemd
   files "$server" | grep -qx "$expected" || fail "qdyn-server.rpm lacks $expected"
 done
 for package in "$work/pkg"/*.rpm; do
-  owned="$(files "$package" | grep -xE '/usr|/usr/bin|/etc|/usr/lib|/usr/lib/systemd(/system)?|/usr/share(/man(/man[18])?|/doc)?')"
+  owned="$(files "$package" | grep -xE '/usr|/usr/bin|/etc|/usr/lib|/usr/lib/systemd(/system)?|/usr/share(/man(/man[18])?|/doc)?|/usr/share/(bash-completion(/completions)?|zsh(/vendor-completions)?|fish(/vendor_completions.d)?)')"
   [[ -z "$owned" ]] || fail "$(basename "$package") claims system directories: $owned"
 done
 rpm -qp --requires "$qdyn" 2>/dev/null | grep -qx 'libcurl' || fail "qdyn.rpm does not require libcurl"
