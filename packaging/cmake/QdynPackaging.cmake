@@ -62,7 +62,8 @@ set(CPACK_RPM_TRAY_PACKAGE_REQUIRES "libcurl, qdyn = ${PROJECT_VERSION}")
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION /usr/lib/systemd /usr/lib/systemd/system /usr/share/man
     /usr/share/man/man1 /usr/share/man/man8 /usr/share/doc /usr/share/bash-completion
     /usr/share/bash-completion/completions /usr/share/zsh /usr/share/zsh/vendor-completions /usr/share/fish
-    /usr/share/fish/vendor_completions.d)
+    /usr/share/fish/vendor_completions.d /usr/share/applications /usr/share/metainfo /usr/share/icons
+    /usr/share/icons/hicolor /usr/share/icons/hicolor/scalable /usr/share/icons/hicolor/scalable/apps)
 # RPM: the same script, told to configure, as %pre: the qdyn user must exist before rpm gives it
 # the configuration (%attr below).
 file(READ ${PROJECT_SOURCE_DIR}/packaging/linux/postinst QDYN_POSTINST)

@@ -32,8 +32,9 @@ TEST_PACKAGES=(
   groff-base
   # the RPM packages built and read back (their test)
   rpm
-  # the shells whose completion scripts qdyn writes (their test)
-  zsh fish
+  # the shells whose completion scripts qdyn writes (their test); the tray's desktop file and
+  # AppStream metainfo validated (theirs)
+  zsh fish desktop-file-utils appstream
 )
 
 packages=("${BUILD_PACKAGES[@]}")

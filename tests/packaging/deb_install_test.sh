@@ -51,7 +51,8 @@ owner="$(stat -c '%u:%g %a' "$root/etc/qdyn/qdyn-server.toml" 2>/dev/null)"
 for file in usr/lib/systemd/system/qdyn.service usr/lib/systemd/system/qdyn-update.timer usr/lib/systemd/system/qdyn-server.service \
             usr/lib/systemd/system/qdyn-server-dns.socket usr/share/man/man1/qdyn.1 usr/share/man/man8/qdyn-server.8 \
             usr/share/bash-completion/completions/qdyn usr/share/zsh/vendor-completions/_qdyn \
-            usr/share/fish/vendor_completions.d/qdyn.fish; do
+            usr/share/fish/vendor_completions.d/qdyn.fish usr/share/applications/org.qdyn.QdynTray.desktop \
+            usr/share/metainfo/org.qdyn.QdynTray.metainfo.xml usr/share/icons/hicolor/scalable/apps/org.qdyn.QdynTray.svg; do
   [[ -f "$root/$file" ]] || fail "/$file is not installed"
 done
 grep -q '/etc/qdyn/qdyn-server.toml' "$root/var/lib/dpkg/status" || fail "the server's configuration is not a registered conffile"

@@ -28,7 +28,7 @@ for expected in /usr/bin/qdyn-server /etc/qdyn/qdyn-server.toml /usr/lib/systemd
   files "$server" | grep -qx "$expected" || fail "qdyn-server.rpm lacks $expected"
 done
 for package in "$work/pkg"/*.rpm; do
-  owned="$(files "$package" | grep -xE '/usr|/usr/bin|/etc|/usr/lib|/usr/lib/systemd(/system)?|/usr/share(/man(/man[18])?|/doc)?|/usr/share/(bash-completion(/completions)?|zsh(/vendor-completions)?|fish(/vendor_completions.d)?)')"
+  owned="$(files "$package" | grep -xE '/usr|/usr/bin|/etc|/usr/lib|/usr/lib/systemd(/system)?|/usr/share(/man(/man[18])?|/doc)?|/usr/share/(bash-completion(/completions)?|zsh(/vendor-completions)?|fish(/vendor_completions.d)?|applications|metainfo|icons(/hicolor(/scalable(/apps)?)?)?)')"
   [[ -z "$owned" ]] || fail "$(basename "$package") claims system directories: $owned"
 done
 rpm -qp --requires "$qdyn" 2>/dev/null | grep -qx 'libcurl' || fail "qdyn.rpm does not require libcurl"
