@@ -172,6 +172,73 @@ TEST(PlainHttp, AServerThatSendsNothingTimesOut) {
     EXPECT_LT(took, 2s);
 }
 
+// The reply reader fed in pieces of every size gives the same reply.
+TEST(PlainHttpReader, AnySplitOfTheBytesReadsTheSameReply) {
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+                              "X-Thing:  value \r\n\r\n5\r\ngood \r\n9\r\n192.0.2.1\r\n0\r\n\r\n";
+    for (std::size_t piece = 1; piece <= reply.size(); ++piece) {
+        net::ResponseReader reader(4096);
+        std::optional<net::ResponseReader::State> state;
+        for (std::size_t at = 0; at < reply.size(); at += piece) {
+            const auto fed = reader.feed(std::string_view(reply).substr(at, piece));
+            ASSERT_TRUE(fed) << fed.message() << " (pieces of " << piece << ")";
+            state = *fed;
+        }
+        ASSERT_EQ(state, net::ResponseReader::State::Done) << "pieces of " << piece;
+        const auto response = reader.take();
+        EXPECT_EQ(response.status, 200);
+        EXPECT_EQ(response.body, "good 192.0.2.1");
+        EXPECT_EQ(response.header("x-thing").value_or(""), "value");
+    }
+}
+
+TEST(PlainHttpReader, ABodyOverTheCapIsRefusedHoweverItArrives) {
+    const std::string header = "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n";
+    // Header and the start of the body in one piece: the case Beast's async_read let through.
+    net::ResponseReader together(1000);
+    const auto fed = together.feed(header + std::string(3000, 'x'));
+    EXPECT_FALSE(fed);
+    EXPECT_TRUE(together.tooLarge());
+    // A body without a length, read until the connection closes.
+    net::ResponseReader open(1000);
+    ASSERT_TRUE(open.feed("HTTP/1.1 200 OK\r\n\r\n"));
+    const auto more = open.feed(std::string(3000, 'x'));
+    EXPECT_FALSE(more);
+    EXPECT_TRUE(open.tooLarge());
+}
+
+TEST(PlainHttpReader, ABodyThatEndsWithTheConnection) {
+    net::ResponseReader reader(4096);
+    ASSERT_EQ(reader.feed("HTTP/1.0 200 OK\r\n\r\n192.0.2.7\n").value(), net::ResponseReader::State::NeedMore);
+    ASSERT_TRUE(reader.finish());
+    EXPECT_EQ(reader.take().body, "192.0.2.7\n");
+}
+
+TEST(PlainHttpReader, ACutOffOrMalformedReplyIsAnError) {
+    net::ResponseReader cut(4096);
+    ASSERT_TRUE(cut.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"));
+    EXPECT_FALSE(cut.finish());
+    net::ResponseReader headless(4096);
+    ASSERT_TRUE(headless.feed("HTTP/1.1 200 OK\r\nContent-"));
+    EXPECT_FALSE(headless.finish());
+    net::ResponseReader garbage(4096);
+    EXPECT_FALSE(garbage.feed("SMTP ready\r\n\r\n"));
+    EXPECT_FALSE(garbage.tooLarge());
+    net::ResponseReader status(4096);  // three digits, but no HTTP status (found by the fuzz target)
+    EXPECT_FALSE(status.feed("HTTP/1.0 002 OK\r\n\r\n192.0.2.7\n"));
+}
+
+TEST(PlainHttpReader, InterimRepliesAreSkipped) {
+    net::ResponseReader reader(4096);
+    ASSERT_EQ(reader.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                  .value(),
+              net::ResponseReader::State::Done);
+    const auto response = reader.take();
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, "ok");
+}
+
 }  // namespace plain_http_test
 }  // namespace
 }  // namespace qdyn::test

@@ -2,15 +2,15 @@
 #include "plain_http.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cctype>
 #include <chrono>
@@ -161,6 +161,82 @@ std::optional<boost::system::error_code> await(asio::io_context& io, const std::
 }  // namespace plain
 }  // namespace
 
+struct ResponseReader::Impl {
+    using Parser = plain::http::response_parser<plain::http::string_body>;
+    std::size_t maxBodyBytes = 0;
+    std::unique_ptr<Parser> parser;
+    std::string pending;  // read but not parsed yet (an incomplete header line)
+    bool tooLarge = false;
+
+    void start() {
+        parser = std::make_unique<Parser>();
+        parser->body_limit(maxBodyBytes);
+        parser->header_limit(64 * 1024);
+        parser->eager(false);  // stop after the header, so its checks (the body limit) report
+    }
+};
+
+ResponseReader::ResponseReader(std::size_t maxBodyBytes) : m_impl(std::make_unique<Impl>()) {
+    m_impl->maxBodyBytes = maxBodyBytes;
+    m_impl->start();
+}
+
+ResponseReader::~ResponseReader() = default;
+
+bool ResponseReader::tooLarge() const noexcept { return m_impl->tooLarge; }
+
+Result<ResponseReader::State> ResponseReader::feed(std::string_view bytes) {
+    namespace http = plain::http;
+    auto& pending = m_impl->pending;
+    pending.append(bytes);
+    for (;;) {
+        auto& parser = *m_impl->parser;
+        if (parser.is_done()) {
+            // An interim reply (100 Continue, 103 Early Hints) comes before the real one.
+            const unsigned status = parser.get().result_int();
+            if (status >= 100 && status < 200 && status != 101) {
+                m_impl->start();
+                continue;
+            }
+            return State::Done;
+        }
+        boost::system::error_code ec;
+        const std::size_t used = parser.put(boost::asio::buffer(pending.data(), pending.size()), ec);
+        pending.erase(0, used);
+        if (ec == http::error::need_more) return State::NeedMore;
+        if (ec == http::error::body_limit) m_impl->tooLarge = true;
+        if (ec) return makeError("a malformed reply (" + ec.message() + ")");
+        if (parser.is_header_done()) {
+            const unsigned status = parser.get().result_int();
+            if (status < 100 || status > 599) return makeError("a malformed reply (status " + std::to_string(status) + ")");
+            parser.eager(true);
+        }
+        if (used == 0 && !parser.is_done()) return State::NeedMore;
+    }
+}
+
+Result<void> ResponseReader::finish() {
+    auto& parser = *m_impl->parser;
+    if (parser.is_done()) return {};
+    if (!parser.is_header_done()) return makeError("the connection closed before the reply's header was complete");
+    boost::system::error_code ec;
+    parser.put_eof(ec);
+    if (ec || !parser.is_done()) return makeError("the connection closed before the reply was complete");
+    return {};
+}
+
+HttpResponse ResponseReader::take() {
+    auto message = m_impl->parser->release();
+    HttpResponse response;
+    response.status = static_cast<long>(message.result_int());
+    for (const auto& field : message) {
+        if (response.headers.size() >= 100) break;
+        response.headers.emplace_back(plain::lowered(field.name_string()), std::string(field.value()));
+    }
+    response.body = std::move(message.body());
+    return response;
+}
+
 bool plainHttpTakes(const HttpRequest& request) {
     return plain::parseTarget(request.url).has_value() && !plain::proxyConfigured();
 }
@@ -233,39 +309,34 @@ Result<HttpResponse> plainHttpGet(const HttpRequest& request, const std::string&
     if (done && *done == beast::error::timeout) return fail("timed out after " + millis(request.timeout));
     if (!done || *done) return fail("sending the request: " + (done ? done->message() : "no answer"));
 
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(request.maxBodyBytes);
-    parser.header_limit(64 * 1024);
-    // The header first, then the body: Beast 1.74 loses the body_limit error of a Content-Length
-    // over the limit when it reads the header and the start of the body in one go.
-    done.reset();
-    http::async_read_header(stream, buffer, parser, record);
-    io.restart();
-    io.run();
-    if (done && !*done && !parser.is_done()) {
+    ResponseReader reader(request.maxBodyBytes);
+    std::array<char, 16 * 1024> chunk{};
+    const auto tooLarge = [&] {
+        return makeError("HTTP response from " + shownUrl + " is larger than " + std::to_string(request.maxBodyBytes) +
+                         " bytes");
+    };
+    for (;;) {
         done.reset();
-        http::async_read(stream, buffer, parser, record);
+        std::size_t got = 0;
+        stream.async_read_some(asio::buffer(chunk), [&](const boost::system::error_code& ec, std::size_t n) {
+            done = ec;
+            got = n;
+        });
         io.restart();
         io.run();
+        if (done && *done == beast::error::timeout) return fail("timed out after " + millis(request.timeout));
+        if (done && *done == asio::error::eof) {
+            if (auto finished = reader.finish(); !finished) return fail(finished.message());
+            break;
+        }
+        if (!done || *done) return fail("reading the response: " + (done ? done->message() : "no answer"));
+        const auto state = reader.feed(std::string_view(chunk.data(), got));
+        if (!state) return reader.tooLarge() ? tooLarge() : fail(state.message());
+        if (*state == ResponseReader::State::Done) break;
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    if (done && *done == http::error::body_limit) {
-        return makeError("HTTP response from " + shownUrl + " is larger than " + std::to_string(request.maxBodyBytes) +
-                         " bytes");
-    }
-    if (done && *done == beast::error::timeout) return fail("timed out after " + millis(request.timeout));
-    if (!done || *done) return fail("reading the response: " + (done ? done->message() : "no answer"));
-
-    auto message = parser.release();
-    HttpResponse response;
-    response.status = static_cast<long>(message.result_int());
-    for (const auto& field : message) {
-        if (response.headers.size() >= 100) break;
-        response.headers.emplace_back(lowered(field.name_string()), std::string(field.value()));
-    }
-    response.body = std::move(message.body());
+    auto response = reader.take();
     response.peerAddress = IpAddress::parse(peer.address().to_string());
     return response;
 }
