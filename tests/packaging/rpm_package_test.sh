@@ -2,7 +2,8 @@
 # The RPM packages, built by CPack from this build and read back with rpm: each holds its files
 # and no directory the system owns, qdyn requires libcurl and openssl-libs (loaded with dlopen,
 # invisible to rpm's dependency scan), the server's configuration is a noreplace config file of
-# the qdyn user with mode 600, and both %pre scripts make the qdyn user (before rpm gives it the file).
+# the qdyn user with mode 600, and both %pre scripts make the qdyn user (before rpm gives it the
+# file); installed into an empty root, the programs run, and erasing leaves nothing.
 #   tests/packaging/rpm_package_test.sh BUILD_DIR
 set -uo pipefail
 BUILD="$1"
@@ -39,4 +40,22 @@ for package in "$qdyn" "$server"; do
   rpm -qp --scripts "$package" 2>/dev/null | awk '/^preinstall scriptlet/ { f = 1 } /^postinstall/ { f = 0 } f' |
     grep -q 'useradd --system' || fail "$(basename "$package") has no %pre making the qdyn user"
 done
+# Installed into an empty root (scripts skipped: they would run chrooted into a root without a
+# shell; what %pre does is checked above), used, and erased without a trace.
+root="$work/root"
+mkdir -p "$root"
+rpm_root=(rpm --root "$root" --dbpath /var/lib/rpm)
+"${rpm_root[@]}" --initdb || fail "rpm --initdb in the root"
+if "${rpm_root[@]}" -i --nodeps --noscripts "$work/pkg"/*.rpm >"$work/install.log" 2>&1; then
+  version="$("$root/usr/bin/qdyn" --version 2>&1)"
+  [[ "$version" == "qdyn "* ]] || fail "the installed qdyn --version says: $version"
+  checked="$("$root/usr/bin/qdyn-server" --config "$root/etc/qdyn/qdyn-server.toml" --check-config 2>&1)"
+  [[ "$checked" == "config OK"* ]] || fail "the installed qdyn-server --check-config on the shipped configuration: $checked"
+  mapfile -t names < <("${rpm_root[@]}" -qa --qf '%{NAME}\n')
+  "${rpm_root[@]}" -e --nodeps --noscripts "${names[@]}" >"$work/erase.log" 2>&1 || { cat "$work/erase.log"; fail "rpm -e"; }
+  left="$(cd "$root" && find . -not -type d -not -path './var/lib/rpm/*')"
+  [[ -z "$left" ]] || fail "erasing left files behind: $left"
+else
+  cat "$work/install.log"; fail "rpm -i into a clean root"
+fi
 finish "rpm packages: all checks passed"
