@@ -1,0 +1,34 @@
+// The files "start at login" writes on Linux (an XDG autostart desktop entry) and on macOS (a
+// LaunchAgent property list): only their text, portable, so both are tested on any platform.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "qdyn/result.hpp"
+
+namespace qdyn::gui {
+
+// The application id shared by the desktop file, the icon, the LaunchAgent label.
+inline constexpr std::string_view kAppId = "org.qdyn.QdynTray";
+
+// One Exec argument as the Desktop Entry Specification wants it: quoted when it holds a reserved
+// character (\" ` $ \\ escaped inside the quotes), % doubled, then escaped as a string value
+// (so a literal backslash becomes four). Refused: empty, not UTF-8, control characters.
+Result<std::string> desktopExecArgument(std::string_view argument);
+
+// The autostart desktop entry that starts `executable` (an absolute path) at login.
+Result<std::string> autostartDesktopEntry(const std::filesystem::path& executable);
+
+// Whether a desktop entry's text switches it off: Hidden=true, or the
+// X-GNOME-Autostart-enabled=false that GNOME's settings write, in the [Desktop Entry] group.
+bool desktopEntrySwitchedOff(std::string_view text);
+
+// Text escaped for XML character data and attribute values (& < > " ').
+std::string xmlEscape(std::string_view text);
+
+// The LaunchAgent property list that starts `executable` (an absolute path) at login.
+Result<std::string> launchAgentPlist(const std::filesystem::path& executable);
+
+}  // namespace qdyn::gui
