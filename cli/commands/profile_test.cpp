@@ -1,7 +1,6 @@
 // `qdyn profile test NAME`: what the profile would publish and whether its credentials work,
-// without changing any record. Detection uses the profile's own sources, agreement and IPv6
-// policy; the credentials are asked through UpdateProtocol::checkCredentials, which only the
-// protocols with a request that changes nothing implement (QDNS, miniupdate, RFC 2136).
+// without changing any record. The trying is agent::checkProfile (shared with the tray app); this
+// file only prints it and maps it to an exit code.
 #include <string>
 #include <vector>
 
@@ -9,29 +8,11 @@
 
 #include "commands/profile_common.hpp"
 #include "exit_codes.hpp"
-#include "qdyn/detect/detector.hpp"
-#include "qdyn/detect/source_spec.hpp"
-#include "qdyn/protocols/registry.hpp"
+#include "qdyn/agent/profile_check.hpp"
 
 namespace qdyn::cli::profiles {
 
 namespace {
-
-std::string_view familyName(AddressFamily family) { return family == AddressFamily::V4 ? "IPv4" : "IPv6"; }
-
-Result<detect::Detector::SourceList> sourcesOf(const std::vector<std::string>& specs) {
-    std::vector<std::string> names = specs;
-    if (names.empty()) {
-        for (const auto spec : detect::defaultSourceSpecs()) names.emplace_back(spec);
-    }
-    detect::Detector::SourceList sources;
-    for (const auto& spec : names) {
-        auto made = detect::sourcesFromSpec(spec);
-        if (!made) return makeError(spec + ": " + made.message());
-        sources.insert(sources.end(), made->begin(), made->end());
-    }
-    return sources;
-}
 
 class TestCommand final : public Command {
 public:
@@ -63,99 +44,39 @@ public:
         if (const std::string warning = config::insecureTlsWarning(*profile); !warning.empty()) {
             io.err << "qdyn: " << warning << '\n';
         }
-        std::vector<detect::DetectionReport> reports;
-        if (!m_noDetect) {
-            auto detected = detectAll(*profile);
-            if (!detected) {
-                io.err << "qdyn profile test: " << detected.message() << '\n';
-                return kExitUsage;
-            }
-            reports = std::move(*detected);
-        }
-        auto protocol = makeProtocol(*profile);
-        if (!protocol) {
-            io.err << "qdyn profile test: " << protocol.message() << '\n';
+        agent::ProfileCheckOptions options;
+        options.detect = !m_noDetect;
+        auto check = agent::checkProfile(*profile, options);
+        if (!check) {
+            io.err << "qdyn profile test: " << check.message() << '\n';
             return kExitUsage;
         }
-        const std::string host = profile->hosts.empty() ? std::string() : profile->hosts.front();
-        const CredentialCheck check = (*protocol)->checkCredentials(host);
 
         std::vector<HostOutcome> verdicts;  // what decides the exit code
-        for (const auto& report : reports) {
-            if (report.chosen) continue;
+        for (const AddressFamily family : check->familiesWithoutAddress()) {
             HostOutcome none;  // no address for a family: try again later
-            none.host = familyName(report.family);
+            none.host = agent::familyName(family);
             verdicts.push_back(std::move(none));
         }
-        if (check.status == CredentialCheck::Status::Invalid || check.status == CredentialCheck::Status::Unknown) {
-            verdicts.push_back(check.outcome);
-        }
+        if (check->credentialsFailed()) verdicts.push_back(check->credentials.outcome);
         if (m_json) {
-            printJson(io.out, *profile, reports, check);
+            printJson(io.out, *profile, *check);
         } else {
-            printText(io.out, *profile, reports, check);
+            printText(io.out, *profile, *check);
         }
         return exitCodeFor(verdicts);
     }
 
 private:
-    Result<std::vector<detect::DetectionReport>> detectAll(const config::Profile& profile) const {
-        const config::AgentSettings& agent = profile.agent;
-        auto v4 = sourcesOf(agent.detectV4);
-        if (!v4) return v4.error();
-        auto v6 = sourcesOf(agent.detectV6);
-        if (!v6) return v6.error();
-        detect::DetectorOptions options;
-        options.requiredAgreement = agent.agreement;
-        options.check.allowPrivate = agent.allowPrivate;
-        options.ipv6 = agent.ipv6Policy;
-        detect::Detector detector(std::move(*v4), std::move(*v6), options);
-        std::vector<detect::DetectionReport> reports;
-        if (agent.ipv4) reports.push_back(detector.detect(AddressFamily::V4));
-        if (agent.ipv6) reports.push_back(detector.detect(AddressFamily::V6));
-        return reports;
-    }
-
-    static std::string credentialsLine(const CredentialCheck& check) {
-        switch (check.status) {
-            case CredentialCheck::Status::Valid: return "valid: " + check.outcome.detail;
-            case CredentialCheck::Status::NotSupported: return "not checked: " + check.reason;
-            case CredentialCheck::Status::Invalid:
-                return "refused (" + std::string(toString(check.outcome.outcome)) + ", " + check.outcome.code +
-                       "): " + check.outcome.detail;
-            case CredentialCheck::Status::Unknown:
-                return "could not be checked (" + std::string(toString(check.outcome.outcome)) + ", " +
-                       check.outcome.code + "): " + check.outcome.detail;
-        }
-        return {};
-    }
-
-    static void printText(std::ostream& out, const config::Profile& profile,
-                          const std::vector<detect::DetectionReport>& reports, const CredentialCheck& check) {
+    static void printText(std::ostream& out, const config::Profile& profile, const agent::ProfileCheck& check) {
         out << "profile " << profile.name << ": " << endpointOf(profile) << '\n';
-        for (const auto& report : reports) {
-            out << familyName(report.family) << ": " << (report.chosen ? report.chosen->toString() : std::string("none"))
-                << " (" << report.reason << ")\n";
-            // Why a source gave nothing: its error, or what it said and why that cannot be published.
-            for (const auto& source : report.sources) {
-                if (source.status == detect::SourceStatus::Failed) {
-                    out << "  " << source.description << ": " << source.error << '\n';
-                    continue;
-                }
-                for (const auto& candidate : source.candidates) {
-                    if (candidate.check.verdict == detect::Verdict::Publishable) continue;
-                    out << "  " << source.description << ": " << candidate.candidate.address.toString() << " ["
-                        << detect::toString(candidate.check.verdict) << ": " << candidate.check.why << "]\n";
-                }
-            }
-        }
-        out << "credentials: " << credentialsLine(check) << '\n';
+        for (const auto& line : agent::describeCheck(check)) out << line << '\n';
     }
 
-    static void printJson(std::ostream& out, const config::Profile& profile,
-                          const std::vector<detect::DetectionReport>& reports, const CredentialCheck& check) {
+    static void printJson(std::ostream& out, const config::Profile& profile, const agent::ProfileCheck& tried) {
+        const CredentialCheck& check = tried.credentials;
         auto detection = nlohmann::ordered_json::array();
-        for (const auto& report : reports) {
+        for (const auto& report : tried.detection) {
             auto sources = nlohmann::ordered_json::array();
             for (const auto& source : report.sources) {
                 sources.push_back({{"source", source.description},
@@ -163,7 +84,7 @@ private:
                                    {"answer", source.answer ? source.answer->toString() : ""},
                                    {"error", source.error}});
             }
-            detection.push_back({{"family", familyName(report.family)},
+            detection.push_back({{"family", agent::familyName(report.family)},
                                  {"chosen", report.chosen ? report.chosen->toString() : ""},
                                  {"reason", report.reason},
                                  {"sources", sources}});

@@ -137,6 +137,63 @@ void collectHeaders(const toml::node& node, const std::vector<std::string_view>&
     }
 }
 
+// The lines of `text`, and which of them belong to profile `name`: its `[profile.NAME]` section,
+// its sub-tables wherever they are, and the comment lines right above each (unless they open
+// the file). `first` is the first line of the profile's own section. Refused for a profile not
+// written as its own section (an inline table, dotted keys). The text must parse.
+struct SectionCut {
+    std::vector<std::string_view> lines;
+    std::vector<bool> removed;  // 0-based, as lines
+    std::size_t first = 0;      // 0-based
+};
+
+Result<SectionCut> cutSections(std::string_view text, std::string_view name, const std::string& sourceName) {
+    toml::table root;
+    try {
+        root = toml::parse(text, sourceName);  // the callers parsed it already, so this does not throw
+    } catch (const toml::parse_error& error) {
+        return makeError(sourceName + ": " + std::string(error.description()));
+    }
+    SectionCut cut;
+    cut.lines = splitLines(text);
+    const auto& lines = cut.lines;
+    std::set<std::size_t> headers;
+    collectHeaders(root, lines, headers);
+    const toml::node* target = root["profile"][name].node();
+    std::set<std::size_t> own;  // header lines of the profile and of its sub-tables
+    if (target != nullptr) collectHeaders(*target, lines, own);
+    if (target == nullptr || own.count(target->source().begin.line) == 0) {
+        return makeError("profile " + std::string(name) + " is not written as its own [profile." + std::string(name) +
+                         "] section (an inline table or dotted keys); edit the file by hand");
+    }
+    cut.removed.assign(lines.size(), false);
+    for (const std::size_t header : own) {
+        const auto next = headers.upper_bound(header);
+        std::size_t end = next == headers.end() ? lines.size() : *next - 1;  // last line, 1-based
+        if (next != headers.end()) {
+            // Comment lines right above the next header belong to it.
+            while (end > header && isComment(lines[end - 1])) --end;
+        }
+        std::size_t begin = header;
+        // Comment lines right above this header belong to it, unless they open the file.
+        std::size_t above = header;
+        while (above > 1 && isComment(lines[above - 2])) --above;
+        if (above > 1) begin = above;
+        for (std::size_t line = begin; line <= end; ++line) cut.removed[line - 1] = true;
+        if (header == target->source().begin.line) cut.first = begin - 1;
+    }
+    return cut;
+}
+
+// renderProfile in the file's own line endings.
+std::string sectionText(const ProfileEntry& entry, const std::string& newline) {
+    std::string section = renderProfile(entry);
+    if (newline == "\n") return section;
+    std::string converted;
+    for (const char c : section) converted += c == '\n' ? newline : std::string(1, c);
+    return converted;
+}
+
 }  // namespace
 
 std::string tomlString(std::string_view text) {
@@ -297,14 +354,7 @@ Result<std::string> addProfileText(std::string_view text, const ProfileEntry& en
     if (before.count(entry.name) != 0) return makeError("profile " + entry.name + " already exists in " + sourceName);
 
     // The new section goes at the end, after one blank line, in the file's own line endings.
-    const bool crlf = text.find("\r\n") != std::string_view::npos;
-    std::string section = renderProfile(entry);
-    if (crlf) {
-        std::string converted;
-        for (const char c : section) converted += c == '\n' ? std::string("\r\n") : std::string(1, c);
-        section = std::move(converted);
-    }
-    const std::string newline = crlf ? "\r\n" : "\n";
+    const std::string newline = text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
     std::string out(text);
     if (out.empty()) {
         out = "# qdyn profiles: see `qdyn profile --help` and the README for every key." + newline + newline;
@@ -313,7 +363,7 @@ Result<std::string> addProfileText(std::string_view text, const ProfileEntry& en
         const auto lines = splitLines(out);
         if (!isBlank(lines.back())) out += newline;
     }
-    out += section;
+    out += sectionText(entry, newline);
     if (auto checked = checkEdit(before, out, entry.name, true, sourceName, baseDir); !checked) return checked.error();
     return out;
 }
@@ -327,44 +377,14 @@ Result<std::string> removeProfileText(std::string_view text, std::string_view na
         return makeError("profile " + std::string(name) + " is the only one in " + sourceName +
                          ", and a profile file must hold one; delete the file instead");
     }
-    toml::table root;
-    try {
-        root = toml::parse(text, sourceName);  // parsed above already, so this does not throw
-    } catch (const toml::parse_error& error) {
-        return makeError(sourceName + ": " + std::string(error.description()));
-    }
-    const auto lines = splitLines(text);
-    std::set<std::size_t> headers;
-    collectHeaders(root, lines, headers);
-    const toml::node* target = root["profile"][name].node();
-    std::set<std::size_t> own;  // header lines of the profile and of its sub-tables
-    if (target != nullptr) collectHeaders(*target, lines, own);
-    if (target == nullptr || own.count(target->source().begin.line) == 0) {
-        return makeError("profile " + std::string(name) + " is not written as its own [profile." + std::string(name) +
-                         "] section (an inline table or dotted keys); edit the file by hand");
-    }
-
-    std::vector<bool> removed(lines.size(), false);  // 0-based
-    for (const std::size_t header : own) {
-        const auto next = headers.upper_bound(header);
-        std::size_t end = next == headers.end() ? lines.size() : *next - 1;  // last line, 1-based
-        if (next != headers.end()) {
-            // Comment lines right above the next header belong to it.
-            while (end > header && isComment(lines[end - 1])) --end;
-        }
-        std::size_t begin = header;
-        // Comment lines right above this header belong to it, unless they open the file.
-        std::size_t above = header;
-        while (above > 1 && isComment(lines[above - 2])) --above;
-        if (above > 1) begin = above;
-        for (std::size_t line = begin; line <= end; ++line) removed[line - 1] = true;
-    }
-
+    auto cut = cutSections(text, name, sourceName);
+    if (!cut) return cut.error();
+    const auto& lines = cut->lines;
     std::string out;
     bool lastKeptBlank = true;  // at the start of the file a blank line is never needed
     bool afterRemoval = false;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (removed[i]) {
+        if (cut->removed[i]) {
             afterRemoval = true;
             continue;
         }
@@ -380,6 +400,38 @@ Result<std::string> removeProfileText(std::string_view text, std::string_view na
         out.resize(out.size() - kept.back().size());
     }
     if (auto checked = checkEdit(*before, out, name, false, sourceName, baseDir); !checked) return checked.error();
+    return out;
+}
+
+Result<std::string> replaceProfileText(std::string_view text, const ProfileEntry& entry, const std::string& sourceName,
+                                       const std::filesystem::path& baseDir) {
+    auto before = fingerprints(text, sourceName, baseDir);
+    if (!before) return makeError("refusing to edit a file that does not load: " + before.message());
+    if (before->count(entry.name) == 0) return makeError("no profile \"" + entry.name + "\" in " + sourceName);
+    auto cut = cutSections(text, entry.name, sourceName);
+    if (!cut) return cut.error();
+    const std::string newline = text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
+    std::string out;
+    bool separate = false;  // the new section needs a blank line before the next kept line
+    for (std::size_t i = 0; i < cut->lines.size(); ++i) {
+        const std::string_view line = cut->lines[i];
+        if (cut->removed[i]) {
+            if (i == cut->first) {
+                out += sectionText(entry, newline);
+                separate = true;
+            }
+            continue;
+        }
+        if (separate && !isBlank(line)) out += newline;
+        separate = false;
+        out += line;
+    }
+    // The others must stay as they were and the target must still be there: checked as an
+    // addition to the file without it.
+    before->erase(entry.name);
+    if (auto checked = checkEdit(*before, out, entry.name, true, sourceName, baseDir); !checked) {
+        return checked.error();
+    }
     return out;
 }
 

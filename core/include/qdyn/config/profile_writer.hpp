@@ -93,6 +93,13 @@ Result<std::string> addProfileText(std::string_view text, const ProfileEntry& en
 Result<std::string> removeProfileText(std::string_view text, std::string_view name, const std::string& sourceName,
                                       const std::filesystem::path& baseDir);
 
+// Replaces profile `entry.name` by `entry` in place: its sections and their comments (as
+// removeProfileText takes them) give way to the rendered entry, where its own section was; every
+// other line stays. Checked as both edits are: the result loads, the other profiles keep their
+// fingerprints, the profile is still there. Works on a file's only profile too.
+Result<std::string> replaceProfileText(std::string_view text, const ProfileEntry& entry, const std::string& sourceName,
+                                       const std::filesystem::path& baseDir);
+
 // Replaces `path` by `text` atomically: a temporary file in the same directory, written and
 // fsynced, then renamed over it (and the directory fsynced). A new file gets mode 0600 (it may
 // hold a password), an existing one keeps its mode and, where allowed, its owner. A symlink
