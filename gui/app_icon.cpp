@@ -22,16 +22,14 @@ namespace {
 // task switchers (128, 256). Exact sizes avoid blurry rescaling of a 16 px rendition.
 constexpr std::array kIconSizes{16, 22, 24, 32, 48, 64, 128, 256};
 
-}  // namespace
-
-QIcon appIcon() {
+QIcon renderIcon(const char* path) {
   static const bool resourcesReady = [] {
     initQdynResources();
     return true;
   }();
   (void)resourcesReady;
 
-  QSvgRenderer renderer(QString::fromLatin1(kAppIconPath));
+  QSvgRenderer renderer(QString::fromLatin1(path));
   QIcon icon;
   if (!renderer.isValid()) {
     return icon;
@@ -47,5 +45,23 @@ QIcon appIcon() {
   }
   return icon;
 }
+
+}  // namespace
+
+QIcon appIcon() { return renderIcon(kAppIconPath); }
+
+const char* stateIconPath(TrayState state) {
+  switch (state) {
+    case TrayState::UpToDate: return ":/qdyn/state-ok.svg";
+    case TrayState::Updating: return ":/qdyn/state-updating.svg";
+    case TrayState::Attention: return ":/qdyn/state-attention.svg";
+    case TrayState::Paused: return ":/qdyn/state-paused.svg";
+  }
+  return ":/qdyn/state-attention.svg";
+}
+
+// Rendered at each change of state (a few per cycle at most); a static cache would outlive the
+// QGuiApplication its pixmaps belong to.
+QIcon stateIcon(TrayState state) { return renderIcon(stateIconPath(state)); }
 
 }  // namespace qdyn::gui

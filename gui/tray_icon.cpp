@@ -5,11 +5,13 @@
 
 #include <QAction>
 #include <QCoreApplication>
+#include <QCursor>
 #include <QFont>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QString>
 #include <QSystemTrayIcon>
 #include <QVBoxLayout>
@@ -42,6 +44,19 @@ TrayIcon::TrayIcon(Options options, QObject* parent)
   m_statusAction = m_menu->addAction(versionLine());
   m_statusAction->setEnabled(false);
   m_menu->addSeparator();
+  m_updateNowAction = m_menu->addAction(tr("&Update now"));
+  m_pauseAction = m_menu->addAction(tr("&Pause updates"));
+  m_pauseAction->setCheckable(true);
+  m_menu->addSeparator();
+  m_profilesAction = m_menu->addAction(tr("P&rofiles..."));
+  m_profilesAction->setMenuRole(QAction::PreferencesRole);
+  m_logAction = m_menu->addAction(tr("&Log..."));
+  m_openConfigFolderAction = m_menu->addAction(tr("Open &config folder"));
+  m_startAtLoginAction = m_menu->addAction(tr("Start at lo&gin"));
+  m_startAtLoginAction->setCheckable(true);
+  m_menu->addSeparator();
+  m_aboutAction = m_menu->addAction(tr("&About qdyn"));
+  m_aboutAction->setMenuRole(QAction::AboutRole);
   m_quitAction = m_menu->addAction(tr("&Quit"));
   m_quitAction->setMenuRole(QAction::QuitRole);
   // The app keeps running with no window open, so this is the one way out; it goes through
@@ -51,6 +66,13 @@ TrayIcon::TrayIcon(Options options, QObject* parent)
   m_tray->setIcon(appIcon());
   m_tray->setToolTip(QStringLiteral("qdyn"));
   m_tray->setContextMenu(m_menu.get());
+#ifndef Q_OS_MACOS
+  // A left click opens the menu too (macOS does so by itself): on Windows a click that does
+  // nothing reads as a broken icon.
+  connect(m_tray.get(), &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+    if (reason == QSystemTrayIcon::Trigger) m_menu->popup(QCursor::pos());
+  });
+#endif
 
   m_retryTimer.setInterval(m_options.retryInterval);
   connect(&m_retryTimer, &QTimer::timeout, this, &TrayIcon::tryTray);
@@ -60,6 +82,37 @@ TrayIcon::~TrayIcon() = default;
 
 void TrayIcon::start() {
   tryTray();
+}
+
+void TrayIcon::showState(TrayState state, const QString& headline, const QString& tooltip) {
+  m_state = state;
+  m_headline = headline;
+  m_tray->setIcon(stateIcon(state));
+  m_tray->setToolTip(tooltip);
+  m_statusAction->setText(headline);
+  if (m_fallbackStatus != nullptr) m_fallbackStatus->setText(headline);
+}
+
+QString TrayIcon::toolTip() const {
+  return m_tray->toolTip();
+}
+
+void TrayIcon::setPaused(bool paused) {
+  const QSignalBlocker blocker(m_pauseAction);
+  m_pauseAction->setChecked(paused);
+}
+
+void TrayIcon::notify(const Notification& notification) {
+  const QString title = QString::fromStdString(notification.title);
+  const QString body = QString::fromStdString(notification.body);
+  if (m_inTray && QSystemTrayIcon::supportsMessages()) {
+    const auto icon = notification.severity == Notification::Severity::Critical ? QSystemTrayIcon::Critical
+                      : notification.severity == Notification::Severity::Warning ? QSystemTrayIcon::Warning
+                                                                                  : QSystemTrayIcon::Information;
+    m_tray->showMessage(title, body, icon, 10000);
+    return;
+  }
+  if (m_fallbackStatus != nullptr) m_fallbackStatus->setText(title + QStringLiteral(": ") + body);
 }
 
 void TrayIcon::tryTray() {
@@ -117,6 +170,15 @@ std::unique_ptr<QWidget> TrayIcon::makeFallbackWindow() {
                     "soon as one appears."));
   explanation->setWordWrap(true);
 
+  m_fallbackStatus = new QLabel(m_headline);
+  m_fallbackStatus->setObjectName(QStringLiteral("statusLabel"));
+  m_fallbackStatus->setWordWrap(true);
+
+  // The menu's commands, reachable without a tray.
+  auto* menuButton = new QPushButton(tr("&Menu"));
+  menuButton->setObjectName(QStringLiteral("menuButton"));
+  menuButton->setMenu(m_menu.get());
+
   auto* quitButton = new QPushButton(tr("&Quit"));
   quitButton->setObjectName(QStringLiteral("quitButton"));
   // Same action as the tray menu, so both ways out behave the same.
@@ -125,12 +187,14 @@ std::unique_ptr<QWidget> TrayIcon::makeFallbackWindow() {
   auto* text = new QVBoxLayout;
   text->addWidget(title);
   text->addWidget(explanation);
+  text->addWidget(m_fallbackStatus);
 
   auto* top = new QHBoxLayout;
   top->addWidget(iconLabel, 0, Qt::AlignTop);
   top->addLayout(text, 1);
 
   auto* buttons = new QHBoxLayout;
+  buttons->addWidget(menuButton);
   buttons->addStretch(1);
   buttons->addWidget(quitButton);
 

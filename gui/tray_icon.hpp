@@ -1,5 +1,6 @@
-// The tray presence of qdyn-tray: the icon, its context menu, and a small window that stands in
-// for the icon while the desktop has no system tray. It only presents; it holds no DDNS policy.
+// The tray presence of qdyn-tray: the icon (its face shows the state), the tooltip, the context
+// menu, the desktop notifications, and a small window that stands in for the icon while the
+// desktop has no system tray. It only presents; it holds no DDNS policy (TrayApp wires it up).
 #pragma once
 
 #include <QObject>
@@ -9,7 +10,11 @@
 #include <functional>
 #include <memory>
 
+#include "notifier.hpp"
+#include "tray_status.hpp"
+
 class QAction;
+class QLabel;
 class QMenu;
 class QSystemTrayIcon;
 class QWidget;
@@ -40,8 +45,26 @@ public:
   // Separate from the constructor so callers can connect to trayModeChanged first.
   void start();
 
+  // Shows a state: the icon's face, the tooltip, the menu's first line and the fallback window.
+  void showState(TrayState state, const QString& headline, const QString& tooltip);
+  // A desktop notification (a balloon on Windows, the notification service elsewhere); with no
+  // tray, the fallback window's status line shows it instead.
+  void notify(const Notification& notification);
+  // Reflects the controller's pause in the menu without triggering it.
+  void setPaused(bool paused);
+
+  [[nodiscard]] TrayState shownState() const { return m_state; }
+  [[nodiscard]] QString toolTip() const;
+
   QMenu* menu() const { return m_menu.get(); }
   QAction* statusAction() const { return m_statusAction; }
+  QAction* updateNowAction() const { return m_updateNowAction; }
+  QAction* pauseAction() const { return m_pauseAction; }
+  QAction* profilesAction() const { return m_profilesAction; }
+  QAction* logAction() const { return m_logAction; }
+  QAction* openConfigFolderAction() const { return m_openConfigFolderAction; }
+  QAction* startAtLoginAction() const { return m_startAtLoginAction; }
+  QAction* aboutAction() const { return m_aboutAction; }
   QAction* quitAction() const { return m_quitAction; }
   const QSystemTrayIcon* systemTrayIcon() const { return m_tray.get(); }
   // Null until the first time no tray was found.
@@ -62,8 +85,19 @@ private:
   std::unique_ptr<QMenu> m_menu;
   std::unique_ptr<QSystemTrayIcon> m_tray;
   std::unique_ptr<QWidget> m_fallbackWindow;
-  QAction* m_statusAction = nullptr;  // owned by m_menu
-  QAction* m_quitAction = nullptr;    // owned by m_menu
+  // Owned by m_menu.
+  QAction* m_statusAction = nullptr;
+  QAction* m_updateNowAction = nullptr;
+  QAction* m_pauseAction = nullptr;
+  QAction* m_profilesAction = nullptr;
+  QAction* m_logAction = nullptr;
+  QAction* m_openConfigFolderAction = nullptr;
+  QAction* m_startAtLoginAction = nullptr;
+  QAction* m_aboutAction = nullptr;
+  QAction* m_quitAction = nullptr;
+  QLabel* m_fallbackStatus = nullptr;  // owned by m_fallbackWindow
+  TrayState m_state = TrayState::Updating;
+  QString m_headline;
   QTimer m_retryTimer;
   bool m_inTray = false;
 };

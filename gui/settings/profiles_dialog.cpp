@@ -40,7 +40,7 @@ ProfilesDialog::ProfilesDialog(std::filesystem::path profileFile, QWidget* paren
 ProfilesDialog::~ProfilesDialog() = default;
 
 void ProfilesDialog::build() {
-    setWindowTitle(tr("qdyn profiles"));
+    setWindowTitle(tr("Profiles"));
     auto* page = new QVBoxLayout(this);
     m_path = new QLabel(this);
     m_path->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QMenu>
 #include <QPixmap>
 #include <QPushButton>
@@ -21,6 +22,12 @@
 using qdyn::gui::TrayIcon;
 
 namespace {
+
+// QtTest's QCOMPARE would find qdyn's toString (a string_view) by ADL and fail to build: compare names.
+[[maybe_unused]] QString stateName(qdyn::gui::TrayState state) { return QString::fromLatin1(qdyn::gui::toString(state)); }
+[[maybe_unused]] QString actionName(qdyn::agent::HostAction action) {
+    return QString::fromLatin1(qdyn::agent::toString(action));
+}
 
 QString withoutMnemonic(QString text) {
   return text.remove(QLatin1Char('&'));
@@ -49,24 +56,82 @@ private slots:
              "a system tray is available; run with QT_QPA_PLATFORM=offscreen");
   }
 
-  void menuHasVersionLineAndQuit() {
+  void menuHasEveryCommandInOrder() {
     TrayIcon tray;
     QMenu* menu = tray.menu();
     QVERIFY(menu != nullptr);
 
+    QStringList texts;
     QList<QAction*> items;
     for (QAction* action : menu->actions()) {
-      if (!action->isSeparator()) {
-        items.append(action);
-      }
+      texts.append(action->isSeparator() ? QStringLiteral("-") : withoutMnemonic(action->text()));
+      if (!action->isSeparator()) items.append(action);
     }
-    QCOMPARE(items.size(), 2);
-    QCOMPARE(items.at(0), tray.statusAction());
-    QCOMPARE(items.at(0)->text(), QStringLiteral("qdyn %1").arg(QLatin1String(qdyn::kVersion)));
-    QVERIFY2(!items.at(0)->isEnabled(), "the version line is information, not a command");
-    QCOMPARE(items.at(1), tray.quitAction());
-    QCOMPARE(withoutMnemonic(items.at(1)->text()), QStringLiteral("Quit"));
-    QVERIFY(items.at(1)->isEnabled());
+    const QStringList expected{QStringLiteral("qdyn %1").arg(QLatin1String(qdyn::kVersion)),
+                               QStringLiteral("-"),
+                               QStringLiteral("Update now"),
+                               QStringLiteral("Pause updates"),
+                               QStringLiteral("-"),
+                               QStringLiteral("Profiles..."),
+                               QStringLiteral("Log..."),
+                               QStringLiteral("Open config folder"),
+                               QStringLiteral("Start at login"),
+                               QStringLiteral("-"),
+                               QStringLiteral("About qdyn"),
+                               QStringLiteral("Quit")};
+    QCOMPARE(texts, expected);
+    const QList<QAction*> accessors{tray.statusAction(),    tray.updateNowAction(),        tray.pauseAction(),
+                                    tray.profilesAction(),  tray.logAction(),              tray.openConfigFolderAction(),
+                                    tray.startAtLoginAction(), tray.aboutAction(),          tray.quitAction()};
+    QCOMPARE(items, accessors);
+    QVERIFY2(!tray.statusAction()->isEnabled(), "the status line is information, not a command");
+    QVERIFY(tray.pauseAction()->isCheckable());
+    QVERIFY(tray.startAtLoginAction()->isCheckable());
+    QVERIFY(!tray.updateNowAction()->isCheckable());
+  }
+
+  void showStateChangesFaceTooltipAndStatusLine() {
+    TrayIcon tray;
+    tray.showState(qdyn::gui::TrayState::UpToDate, QStringLiteral("All 2 names up to date"),
+                   QStringLiteral("qdyn: All 2 names up to date\nhome.example.net: 198.51.100.7"));
+    QCOMPARE(tray.statusAction()->text(), QStringLiteral("All 2 names up to date"));
+    QCOMPARE(tray.toolTip(), QStringLiteral("qdyn: All 2 names up to date\nhome.example.net: 198.51.100.7"));
+    QCOMPARE(stateName(tray.shownState()), stateName(qdyn::gui::TrayState::UpToDate));
+
+    // Each face differs from the others, pixel for pixel.
+    QList<QImage> faces;
+    for (auto state : {qdyn::gui::TrayState::UpToDate, qdyn::gui::TrayState::Updating,
+                       qdyn::gui::TrayState::Attention, qdyn::gui::TrayState::Paused}) {
+      tray.showState(state, QStringLiteral("x"), QStringLiteral("x"));
+      faces.append(tray.systemTrayIcon()->icon().pixmap(32, 32).toImage());
+      QVERIFY(!faces.back().isNull());
+    }
+    for (qsizetype i = 0; i < faces.size(); ++i) {
+      for (qsizetype j = i + 1; j < faces.size(); ++j) QVERIFY2(faces[i] != faces[j], "two states share a face");
+    }
+  }
+
+  void setPausedChecksWithoutTriggering() {
+    TrayIcon tray;
+    QSignalSpy triggered(tray.pauseAction(), &QAction::triggered);
+    tray.setPaused(true);
+    QVERIFY(tray.pauseAction()->isChecked());
+    tray.setPaused(false);
+    QVERIFY(!tray.pauseAction()->isChecked());
+    QCOMPARE(triggered.count(), 0);
+  }
+
+  void notificationWithoutTrayGoesToTheFallbackWindow() {
+    TrayIcon tray;
+    tray.start();
+    QVERIFY(tray.fallbackWindow() != nullptr);
+    tray.notify({qdyn::gui::Notification::Kind::UpdateFailed, qdyn::gui::Notification::Severity::Warning,
+                 "home.example.net: update failed", "the server answered 911"});
+    auto* status = tray.fallbackWindow()->findChild<QLabel*>(QStringLiteral("statusLabel"));
+    QVERIFY(status != nullptr);
+    QCOMPARE(status->text(), QStringLiteral("home.example.net: update failed: the server answered 911"));
+    auto* menuButton = tray.fallbackWindow()->findChild<QPushButton*>(QStringLiteral("menuButton"));
+    QVERIFY2(menuButton != nullptr && menuButton->menu() == tray.menu(), "the menu is reachable without a tray");
   }
 
   void trayIconHasTooltipIconAndMenu() {

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # wait conditions are functions called through waitFor
-# Runs the real qdyn-tray on a virtual desktop (Xvfb + openbox + trayer) and checks, from the
-# outside, what a user would see: with no tray yet, a fallback window; once a tray appears, the
-# icon docks into it and is drawn there and the window goes; the context menu opens; and Quit in
-# that menu ends the app with status 0. Screenshots go to SCREENSHOT_DIR.
+# Runs the real qdyn-tray on a virtual desktop (Xvfb + openbox + trayer) against a real
+# qdyn-server on loopback and checks, from the outside, what a user would see: with no tray yet,
+# a fallback window; once a tray appears, the icon docks into it and is drawn there and the window
+# goes; the context menu opens; Update now (the app starts paused, so nothing else sends) updates
+# the host on qdyn-server, which then answers it over DNS; Resume, Profiles... and Log... open
+# what they say; and Quit in that menu ends the app with status 0. Screenshots (the fallback
+# window, the tray, the menu, the profiles dialog, the log) go to SCREENSHOT_DIR.
 #
-#   usage: tray_xvfb_test.sh QDYN_TRAY SCREENSHOT_DIR
+#   usage: tray_xvfb_test.sh QDYN_TRAY SCREENSHOT_DIR QDYN_SERVER SOURCE_DIR
 #
 # A missing tool is a failure, never a skip: a machine that cannot run this must not look green.
 # Every process the script starts is stopped by its PID; xvfb-run stops the X server it started.
@@ -39,7 +42,7 @@ waitFor() {
 # ---------------------------------------------------------------------------------------------
 
 inside() {
-  local app=$1 shots=$2 work=$3
+  local app=$1 shots=$2 work=$3 server=$4 source=$5
   echo $$ >"$work/inside.pid"
 
   # Global, not local: the EXIT trap runs after this function has returned.
@@ -61,8 +64,42 @@ inside() {
   unset DBUS_SESSION_BUS_ADDRESS WAYLAND_DISPLAY XDG_CURRENT_DESKTOP QT_QPA_PLATFORMTHEME
   export QT_QPA_PLATFORM=xcb
   export XDG_RUNTIME_DIR=$work/runtime XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache
-  mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+  export XDG_STATE_HOME=$work/state
+  # Named outright: as root, the default would be the system's /etc/qdyn and /var/lib/qdyn.
+  export QDYN_CONFIG=$XDG_CONFIG_HOME/qdyn/profiles.toml QDYN_STATE_DIR=$XDG_STATE_HOME/qdyn
+  mkdir -p "$XDG_CONFIG_HOME/qdyn" "$XDG_CACHE_HOME"
   mkdir -m 0700 "$XDG_RUNTIME_DIR"
+
+  # The counterpart: qdyn-server with the demo zone, on free loopback ports.
+  "$server" --config "$source/packaging/examples/demo-server.toml" >"$work/server.log" 2>&1 &
+  local serverPid=$!
+  started+=("$serverPid")
+  serverReady() { grep -qx ready "$work/server.log"; }
+  waitFor "qdyn-server" serverReady || fail "qdyn-server did not start (log: $(cat "$work/server.log"))"
+  local dnsPort httpPort
+  dnsPort=$(sed -n 's/^listening dns-udp 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.log" | head -n 1)
+  httpPort=$(sed -n 's/^listening http 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.log" | head -n 1)
+  [[ -n $dnsPort && -n $httpPort ]] || fail "no DNS or HTTP port in the server's output: $(cat "$work/server.log")"
+  answer() { dig @127.0.0.1 -p "$dnsPort" home.dyn.example.test A +short +time=2 +tries=1 2>/dev/null; }
+
+  # The profile the CLI would read, in the place the CLI reads it. A private address, allowed
+  # explicitly: documentation ranges are refused by detection itself.
+  cat >"$XDG_CONFIG_HOME/qdyn/profiles.toml" <<TOML
+# the tray test's profile
+[profile.home]
+protocol = "dyndns2"
+server = "http://127.0.0.1:$httpPort"
+hosts = ["home.dyn.example.test"]
+username = "alice"
+password = "s3cret"
+verify = false
+allow_private = true
+poll_interval = "1h"
+detect = ["static:10.0.0.5"]
+TOML
+  chmod 600 "$XDG_CONFIG_HOME/qdyn/profiles.toml"
+  # Paused, as the user left it: only Update now may send anything.
+  printf '[General]\npaused=true\n' >"$XDG_CONFIG_HOME/qdyn/qdyn-tray.conf"
 
   openbox >"$work/openbox.log" 2>&1 &
   local wmPid=$!
@@ -134,6 +171,43 @@ inside() {
   waitFor "fallback window hidden" onlyIconVisible ||
     fail "qdyn-tray still shows other windows beside its tray icon"
 
+  # Paused: nothing was sent, so the server has no address for the host yet.
+  sleep 1
+  [[ -z $(answer) ]] || fail "the paused app updated the host by itself: DNS answers $(answer)"
+
+  # The context menu: right-click the icon, then find the app's new popup window. Its items are
+  # then chosen by their mnemonics (the popup holds the keyboard), not by pixel positions.
+  local menu=""
+  findMenu() {
+    menu=$(xdotool search --onlyvisible --pid "$appPid" 2>/dev/null | grep -vx "$icon" | head -n 1)
+    [[ -n $menu ]]
+  }
+  menuGone() { ! xdotool search --onlyvisible --pid "$appPid" 2>/dev/null | grep -vx "$icon" | grep -q .; }
+  # openMenu [SCREENSHOT]: opens the menu (with no other window of the app open).
+  openMenu() {
+    xdotool mousemove "$((iconX + iconW / 2))" "$((iconY + iconH / 2))" click 3
+    waitFor "context menu" findMenu || fail "right-clicking the tray icon opened no menu"
+    if [[ -n ${1:-} ]]; then
+      sleep 0.5  # let the menu paint before the picture
+      import -window root "$shots/$1" || fail "could not save $shots/$1"
+      note "screenshot $shots/$1"
+    fi
+  }
+  choose() {
+    xdotool key --clearmodifiers "$1"
+    waitFor "menu closed after '$1'" menuGone || fail "the menu stayed open after '$1'"
+  }
+
+  openMenu tray-menu.png
+  choose u  # &Update now
+  hostUpdated() { [[ $(answer) == 10.0.0.5 ]]; }
+  waitFor "home.dyn.example.test updated through Update now" hostUpdated ||
+    fail "after Update now, qdyn-server answers '$(answer)' for home.dyn.example.test (log: $(cat "$work/qdyn-tray.log"))"
+  grep -q 'home.dyn.example.test' "$work/server.log" || note "(the server logged no update line)"
+
+  openMenu
+  choose p  # &Pause updates, checked: unchecking resumes
+
   # Mapped is not painted: retake the screenshot until the icon's area shows the icon, i.e.
   # many colours (antialiased SVG) with blue ahead of red (its background).
   local shot=$shots/tray.png
@@ -156,21 +230,46 @@ inside() {
   ((colours >= 32)) || fail "$shot has only $colours colours"
   note "screenshot $shot ($(stat -c %s "$shot") bytes, $geometry, $colours colours)"
 
-  # The context menu: right-click the icon, then find the app's new popup window.
-  xdotool mousemove "$((iconX + iconW / 2))" "$((iconY + iconH / 2))" click 3
-  local menu=""
-  findMenu() {
-    menu=$(xdotool search --onlyvisible --pid "$appPid" 2>/dev/null | grep -vx "$icon" | head -n 1)
-    [[ -n $menu ]]
+  # Profiles...: the dialog opens on the profile file, showing the profile.
+  openMenu
+  xdotool key --clearmodifiers r  # P&rofiles...
+  local dialog=""
+  findWindow() {
+    dialog=$(xdotool search --all --onlyvisible --pid "$appPid" --name "$1" 2>/dev/null | head -n 1)
+    [[ -n $dialog ]]
   }
-  waitFor "context menu" findMenu || fail "right-clicking the tray icon opened no menu"
-  sleep 0.5  # let the menu paint before the picture
-  import -window root "$shots/tray-menu.png" || fail "could not save $shots/tray-menu.png"
-  note "screenshot $shots/tray-menu.png"
+  waitFor "profiles dialog" findWindow 'Profiles' || fail "Profiles... opened no window titled Profiles"
+  sleep 1  # let it paint
+  import -window root "$shots/tray-profiles.png" || fail "could not save $shots/tray-profiles.png"
+  note "screenshot $shots/tray-profiles.png"
+  # Focus it the way a user would, with a click (on its profile list, which a click only
+  # selects in), then close it with Escape.
+  eval "$(xdotool getwindowgeometry --shell "$dialog")"
+  xdotool mousemove "$((X + 40))" "$((Y + HEIGHT / 2))" click 1
+  sleep 0.3
+  xdotool key --clearmodifiers Escape
+  dialogClosed() { ! xdotool search --all --onlyvisible --pid "$appPid" --name 'Profiles' 2>/dev/null | grep -q .; }
+  if ! waitFor "profiles dialog closed" dialogClosed; then
+    import -window root "$shots/tray-failed.png" 2>/dev/null
+    local w
+    for w in $(xdotool search --onlyvisible --pid "$appPid" 2>/dev/null); do
+      note "visible window $(printf '0x%x' "$w"): '$(xdotool getwindowname "$w" 2>/dev/null)'"
+    done
+    note "focused window: $(xdotool getwindowfocus 2>/dev/null)"
+    fail "Escape did not close the profiles dialog; see $shots/tray-failed.png"
+  fi
 
-  # Quit is the menu's last item: click its row, just above the menu's bottom frame.
-  eval "$(xdotool getwindowgeometry --shell "$menu")"
-  xdotool mousemove "$((X + WIDTH / 2))" "$((Y + HEIGHT - 12))" click 1
+  # Log...: the log window, with the update among its lines (checked in-process by the tests).
+  openMenu
+  xdotool key --clearmodifiers l  # &Log...
+  waitFor "log window" findWindow 'log' || fail "Log... opened no log window"
+  sleep 1
+  import -window root "$shots/tray-log.png" || fail "could not save $shots/tray-log.png"
+  note "screenshot $shots/tray-log.png"
+
+  # Quit ends the app with status 0, the log window still open.
+  openMenu
+  xdotool key --clearmodifiers q  # &Quit
   appGone() { ! kill -0 "$appPid" 2>/dev/null; }
   waitFor "qdyn-tray quit through its menu" appGone || fail "Quit in the tray menu did not end qdyn-tray"
   local status=0
@@ -183,6 +282,9 @@ inside() {
   done
   started=("${rest[@]}")
   ((status == 0)) || fail "qdyn-tray exited with status $status after Quit (log: $(cat "$work/qdyn-tray.log"))"
+
+  # The state the CLI reads: what the tray published is there for `qdyn status`.
+  ls "$QDYN_STATE_DIR/home.state" >/dev/null 2>&1 || fail "no state file at $QDYN_STATE_DIR/home.state"
 
   note "PASS"
 }
@@ -197,11 +299,14 @@ if [[ ${1:-} == --inside ]]; then
   exit 0
 fi
 
-[[ $# -eq 2 ]] || fail "usage: $0 QDYN_TRAY SCREENSHOT_DIR"
+[[ $# -eq 4 ]] || fail "usage: $0 QDYN_TRAY SCREENSHOT_DIR QDYN_SERVER SOURCE_DIR"
 app=$1
 shots=$2
+server=$3
+source=$4
 [[ -x $app ]] || fail "qdyn-tray is not an executable file: $app"
-for tool in xvfb-run Xvfb xauth openbox trayer xdotool xwininfo xprop import convert identify; do
+[[ -x $server ]] || fail "qdyn-server is not an executable file: $server"
+for tool in xvfb-run Xvfb xauth openbox trayer xdotool xwininfo xprop import convert identify dig; do
   command -v "$tool" >/dev/null ||
     fail "required tool '$tool' is missing; install the Debian packages xvfb openbox trayer xdotool x11-utils imagemagick"
 done
@@ -221,7 +326,7 @@ onSignal() {
 }
 trap onSignal TERM INT
 
-xvfb-run -a -s "-screen 0 1024x768x24" bash "$0" --inside "$app" "$shots" "$work" &
+xvfb-run -a -s "-screen 0 1024x768x24" bash "$0" --inside "$app" "$shots" "$work" "$server" "$source" &
 runner=$!
 status=0
 wait "$runner" || status=$?
