@@ -112,7 +112,7 @@ void TrayIcon::notify(const Notification& notification) {
     m_tray->showMessage(title, body, icon, 10000);
     return;
   }
-  if (m_fallbackStatus != nullptr) m_fallbackStatus->setText(title + QStringLiteral(": ") + body);
+  if (m_fallbackNotice != nullptr) m_fallbackNotice->setText(title + QStringLiteral(": ") + body);
 }
 
 void TrayIcon::tryTray() {
@@ -173,6 +173,10 @@ std::unique_ptr<QWidget> TrayIcon::makeFallbackWindow() {
   m_fallbackStatus = new QLabel(m_headline);
   m_fallbackStatus->setObjectName(QStringLiteral("statusLabel"));
   m_fallbackStatus->setWordWrap(true);
+  // The last notification, apart from the status line, which every change of state rewrites.
+  m_fallbackNotice = new QLabel;
+  m_fallbackNotice->setObjectName(QStringLiteral("noticeLabel"));
+  m_fallbackNotice->setWordWrap(true);
 
   // The menu's commands, reachable without a tray.
   auto* menuButton = new QPushButton(tr("&Menu"));
@@ -188,6 +192,7 @@ std::unique_ptr<QWidget> TrayIcon::makeFallbackWindow() {
   text->addWidget(title);
   text->addWidget(explanation);
   text->addWidget(m_fallbackStatus);
+  text->addWidget(m_fallbackNotice);
 
   auto* top = new QHBoxLayout;
   top->addWidget(iconLabel, 0, Qt::AlignTop);

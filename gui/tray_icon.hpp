@@ -96,6 +96,7 @@ private:
   QAction* m_aboutAction = nullptr;
   QAction* m_quitAction = nullptr;
   QLabel* m_fallbackStatus = nullptr;  // owned by m_fallbackWindow
+  QLabel* m_fallbackNotice = nullptr;  // owned by m_fallbackWindow
   TrayState m_state = TrayState::Updating;
   QString m_headline;
   QTimer m_retryTimer;

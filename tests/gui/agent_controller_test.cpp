@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "qdyn/agent/state_store.hpp"
+#include "scripted_protocol.hpp"
 #include "temp_dir.hpp"
 
 namespace {
@@ -27,44 +28,9 @@ namespace agent_controller_test {
 using namespace std::chrono_literals;
 using qdyn::gui::AgentController;
 using qdyn::gui::TrayState;
+using qdyn::test::Script;
+using qdyn::test::ScriptedProtocol;
 namespace agent = qdyn::agent;
-
-// What the scripted server answers, and what it was asked; shared with the worker thread.
-struct Script {
-    std::mutex mutex;
-    qdyn::OutcomeClass answer = qdyn::OutcomeClass::Updated;
-    std::string code = "good";
-    std::chrono::milliseconds delay{0};
-    std::atomic<int> requests{0};
-};
-
-class ScriptedProtocol final : public qdyn::UpdateProtocol {
-public:
-    explicit ScriptedProtocol(Script& script) : m_script(script) {}
-    [[nodiscard]] std::string_view name() const override { return "dyndns2"; }
-    std::vector<qdyn::HostOutcome> update(const qdyn::UpdateRequest& request) override {
-        std::chrono::milliseconds delay;
-        qdyn::HostOutcome outcome;
-        {
-            std::lock_guard lock(m_script.mutex);
-            delay = m_script.delay;
-            outcome.outcome = m_script.answer;
-            outcome.code = m_script.code;
-        }
-        std::this_thread::sleep_for(delay);
-        ++m_script.requests;
-        std::vector<qdyn::HostOutcome> outcomes;
-        for (const auto& host : request.hosts) {
-            outcome.host = host;
-            outcomes.push_back(outcome);
-        }
-        return outcomes;
-    }
-    [[nodiscard]] std::vector<std::string> describe(const qdyn::UpdateRequest&) const override { return {}; }
-
-private:
-    Script& m_script;
-};
 
 class AgentControllerTest : public QObject {
     Q_OBJECT

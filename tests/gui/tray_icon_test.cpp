@@ -127,7 +127,7 @@ private slots:
     QVERIFY(tray.fallbackWindow() != nullptr);
     tray.notify({qdyn::gui::Notification::Kind::UpdateFailed, qdyn::gui::Notification::Severity::Warning,
                  "home.example.net: update failed", "the server answered 911"});
-    auto* status = tray.fallbackWindow()->findChild<QLabel*>(QStringLiteral("statusLabel"));
+    auto* status = tray.fallbackWindow()->findChild<QLabel*>(QStringLiteral("noticeLabel"));
     QVERIFY(status != nullptr);
     QCOMPARE(status->text(), QStringLiteral("home.example.net: update failed: the server answered 911"));
     auto* menuButton = tray.fallbackWindow()->findChild<QPushButton*>(QStringLiteral("menuButton"));
