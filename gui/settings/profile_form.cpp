@@ -1,6 +1,7 @@
 // The profile form (profile_form.hpp).
 #include "settings/profile_form.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -63,7 +64,8 @@ QLabel* problemLabelFor(QWidget* parent) {
 
 }  // namespace
 
-ProfileForm::ProfileForm(QWidget* parent) : QWidget(parent), m_tester(new ProfileTester(this)) {
+ProfileForm::ProfileForm(QWidget* parent)
+    : QWidget(parent), m_tester(new ProfileTester(this)), m_keychainState(keychainState()) {
     build();
     connect(m_tester, &ProfileTester::finished, this, &ProfileForm::showTestResult);
     startNew({});
@@ -136,7 +138,14 @@ void ProfileForm::build() {
     m_password = new QLineEdit(this);
     m_password->setEchoMode(QLineEdit::Password);
     m_layout->addRow(tr("&Password:"), withProblem(m_password, Field::Password));
-    m_passwordWarning = wrappedLabel(this, fromStd(passwordStorageWarning()));
+    m_keychain = new QCheckBox(fromStd(keychainChoiceText()), this);
+    m_keychain->setEnabled(m_keychainState.available);
+    m_keychain->setToolTip(m_keychainState.available
+                               ? tr("Saving puts the password in the system keychain and only password_keychain = "
+                                    "true in the profile file; unticked, the password goes in the file")
+                               : fromStd(keychainUnavailableNote(m_keychainState)));
+    m_layout->addRow(QString(), m_keychain);
+    m_passwordWarning = wrappedLabel(this);
     m_passwordWarning->setStyleSheet(QStringLiteral("color: #c08000;"));
     m_layout->addRow(QString(), m_passwordWarning);
 
@@ -164,6 +173,10 @@ void ProfileForm::build() {
         connect(line, &QLineEdit::textChanged, this, edited);
     }
     connect(m_hosts, &QPlainTextEdit::textChanged, this, edited);
+    connect(m_keychain, &QCheckBox::toggled, this, [this, edited] {
+        showPasswordStorage();
+        edited();
+    });
     connect(m_tsigAlgorithm, &QComboBox::currentIndexChanged, this, edited);
     connect(m_provider, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_filling) onProviderChosen(true);
@@ -236,6 +249,8 @@ void ProfileForm::fill(const config::ProfileEntry& entry) {
     const Secret shown = passwordToShow(entry);
     m_password->setText(fromStd(shown.reveal()));
     m_password->setPlaceholderText(fromStd(describeKeptPassword(entry)));
+    m_keychain->setChecked(keychainByDefault(entry, m_keychainState));
+    showPasswordStorage();
     m_zone->setText(fromStd(entry.zone));
     m_tsigAlgorithm->setCurrentIndex(std::max(
         0, m_tsigAlgorithm->findText(fromStd(entry.tsigAlgorithm.empty() ? "hmac-sha256" : entry.tsigAlgorithm))));
@@ -296,6 +311,7 @@ void ProfileForm::showProtocolRows() {
     const bool noCredentials = credentialRule(protocol).none;
     m_layout->setRowVisible(m_rows.at(m_username), !noCredentials);
     m_layout->setRowVisible(m_rows.at(m_password), !noCredentials);
+    m_layout->setRowVisible(m_keychain, !noCredentials);
     m_layout->setRowVisible(m_passwordWarning, !noCredentials);
     if (auto* label = qobject_cast<QLabel*>(m_layout->labelForField(m_rows.at(m_username)))) {
         label->setText(rfc2136 ? tr("TSIG &key name:") : tr("Us&ername:"));
@@ -303,6 +319,17 @@ void ProfileForm::showProtocolRows() {
     if (auto* label = qobject_cast<QLabel*>(m_layout->labelForField(m_rows.at(m_password)))) {
         label->setText(rfc2136 ? tr("TSI&G secret:") : tr("&Password:"));
     }
+}
+
+bool ProfileForm::keychainChosen() const {
+    return m_keychainState.available && m_keychain->isChecked();
+}
+
+// The warning says where the password is or will be, and why the keychain is not offered.
+void ProfileForm::showPasswordStorage() {
+    std::string text = passwordStorageWarning(keychainChosen());
+    if (!m_keychainState.available) text += " " + keychainUnavailableNote(m_keychainState);
+    m_passwordWarning->setText(fromStd(text));
 }
 
 std::string ProfileForm::currentProtocol() const {
@@ -364,7 +391,7 @@ config::ProfileEntry ProfileForm::entry() const {
     auto hosts = parseHostList(typed.hosts);
     out.hosts = hosts ? std::move(*hosts) : std::vector<std::string>{};
     out.username = typed.username;
-    storePassword(out, Secret(toStd(m_password->text())));
+    storePassword(out, Secret(toStd(m_password->text())), keychainChosen());
     if (typed.protocol == "rfc2136") {
         out.zone = typed.zone;
         out.tsigAlgorithm = typed.tsigAlgorithm;
@@ -373,7 +400,10 @@ config::ProfileEntry ProfileForm::entry() const {
 }
 
 bool ProfileForm::isModified() const {
-    return config::renderProfile(entry()) != m_loadedRendering;
+    // A new password for the keychain leaves the file's text as it was.
+    const bool newKeychainPassword = m_base.passwordFrom == config::ProfileEntry::PasswordFrom::Keychain &&
+                                     keychainChosen() && !m_password->text().isEmpty();
+    return newKeychainPassword || config::renderProfile(entry()) != m_loadedRendering;
 }
 
 void ProfileForm::revalidate() {
@@ -391,10 +421,20 @@ void ProfileForm::revalidate() {
 
 bool ProfileForm::startTest() {
     if (!isValid() || isTesting()) return false;
-    auto profile = parseEntry(entry(), m_baseDir);
+    const config::ProfileEntry tried = entry();
+    auto profile = parseEntry(tried, m_baseDir);
     if (!profile) {
         m_testResult->setText(fromStd(profile.message()));
         return false;
+    }
+    // The file's text never holds a keychain password: the typed one is tried as it is, the saved
+    // one is read from the keychain by the tester.
+    if (tried.passwordFrom == config::ProfileEntry::PasswordFrom::Keychain && !tried.password.empty()) {
+        profile->password = tried.password.clone();
+    } else if (m_base.passwordFrom == config::ProfileEntry::PasswordFrom::Keychain && tried.password.empty() &&
+               (tried.passwordFrom == config::ProfileEntry::PasswordFrom::Keychain ||
+                tried.passwordFrom == config::ProfileEntry::PasswordFrom::Inline)) {
+        profile->passwordInKeychain = true;
     }
     m_testButton->setEnabled(false);
     m_testResult->setText(tr("Testing: detecting the addresses and asking the server..."));

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "qdyn/config/profile_writer.hpp"
+#include "settings/password_storage.hpp"
 #include "settings/profile_validation.hpp"
 
+class QCheckBox;
 class QComboBox;
 class QFormLayout;
 class QLabel;
@@ -50,6 +52,10 @@ public:
     [[nodiscard]] bool isValid() const noexcept { return m_validation.ok(); }
     [[nodiscard]] bool isModified() const;
     [[nodiscard]] bool isNew() const noexcept { return m_isNew; }
+    // Where the loaded profile's password was when it was loaded (None for a new one).
+    [[nodiscard]] config::ProfileEntry::PasswordFrom loadedPasswordFrom() const noexcept {
+        return m_isNew ? config::ProfileEntry::PasswordFrom::None : m_base.passwordFrom;
+    }
 
     // The provider of that catalog name, or Custom for an empty one (as choosing it in the box).
     void chooseProvider(std::string_view name);
@@ -73,6 +79,7 @@ public:
     [[nodiscard]] QComboBox* tsigAlgorithmBox() const noexcept { return m_tsigAlgorithm; }
     [[nodiscard]] QLabel* notesLabel() const noexcept { return m_notes; }
     [[nodiscard]] QLabel* passwordWarning() const noexcept { return m_passwordWarning; }
+    [[nodiscard]] QCheckBox* keychainBox() const noexcept { return m_keychain; }
     [[nodiscard]] QLabel* problemLabel(Field field) const;
     [[nodiscard]] QPushButton* testButton() const noexcept { return m_testButton; }
     [[nodiscard]] QLabel* testResult() const noexcept { return m_testResult; }
@@ -93,6 +100,8 @@ private:
     void revalidate();
     void showTestResult(const TestSummary& summary);
     [[nodiscard]] std::string currentProtocol() const;
+    [[nodiscard]] bool keychainChosen() const;
+    void showPasswordStorage();
 
     QFormLayout* m_layout = nullptr;
     QLineEdit* m_name = nullptr;
@@ -104,6 +113,7 @@ private:
     QPlainTextEdit* m_hosts = nullptr;
     QLineEdit* m_username = nullptr;
     QLineEdit* m_password = nullptr;
+    QCheckBox* m_keychain = nullptr;
     QLabel* m_passwordWarning = nullptr;
     QLineEdit* m_zone = nullptr;
     QComboBox* m_tsigAlgorithm = nullptr;
@@ -112,6 +122,7 @@ private:
     std::map<Field, QLabel*> m_problems;
     std::map<QWidget*, QWidget*> m_rows;  // input -> the row's field widget (input + problem)
     ProfileTester* m_tester = nullptr;
+    KeychainState m_keychainState;  // asked once, when the form is made
 
     config::ProfileEntry m_base;  // what was loaded: the keys the form does not show come from here
     std::vector<std::string> m_taken;

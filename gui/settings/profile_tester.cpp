@@ -5,6 +5,8 @@
 #include <cctype>
 #include <memory>
 
+#include "keychain.hpp"
+
 namespace qdyn::gui {
 
 namespace {
@@ -56,7 +58,14 @@ void ProfileTester::start(config::Profile profile) {
     if (isRunning()) return;
     // Shared, because the task may outlive this object (a dialog closed mid-test).
     auto tried = std::make_shared<config::Profile>(std::move(profile));
-    m_watcher.setFuture(QtConcurrent::run([tried] { return summarize(agent::checkProfile(*tried), tried->protocol); }));
+    m_watcher.setFuture(QtConcurrent::run([tried] {
+        // A saved keychain password is read here, off the UI thread: the keychain may ask to be
+        // unlocked. Left empty, checkProfile says why it cannot test.
+        if (tried->passwordInKeychain && tried->password.empty()) {
+            if (auto secret = readSecret(tried->name)) tried->password = std::move(*secret);
+        }
+        return summarize(agent::checkProfile(*tried), tried->protocol);
+    }));
 }
 
 bool ProfileTester::isRunning() const {

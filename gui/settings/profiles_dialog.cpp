@@ -11,6 +11,7 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include "settings/password_storage.hpp"
 #include "settings/profile_file.hpp"
 #include "settings/profile_form.hpp"
 
@@ -213,7 +214,11 @@ void ProfilesDialog::startNewProfile() {
 bool ProfilesDialog::save() {
     if (!m_formActive || !isEditable() || !m_form->isValid()) return false;
     const config::ProfileEntry entry = m_form->entry();
-    auto written = m_form->isNew() ? m_file->add(entry) : m_file->replace(entry);
+    const bool isNew = m_form->isNew();
+    // password_storage decides where the password goes and keeps the file and the keychain in step.
+    auto written = saveProfile(entry, m_form->loadedPasswordFrom(), [this, isNew](const config::ProfileEntry& toWrite) {
+        return isNew ? m_file->add(toWrite) : m_file->replace(toWrite);
+    });
     if (!written) {
         showMessage(tr("Nothing was saved: %1").arg(fromStd(written.message())), true);
         return false;
@@ -221,7 +226,9 @@ bool ProfilesDialog::save() {
     const QString name = fromStd(entry.name);
     showFile();
     selectProfile(name);
-    showMessage(tr("Saved profile %1 in %2.").arg(name, pathText(m_file->path())), false);
+    QString saved = tr("Saved profile %1 in %2.").arg(name, pathText(m_file->path()));
+    if (!written->empty()) saved += QLatin1Char(' ') + fromStd(*written);
+    showMessage(saved, !written->empty());
     emit profilesChanged();
     return true;
 }
@@ -230,12 +237,23 @@ bool ProfilesDialog::removeSelected() {
     const QString name = selectedName();
     if (name.isEmpty() || !isEditable()) return false;
     if (!m_confirm(tr("Remove profile %1 from %2?").arg(name, pathText(m_file->path())))) return false;
+    const config::Profile* loaded = nullptr;
+    for (const auto& profile : m_file->profiles()) {
+        if (profile.name == name.toStdString()) loaded = &profile;
+    }
+    const bool inKeychain = loaded != nullptr && loaded->passwordInKeychain;
     if (auto removed = m_file->remove(name.toStdString()); !removed) {
         showMessage(tr("Nothing was removed: %1").arg(fromStd(removed.message())), true);
         return false;
     }
     showFile();
-    showMessage(tr("Removed profile %1 from %2.").arg(name, pathText(m_file->path())), false);
+    if (auto forgotten = forgetPassword(name.toStdString(), inKeychain); !forgotten) {
+        showMessage(tr("Removed profile %1 from %2, but the keychain still holds its password: %3")
+                        .arg(name, pathText(m_file->path()), fromStd(forgotten.message())),
+                    true);
+    } else {
+        showMessage(tr("Removed profile %1 from %2.").arg(name, pathText(m_file->path())), false);
+    }
     emit profilesChanged();
     return true;
 }

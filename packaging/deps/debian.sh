@@ -12,6 +12,8 @@ BUILD_PACKAGES=(
   build-essential g++ cmake ninja-build ccache lld pkg-config git ca-certificates
   libcurl4-openssl-dev libssl-dev libcli11-dev libtomlplusplus-dev libboost-dev libsqlite3-dev
   nlohmann-json3-dev qt6-base-dev qt6-svg-dev libgl-dev libgtest-dev libgmock-dev
+  # the tray's profile passwords in the system keychain; optional in CMake, used where present
+  qtkeychain-qt6-dev
   # the router as an address source (UPnP IGD, NAT-PMP); optional in CMake, used where present
   libminiupnpc-dev libnatpmp-dev
 )
@@ -35,6 +37,9 @@ TEST_PACKAGES=(
   # the shells whose completion scripts qdyn writes (their test); the tray's desktop file and
   # AppStream metainfo validated (theirs)
   zsh fish desktop-file-utils appstream
+  # a real Secret Service for the keychain test (tests/gui/with_keyring.sh): a private D-Bus
+  # session, gnome-keyring, and secret-tool to look at what the tray stored
+  dbus gnome-keyring libsecret-tools
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -124,6 +124,28 @@ protected:
     std::ostringstream m_log;
 };
 
+TEST_F(AgentTest, APasswordLeftInTheKeychainIsNeverSent) {
+    std::string profile = dyndns2("x", "\"home.dyn.example.test\", \"nas.dyn.example.test\"");
+    profile.replace(profile.find("password = \"x\""), std::string("password = \"x\"").size(),
+                    "password_keychain = true");
+    auto agent = makeAgent(profile);
+    agent::CycleOptions forced;
+    forced.force = true;
+    for (const auto trigger : {agent::Trigger::Start, agent::Trigger::Manual}) {
+        const auto report = agent->cycle(trigger, forced);
+        ASSERT_EQ(report.hosts.size(), 2U);
+        for (const auto& host : report.hosts) {
+            EXPECT_EQ(host.action, HostAction::Broken) << host.host;
+            EXPECT_EQ(host.reason,
+                      "its password is in the desktop keychain (saved by qdyn-tray), which the qdyn command cannot "
+                      "read; use password_file or password_env to share it with the CLI");
+        }
+        EXPECT_TRUE(report.detections.empty()) << "nothing detected for a profile that cannot be sent";
+    }
+    EXPECT_EQ(m_calls, 0) << "nothing sent, so no badauth stop can be earned";
+    EXPECT_TRUE(served("home.dyn.example.test").empty());
+}
+
 TEST_F(AgentTest, UpdatesOnlyWhenTheAddressChangesAndKeepsThatAcrossRestarts) {
     auto agent = makeAgent(dyndns2());
     const auto first = agent->cycle(agent::Trigger::Start);

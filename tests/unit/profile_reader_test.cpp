@@ -122,6 +122,24 @@ TEST(ProfileReaderTest, ARenderedEntryMeansWhatTheSectionMeant) {
     }
 }
 
+TEST(ProfileReaderTest, APasswordInTheKeychainReadsBackAndRendersTheSame) {
+    const std::string text =
+        "[profile.tray]\nprotocol = \"dyndns2\"\nserver = \"https://x.example\"\nhosts = [\"a.example\"]\n"
+        "username = \"alice\"\npassword_keychain = true\n";
+    auto entry = readProfileEntry(text, "tray", "p.toml");
+    ASSERT_TRUE(entry) << entry.message();
+    EXPECT_EQ(entry->passwordFrom, ProfileEntry::PasswordFrom::Keychain);
+    EXPECT_TRUE(entry->password.empty());
+    EXPECT_EQ(renderProfile(*entry), text);
+    EXPECT_EQ(cloneProfileEntry(*entry).passwordFrom, ProfileEntry::PasswordFrom::Keychain);
+    auto unset = readProfileEntry(
+        "[profile.x]\nprotocol = \"dyndns2\"\nserver = \"s\"\nhosts = [\"a\"]\npassword_keychain = false\n", "x",
+        "p.toml");
+    ASSERT_TRUE(unset) << unset.message();
+    EXPECT_EQ(unset->passwordFrom, ProfileEntry::PasswordFrom::None);
+    EXPECT_FALSE(readProfileEntry("[profile.x]\npassword_keychain = 1\n", "x", "p.toml"));
+}
+
 TEST(ProfileReaderTest, RefusesWhatItCannotHoldOrFind) {
     const std::string policy =
         "[profile.v6]\nprotocol = \"dyndns2\"\nserver = \"https://x.example\"\nhosts = [\"a.example\"]\n"

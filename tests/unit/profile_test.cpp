@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
+
 #include "qdyn/config/profile.hpp"
 #include "qdyn/protocols/registry.hpp"
 #include "temp_dir.hpp"
@@ -101,6 +103,50 @@ TEST(ProfileTest, RefusesAReadableFileWithAnInlinePassword) {
     EXPECT_NE(set.message().find("0644"), std::string::npos) << set.message();
     const auto privatePath = dir.write("private.toml", kValid, 0600);
     EXPECT_TRUE(loadProfiles(privatePath));
+}
+
+TEST(ProfileTest, APasswordInTheKeychainLoadsEmptyAndSaysWhy) {
+    auto set = parseProfiles(
+        "[profile.tray]\nprotocol = \"dyndns2\"\nserver = \"x\"\nhosts = [\"h\"]\nusername = \"u\"\n"
+        "password_keychain = true\n[profile.plain]\nprotocol = \"dyndns2\"\nserver = \"x\"\nhosts = [\"h\"]\n"
+        "password_keychain = false\n",
+        "p.toml");
+    ASSERT_TRUE(set) << set.message();
+    ASSERT_NE(set->find("tray"), nullptr);
+    ASSERT_NE(set->find("plain"), nullptr);
+    const Profile& tray = *set->find("tray");
+    EXPECT_TRUE(tray.passwordInKeychain);
+    EXPECT_TRUE(tray.password.empty());
+    EXPECT_FALSE(tray.inlinePassword);
+    EXPECT_EQ(keychainPasswordProblem(tray),
+              "its password is in the desktop keychain (saved by qdyn-tray), which the qdyn command cannot read; "
+              "use password_file or password_env to share it with the CLI");
+    EXPECT_FALSE(set->find("plain")->passwordInKeychain);
+    EXPECT_EQ(keychainPasswordProblem(*set->find("plain")), "");
+
+    // Filled in by qdyn-tray, it may be sent.
+    Profile filled = std::move(*std::find_if(set->profiles.begin(), set->profiles.end(),
+                                             [](const Profile& profile) { return profile.name == "tray"; }));
+    filled.password = Secret("from-the-keychain");
+    EXPECT_EQ(keychainPasswordProblem(filled), "");
+}
+
+TEST(ProfileTest, APasswordInTheKeychainExcludesTheOtherSources) {
+    const std::string head = "[profile.a]\nprotocol = \"dyndns2\"\nserver = \"x\"\nhosts = [\"h\"]\n";
+    const BadCase cases[] = {
+        {"password = \"a\"\npassword_keychain = true\n",
+         "p.toml:6: password_keychain = true and password both name the password; give only one of them"},
+        {"password_keychain = true\npassword_file = \"/run/x\"\n",
+         "p.toml:5: password_keychain = true and password_file both name the password; give only one of them"},
+        {"password_env = \"X\"\npassword_keychain = true\n",
+         "p.toml:6: password_keychain = true and password_env both name the password; give only one of them"},
+        {"password_keychain = \"yes\"\n", "p.toml:5: password_keychain must be true or false"},
+    };
+    for (const auto& c : cases) {
+        auto set = parseProfiles(head + c.text, "p.toml");
+        ASSERT_FALSE(set) << c.text;
+        EXPECT_EQ(set.message(), c.expected);
+    }
 }
 
 TEST(ProfileTest, MissingFileSaysHowToFixIt) {

@@ -229,14 +229,39 @@ TEST(ProfileEditTest, RemovingRefusesWhatItCannotDoTextually) {
 TEST(ProfilePasswordSourceTest, SaysWhereEachPasswordComesFromNeverWhatItIs) {
     auto sources = readPasswordSources(
         "[profile.a]\npassword = \"s3cret\"\n[profile.b]\npassword_file = \"/run/b\"\n"
-        "[profile.c]\npassword_env = \"C_PW\"\n[profile.d]\nprovider = \"dynu\"\n",
+        "[profile.c]\npassword_env = \"C_PW\"\n[profile.d]\nprovider = \"dynu\"\n"
+        "[profile.e]\npassword_keychain = true\n[profile.f]\npassword_keychain = false\n",
         "p.toml");
     ASSERT_TRUE(sources) << sources.message();
-    ASSERT_EQ(sources->size(), 4U);
+    ASSERT_EQ(sources->size(), 6U);
     EXPECT_EQ((*sources)[0].describe(), "inline");
     EXPECT_EQ((*sources)[1].describe(), "password_file /run/b");
     EXPECT_EQ((*sources)[2].describe(), "password_env C_PW");
     EXPECT_EQ((*sources)[3].describe(), "none");
+    EXPECT_EQ((*sources)[4].describe(), "keychain");
+    EXPECT_EQ((*sources)[4].from, ProfileEntry::PasswordFrom::Keychain);
+    EXPECT_EQ((*sources)[5].describe(), "none");
+}
+
+TEST(ProfileRenderTest, APasswordInTheKeychainIsAFlagNeverTheSecret) {
+    ProfileEntry entry;
+    entry.name = "tray";
+    entry.protocol = "dyndns2";
+    entry.server = "https://ddns.example.test";
+    entry.hosts = {"home.example.test"};
+    entry.username = "alice";
+    entry.passwordFrom = ProfileEntry::PasswordFrom::Keychain;
+    entry.password = Secret("on-its-way-to-the-keychain");
+    const std::string text = renderProfile(entry);
+    EXPECT_EQ(text,
+              "[profile.tray]\nprotocol = \"dyndns2\"\nserver = \"https://ddns.example.test\"\n"
+              "hosts = [\"home.example.test\"]\nusername = \"alice\"\npassword_keychain = true\n");
+    auto added = addProfileText("", entry, "p.toml", {});
+    ASSERT_TRUE(added) << added.message();
+    auto set = parseProfiles(*added, "p.toml");
+    ASSERT_TRUE(set) << set.message();
+    EXPECT_TRUE(set->profiles.front().passwordInKeychain);
+    EXPECT_TRUE(set->profiles.front().password.empty());
 }
 
 TEST(ProfileFileTest, ANewFileIsPrivateAnExistingOneKeepsItsMode) {

@@ -169,6 +169,16 @@ void Agent::runProfile(const config::Profile& profile, Trigger trigger, const Cy
     }
     std::span<HostReport> hosts(report.hosts.data() + first, profile.hosts.size());
 
+    // Before the stops are looked at: the empty password would change the profile's fingerprint
+    // and lift them, and sending it would only earn a badauth stop.
+    if (const std::string problem = config::keychainPasswordProblem(profile); !problem.empty()) {
+        for (auto& host : hosts) {
+            host.action = HostAction::Broken;
+            host.reason = problem;
+        }
+        return;
+    }
+
     bool dirty = liftStaleStops(profile, state, [this](const std::string& line) { log(LogLevel::Info, line); });
     if (applyStops(state, now, options.force, hosts)) {
         if (dirty && !options.dryRun) (void)state.save();

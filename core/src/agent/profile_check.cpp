@@ -62,6 +62,10 @@ bool ProfileCheck::credentialsFailed() const noexcept {
 
 Result<ProfileCheck> checkProfile(const config::Profile& profile, const ProfileCheckOptions& options) {
     ProfileCheck check;
+    // Checking an empty password would only tell the server (and its abuse counter) a wrong one.
+    if (const std::string problem = config::keychainPasswordProblem(profile); !problem.empty()) {
+        return makeError("profile " + profile.name + ": " + problem);
+    }
     if (options.detect) {
         auto detected = detectAll(profile);
         if (!detected) return detected.error();

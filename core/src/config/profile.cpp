@@ -45,7 +45,7 @@ constexpr std::array kProfileKeys{
     std::string_view{"timeout"}, std::string_view{"tls_verify"}, std::string_view{"tsig_algorithm"},
     std::string_view{"zone"}, std::string_view{"ttl"}, std::string_view{"provider"}, std::string_view{"url"},
     std::string_view{"success"}, std::string_view{"unchanged"}, std::string_view{"failure"},
-    std::string_view{"ca_file"},
+    std::string_view{"ca_file"}, std::string_view{"password_keychain"},
 };
 
 bool isProfileKey(std::string_view key) {
@@ -103,6 +103,24 @@ Result<std::string> requireString(const toml::table& table, std::string_view key
                          "\" must be a non-empty string");
     }
     return value->get();
+}
+
+// password_keychain = true: the secret is in the desktop keychain, which only qdyn-tray reads
+// (core has no keychain client), so the profile loads with an empty password.
+Result<bool> readKeychainFlag(const toml::table& table, const Context& context) {
+    const toml::node* node = table.get("password_keychain");
+    if (node == nullptr) return false;
+    const std::string place = where(context.source, node->source());
+    const auto* flag = node->as_boolean();
+    if (flag == nullptr) return makeError(place + ": password_keychain must be true or false");
+    if (!flag->get()) return false;
+    for (const char* key : {"password", "password_file", "password_env"}) {
+        if (table.contains(key)) {
+            return makeError(place + ": password_keychain = true and " + key +
+                             " both name the password; give only one of them");
+        }
+    }
+    return true;
 }
 
 Result<Secret> readPassword(const toml::table& table, const std::string& origin, const Context& context) {
@@ -385,6 +403,9 @@ Result<Profile> parseProfile(const std::string& name, const toml::table& table, 
     auto username = optionalString(table, "username", context);
     if (!username) return username.error();
     profile.username = std::move(*username);
+    auto inKeychain = readKeychainFlag(table, context);
+    if (!inKeychain) return inKeychain.error();
+    profile.passwordInKeychain = *inKeychain;
     auto password = readPassword(table, origin, context);
     if (!password) return password.error();
     profile.password = std::move(*password);
@@ -517,6 +538,12 @@ std::string insecureTlsWarning(const Profile& profile) {
     return "WARNING: profile " + profile.name + " (" + profile.origin +
            ") has tls_verify = false: server certificates are NOT checked, so anyone on the way can pose as the "
            "server and read the credentials. Prefer ca_file for a private or self-signed certificate.";
+}
+
+std::string keychainPasswordProblem(const Profile& profile) {
+    if (!profile.passwordInKeychain || !profile.password.empty()) return {};
+    return "its password is in the desktop keychain (saved by qdyn-tray), which the qdyn command cannot read; use "
+           "password_file or password_env to share it with the CLI";
 }
 
 std::filesystem::path defaultProfilePath() {

@@ -200,6 +200,14 @@ Reader passwordInto(ProfileEntry::PasswordFrom from, std::string_view key) {
     };
 }
 
+// password_keychain = true; false says nothing, so it is read as no source.
+Result<void> readKeychainFlag(const toml::node& node, ProfileEntry& entry, const std::string& source) {
+    auto value = flag(node, "password_keychain", source);
+    if (!value) return value.error();
+    if (*value) entry.passwordFrom = ProfileEntry::PasswordFrom::Keychain;
+    return {};
+}
+
 Result<void> readVerify(const toml::node& node, ProfileEntry& entry, const std::string& source) {
     if (node.as_boolean() != nullptr) {
         entry.verify = node.as_boolean()->get();
@@ -236,6 +244,7 @@ const std::map<std::string_view, Reader>& readers() {
         {"password", passwordInto(From::Inline, "password")},
         {"password_file", passwordInto(From::File, "password_file")},
         {"password_env", passwordInto(From::Env, "password_env")},
+        {"password_keychain", readKeychainFlag},
         {"ipv6", textInto("ipv6", &E::ipv6)},
         {"tsig_algorithm", textInto("tsig_algorithm", &E::tsigAlgorithm)},
         {"zone", textInto("zone", &E::zone)},

@@ -261,6 +261,7 @@ std::string renderProfile(const ProfileEntry& entry) {
             break;
         case ProfileEntry::PasswordFrom::File: text("password_file", entry.passwordRef); break;
         case ProfileEntry::PasswordFrom::Env: text("password_env", entry.passwordRef); break;
+        case ProfileEntry::PasswordFrom::Keychain: out += "password_keychain = true\n"; break;
         case ProfileEntry::PasswordFrom::None: break;
     }
     text("ipv6", entry.ipv6);
@@ -305,6 +306,7 @@ std::string PasswordSource::describe() const {
         case ProfileEntry::PasswordFrom::Inline: return "inline";
         case ProfileEntry::PasswordFrom::File: return "password_file " + ref;
         case ProfileEntry::PasswordFrom::Env: return "password_env " + ref;
+        case ProfileEntry::PasswordFrom::Keychain: return "keychain";
         case ProfileEntry::PasswordFrom::None: break;
     }
     return "none";
@@ -333,6 +335,8 @@ Result<std::vector<PasswordSource>> readPasswordSources(std::string_view text, c
             } else if (const auto env = (*table)["password_env"].value<std::string>()) {
                 source.from = ProfileEntry::PasswordFrom::Env;
                 source.ref = *env;
+            } else if ((*table)["password_keychain"].value_or(false)) {
+                source.from = ProfileEntry::PasswordFrom::Keychain;
             }
         }
         sources.push_back(std::move(source));

@@ -5,6 +5,7 @@
 //   hosts    = ["home.example.net"]
 //   username = "alice"
 //   password_file = "/run/credentials/qdyn.service/home"
+// (or password_env, password, or password_keychain = true for qdyn-tray's keychain)
 // or, with the provider catalog supplying protocol, server, path and ipv6:
 //   [profile.dynu]
 //   provider = "dynu"
@@ -52,6 +53,9 @@ struct Profile {
     std::vector<std::pair<std::string, OutcomeClass>> failureWords;
     std::string origin;                // "profiles.toml:12", for messages
     bool inlinePassword = false;       // the password sits in the file itself
+    // password_keychain = true: the password is in the desktop keychain (service "qdyn", account
+    // "profile/<name>"). Loaded empty: only qdyn-tray reads the keychain and fills it in.
+    bool passwordInKeychain = false;
     AgentSettings agent;               // families, detection, poll, refresh, verification, hooks
     std::string definition;            // the profile's TOML table in canonical form (key order, layout)
 
@@ -78,6 +82,11 @@ Result<ProfileSet> parseProfiles(std::string_view text, const std::string& sourc
 // The warning to print for a profile that turned certificate checks off (tls_verify = false),
 // every time it is used; empty when its certificates are checked or it speaks no HTTPS.
 std::string insecureTlsWarning(const Profile& profile);
+
+// Why the profile cannot be sent as loaded: its password is in the desktop keychain and nobody
+// filled it in (the qdyn command never does), so sending would offer an empty password and earn a
+// badauth stop. Empty when it can be sent.
+std::string keychainPasswordProblem(const Profile& profile);
 
 // $QDYN_CONFIG, else /etc/qdyn/profiles.toml for root, else $XDG_CONFIG_HOME (or ~/.config)/qdyn/profiles.toml.
 std::filesystem::path defaultProfilePath();

@@ -20,7 +20,9 @@ namespace qdyn::config {
 // a password file stays a path). Empty strings, empty lists and nullopt mean "not written",
 // and so the default.
 struct ProfileEntry {
-    enum class PasswordFrom { None, Inline, File, Env };
+    // Keychain: `password_keychain = true`; the secret itself is kept by qdyn-tray in the desktop
+    // keychain, never in the file (password may carry it in memory on its way there).
+    enum class PasswordFrom { None, Inline, File, Env, Keychain };
 
     std::string name;
     std::string provider;
@@ -76,7 +78,7 @@ struct PasswordSource {
     ProfileEntry::PasswordFrom from = ProfileEntry::PasswordFrom::None;
     std::string ref;  // the path (as written) or the variable name
 
-    // "inline", "password_file /run/x", "password_env HOME_PW", "none": never the secret.
+    // "inline", "password_file /run/x", "password_env HOME_PW", "keychain", "none": never the secret.
     [[nodiscard]] std::string describe() const;
 };
 Result<std::vector<PasswordSource>> readPasswordSources(std::string_view text, const std::string& sourceName);
