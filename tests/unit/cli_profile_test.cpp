@@ -120,6 +120,25 @@ TEST_F(CliProfileTest, ListShowsOneAlignedRowPerProfile) {
     EXPECT_EQ(json.out.find("Pa55"), std::string::npos);
 }
 
+TEST_F(CliProfileTest, APasswordInTheKeychainIsShownAsSuchAndNeverTried) {
+    m_file = m_dir.write("tray.toml",
+                         "[profile.tray]\nprotocol = \"dyndns2\"\nserver = \"https://ddns.example.test\"\n"
+                         "hosts = [\"tray.example.net\"]\nusername = \"alice\"\npassword_keychain = true\n"
+                         "detect = [\"static:1.2.3.4\"]\n",
+                         0644);
+    const CliRun show = run({"profile", "show", "tray"});
+    ASSERT_EQ(show.code, kExitOk) << show.err;
+    EXPECT_NE(show.out.find("password        keychain\n"), std::string::npos) << show.out;
+    const CliRun list = run({"profile", "list", "--json"});
+    ASSERT_EQ(list.code, kExitOk) << list.err;
+    EXPECT_EQ(nlohmann::json::parse(list.out)[0]["password"], "keychain");
+    const CliRun test = run({"profile", "test", "tray"});
+    EXPECT_EQ(test.code, kExitUsage);
+    EXPECT_EQ(test.err,
+              "qdyn profile test: profile tray: its password is in the desktop keychain (saved by qdyn-tray), which "
+              "the qdyn command cannot read; use password_file or password_env to share it with the CLI\n");
+}
+
 TEST_F(CliProfileTest, ShowGivesEverySettingAndOnlyWhereThePasswordComesFrom) {
     const CliRun show = run({"profile", "show", "home"});
     ASSERT_EQ(show.code, kExitOk) << show.err;
