@@ -26,6 +26,7 @@ constexpr auto kCommands = std::to_array<CommandFactory>({
     makeImportCommand,
     makeQueryCommand,
     makeCompletionCommand,
+    makeServiceCommand,
 });
 
 }  // namespace

@@ -37,5 +37,6 @@ std::unique_ptr<Command> makeProfileCommand();  // list, show, add, remove, test
 std::unique_ptr<Command> makeImportCommand();
 std::unique_ptr<Command> makeQueryCommand();
 std::unique_ptr<Command> makeCompletionCommand();
+std::unique_ptr<Command> makeServiceCommand();  // Windows services; elsewhere points at systemd
 
 }  // namespace qdyn::cli

@@ -1,25 +1,30 @@
 // `qdyn run`: the long-running agent. A cycle at start, on every network change the monitor
 // reports and at each profile's poll interval (or the end of a backoff); nothing wakes it in
 // between but a signal or the systemd watchdog. SIGHUP reloads the profiles; SIGTERM and SIGINT
-// let the running cycle finish, then exit.
+// let the running cycle finish, then exit. On Windows, `--service` runs the same loop under the
+// Service Control Manager (service_host.hpp), whose stop and parameter-change requests take the
+// place of the signals.
 #include <condition_variable>
-#include <csignal>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
-#include <thread>
 
 #include "agent_output.hpp"
 #include "commands/command.hpp"
+#include "commands/run_signals.hpp"
 #include "commands/run_support.hpp"
 #include "commands/service_notify.hpp"
 #include "exit_codes.hpp"
 #include "qdyn/netmon/monitor.hpp"
+#include "service_host.hpp"
 
 namespace qdyn::cli {
 
 namespace {
 
-// Wakes the loop: network reports, signals (from a sigwait thread), never a polling timer.
+// Wakes the loop: network reports, signals (run_signals.hpp) or the service manager, never a
+// polling timer.
 class Wakeups {
 public:
     enum Flag : unsigned { kNetwork = 1, kReload = 2, kStop = 4 };
@@ -51,6 +56,10 @@ public:
         sub->add_flag("--syslog", m_syslog, "Log to syslog instead of stderr");
         sub->add_flag("--poll-network", m_pollNetwork,
                       "Watch the network by polling the interfaces instead of the OS's notifications");
+#ifdef _WIN32
+        sub->add_flag("--service", m_service,
+                      "Run as the Windows service that 'qdyn service install' registers (log to the event log)");
+#endif
         sub->footer("Signals: SIGHUP reloads the profile file (a broken file keeps the running profiles); SIGTERM or "
                     "SIGINT finishes the running update, then exits 0. Under systemd (Type=notify) it reports READY "
                     "and feeds the watchdog when WatchdogSec is set; stderr lines carry journal priorities.");
@@ -58,29 +67,53 @@ public:
     }
 
     int run(Streams& io) override {
+#ifdef _WIN32
+        if (m_service) {
+            auto ran = service::runAsService(service::kServiceName, [&](service::ServiceSession& session) {
+                // What goes wrong before the loop logs (a broken profile file) is printed on the
+                // error stream, which a service does not have: it goes to the event log as well.
+                std::ostringstream early;
+                Streams serviceIo{io.out, early};
+                const int code = runAgent(serviceIo, &session);
+                if (!early.str().empty()) {
+                    ServiceLog eventLog(io.err, true);
+                    std::istringstream lines(early.str());
+                    for (std::string line; std::getline(lines, line);) eventLog.write(agent::LogLevel::Error, line);
+                }
+                return code;
+            });
+            if (!ran) {
+                io.err << "qdyn: " << ran.message() << '\n';
+                return kExitUsage;
+            }
+            return *ran;
+        }
+#endif
+        return runAgent(io, nullptr);
+    }
+
+private:
+    // The loop, under a console or systemd (`session` null) or the Windows service manager.
+    int runAgent(Streams& io, service::ServiceSession* session) {
         auto profiles = loadSelectedProfiles(m_paths, {}, io);
         if (!profiles) return kExitUsage;
-        ServiceLog log(io.err, m_syslog);
+        // Under the service manager stderr goes nowhere: the lines go to the event log.
+        ServiceLog log(io.err, m_syslog || session != nullptr);
 
-        // Signals go to one thread that turns them into wake-ups; every other thread blocks them.
-        sigset_t signals;
-        sigemptyset(&signals);
-        for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, sig);
-        sigset_t previous;
-        pthread_sigmask(SIG_BLOCK, &signals, &previous);
-        Wakeups wakeups;
-        std::thread signalThread([&] {
-            for (;;) {
-                int sig = 0;
-                if (sigwait(&signals, &sig) != 0) continue;
-                if (sig == SIGHUP) {
-                    wakeups.raise(Wakeups::kReload);
-                    continue;
-                }
-                wakeups.raise(Wakeups::kStop);
-                return;
-            }
-        });
+        // Before any other thread starts: on POSIX the signals are blocked in every thread but
+        // the one that waits for them. A service takes its requests from the manager instead (a
+        // console handler would also see every user's logoff).
+        // Shared: the service manager may still call in while this function returns.
+        auto wakeups = std::make_shared<Wakeups>();
+        std::optional<RunSignals> signals;
+        if (session == nullptr) {
+            signals.emplace([wakeups](RunSignal signal) {
+                wakeups->raise(signal == RunSignal::Reload ? Wakeups::kReload : Wakeups::kStop);
+            });
+        } else {
+            session->onStop([wakeups] { wakeups->raise(Wakeups::kStop); });
+            session->onReload([wakeups] { wakeups->raise(Wakeups::kReload); });
+        }
 
         agent::AgentOptions options = agentOptions(m_paths, io, false);
         options.log = [&log](agent::LogLevel level, std::string_view line) { log.write(level, line); };
@@ -90,12 +123,15 @@ public:
         monitorOptions.forcePolling = m_pollNetwork;
         monitorOptions.log = [&log](std::string_view line) { log.write(agent::LogLevel::Info, line); };
         auto monitor = netmon::makeNetworkMonitor(monitorOptions);
-        if (auto started = monitor->start([&wakeups](const netmon::NetworkReport&) { wakeups.raise(Wakeups::kNetwork); });
+        if (auto started = monitor->start([&wakeups](const netmon::NetworkReport&) { wakeups->raise(Wakeups::kNetwork); });
             !started) {
             log.write(agent::LogLevel::Warning, "no network monitor (" + started.message() + "); polling only");
         }
 
         ServiceNotifier notifier;
+        // Running before the first cycle, not after it as for systemd: a cycle bounded by network
+        // timeouts can outlast the manager's patience with a starting service.
+        if (session != nullptr) session->running();
         runCycle(agent, agent::Trigger::Start, log);
         notifier.ready("qdyn agent running");
         for (;;) {
@@ -103,7 +139,7 @@ public:
             const auto due = std::chrono::steady_clock::now() +
                              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                  std::max(agent.nextDue() - now, std::chrono::system_clock::duration::zero()));
-            const unsigned flags = wakeups.wait(std::min(due, notifier.nextWatchdog()));
+            const unsigned flags = wakeups->wait(std::min(due, notifier.nextWatchdog()));
             notifier.watchdog();
             if ((flags & Wakeups::kStop) != 0) break;
             if ((flags & Wakeups::kReload) != 0) reload(agent, log, notifier);
@@ -114,14 +150,13 @@ public:
             }
         }
         notifier.stopping();
+        if (session != nullptr) session->stopping();
         log.write(agent::LogLevel::Info, "stopping");
         monitor->stop();
-        signalThread.join();
-        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        signals.reset();
         return kExitOk;
     }
 
-private:
     void runCycle(agent::Agent& agent, agent::Trigger trigger, ServiceLog& log) {
         const agent::CycleReport report = agent.cycle(trigger);
         for (const auto& host : report.hosts) {
@@ -158,6 +193,7 @@ private:
     PathOptions m_paths;
     bool m_syslog = false;
     bool m_pollNetwork = false;
+    bool m_service = false;  // Windows only (--service)
 };
 
 }  // namespace

@@ -1,4 +1,4 @@
-// ServiceLog and ServiceNotifier (service_notify.hpp), POSIX.
+// ServiceLog and ServiceNotifier (service_notify.hpp), POSIX: stderr or syslog, and systemd.
 #include "commands/service_notify.hpp"
 
 #include <sys/socket.h>
