@@ -1,10 +1,23 @@
-# Packages (CPack): one .deb or .rpm per component.
+# Packages (CPack): on Linux one .deb or .rpm per component.
 #   qdyn         the CLI and agent (cli), its man page and systemd units
 #   qdyn-server  the server (server), its man page, units and packaged configuration
 #   qdyn-tray    the tray app (tray)
 #   cpack -G DEB --config build/release/CPackConfig.cmake     (RPM with rpmbuild installed)
+# On Windows an NSIS installer (WiX too) with the three as components; on macOS a DMG holding
+# qdyn-tray.app (QdynPackagingWindows / QdynPackagingMacos below, .github/workflows/ci.yml).
 include(GNUInstallDirs)
 
+# The bundle's Info.plist, rendered on every platform: gui/CMakeLists.txt uses it on macOS, and
+# tests/packaging/macos_bundle_test.sh reads it here.
+if(CMAKE_OSX_DEPLOYMENT_TARGET)
+  set(QDYN_MACOS_MINIMUM_VERSION ${CMAKE_OSX_DEPLOYMENT_TARGET})
+else()
+  set(QDYN_MACOS_MINIMUM_VERSION 12.0)  # what Qt 6.8, Homebrew's, supports
+endif()
+configure_file(${PROJECT_SOURCE_DIR}/packaging/macos/Info.plist.in ${PROJECT_BINARY_DIR}/packaging/macos/Info.plist @ONLY)
+
+# Linux only: the units and /etc are meaningless elsewhere, and NSIS refuses absolute destinations.
+if(UNIX AND NOT APPLE)
 set(QDYN_SYSTEMD_UNIT_DIR "lib/systemd/system" CACHE STRING "Where the systemd units are installed (relative to the prefix)")
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn.service
               ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-update.service
@@ -20,6 +33,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/linux/qdyn-server.toml
         DESTINATION /etc/qdyn PERMISSIONS OWNER_READ OWNER_WRITE COMPONENT server)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/examples/qdyn-server.toml
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/qdyn-server/examples COMPONENT server)
+endif()
 
 set(CPACK_PACKAGE_NAME qdyn)
 set(CPACK_PACKAGE_VENDOR "qdyn")
@@ -72,5 +86,11 @@ file(WRITE ${PROJECT_BINARY_DIR}/packaging/postinst.rpm "${QDYN_POSTINST}")
 set(CPACK_RPM_CLI_PRE_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
 set(CPACK_RPM_SERVER_PRE_INSTALL_SCRIPT_FILE "${PROJECT_BINARY_DIR}/packaging/postinst.rpm")
 set(CPACK_RPM_SERVER_USER_FILELIST "%config(noreplace) %attr(600, qdyn, qdyn) /etc/qdyn/qdyn-server.toml")
+
+if(WIN32)
+  include(QdynPackagingWindows)
+elseif(APPLE)
+  include(QdynPackagingMacos)
+endif()
 
 include(CPack)

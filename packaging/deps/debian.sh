@@ -27,6 +27,8 @@ TEST_PACKAGES=(
   # the seed's Python example client, network namespaces, process tools, CPU times (benchmarks),
   # an HTTP client for the update benchmark's warm-up
   python3 iproute2 procps time curl
+  # YAML read back (the CI workflow's test)
+  python3-yaml
   # systemd-analyze (the units' test), systemd-socket-activate (socket activation test), mingw-w64
   # (the Windows files cross-compiled)
   systemd g++-mingw-w64-x86-64-posix
