@@ -33,7 +33,8 @@ public:
         std::function<void(agent::AgentOptions&)> customizeAgent;
         // Runs on the worker thread on every profile set loaded, before the agent sees it:
         // where secrets kept outside the file (the OS keychain) are filled in.
-        std::function<void(config::ProfileSet&)> prepareProfiles;
+        using LogFunction = std::function<void(agent::LogLevel, const std::string&)>;
+        std::function<void(config::ProfileSet&, const LogFunction& log)> prepareProfiles;
         // A burst of writes to the profile file (an editor's save, an atomic replace) is read once.
         std::chrono::milliseconds reloadDelay{300};
     };

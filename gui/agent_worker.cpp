@@ -90,7 +90,10 @@ std::optional<config::ProfileSet> AgentWorker::load() {
         return std::nullopt;
     }
     m_profileError.clear();
-    if (m_options.prepareProfiles) m_options.prepareProfiles(*loaded);
+    if (m_options.prepareProfiles) {
+        m_options.prepareProfiles(*loaded,
+                                  [this](agent::LogLevel level, const std::string& line) { log(level, line); });
+    }
     return std::move(*loaded);
 }
 

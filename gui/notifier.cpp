@@ -2,18 +2,11 @@
 
 #include <algorithm>
 
+#include "tray_status.hpp"
+
 namespace qdyn::gui {
 
 namespace {
-
-std::string addressesText(const std::vector<IpAddress>& addresses) {
-    std::string text;
-    for (const auto& address : addresses) {
-        if (!text.empty()) text += " and ";
-        text += address.toString();
-    }
-    return text;
-}
 
 std::string serverWord(const agent::HostReport& host) {
     if (!host.outcome || host.outcome->code.empty()) return {};
@@ -58,7 +51,7 @@ std::vector<Notification> Notifier::onCycle(const agent::CycleReport& report, ag
             if (m_policy.addressChanges) {
                 wanted.push_back({Notification::Kind::AddressChanged, Notification::Severity::Information,
                                   host.host + " updated",
-                                  host.host + " now points to " + addressesText(host.addresses)});
+                                  host.host + " now points to " + addressList(host.addresses, " and ")});
             }
         }
         for (const auto& check : host.verification) {

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "about_dialog.hpp"
+#include "keychain.hpp"
 #include "log_window.hpp"
 #include "settings/profiles_dialog.hpp"
 
@@ -18,6 +19,17 @@ namespace qdyn::gui {
 namespace {
 
 constexpr auto kPausedKey = "paused";
+
+// Profiles whose password the profiles dialog put in the system keychain get it from there, on
+// the agent's worker thread (a keychain may take a while to answer, or ask to be unlocked).
+AgentController::Options withKeychain(AgentController::Options options) {
+    if (!options.prepareProfiles) {
+        options.prepareProfiles = [](config::ProfileSet& profiles, const AgentController::Options::LogFunction& log) {
+            fillKeychainPasswords(profiles, log);
+        };
+    }
+    return options;
+}
 
 void bringForward(QWidget* window) {
     window->show();
@@ -34,7 +46,7 @@ TrayApp::TrayApp(Options options, QObject* parent)
                      ? std::make_unique<QSettings>()
                      : std::make_unique<QSettings>(m_options.settingsFile, QSettings::IniFormat)),
       m_notifier(m_options.notifier),
-      m_controller(std::make_unique<AgentController>(m_options.agent)),
+      m_controller(std::make_unique<AgentController>(withKeychain(m_options.agent))),
       m_tray(std::make_unique<TrayIcon>(m_options.tray)) {
     if (!m_options.autostart) m_options.autostart = makeAutostart();
 

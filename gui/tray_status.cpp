@@ -27,15 +27,6 @@ std::string problemFromState(const agent::StateStore& state, const std::string& 
     return {};
 }
 
-std::string addressesText(const std::vector<IpAddress>& addresses) {
-    std::string text;
-    for (const auto& address : addresses) {
-        if (!text.empty()) text += ", ";
-        text += address.toString();
-    }
-    return text;
-}
-
 std::size_t problemCount(const StatusSnapshot& snapshot) {
     std::size_t count = 0;
     for (const auto& host : snapshot.hosts)
@@ -48,6 +39,15 @@ std::string names(std::size_t count) {
 }
 
 }  // namespace
+
+std::string addressList(const std::vector<IpAddress>& addresses, std::string_view separator) {
+    std::string text;
+    for (const auto& address : addresses) {
+        if (!text.empty()) text += separator;
+        text += address.toString();
+    }
+    return text;
+}
 
 std::string_view toString(TrayState state) noexcept {
     switch (state) {
@@ -156,7 +156,7 @@ std::string tooltipText(const StatusSnapshot& snapshot, TrayState state, agent::
                 text += host.problem;
                 continue;
             }
-            text += host.published.empty() ? "nothing published yet" : addressesText(host.published);
+            text += host.published.empty() ? "nothing published yet" : addressList(host.published, ", ");
             if (host.lastChange != agent::TimePoint{}) {
                 text += ", changed " +
                         agent::formatDuration(std::chrono::duration_cast<std::chrono::seconds>(now - host.lastChange)) +

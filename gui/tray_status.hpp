@@ -53,6 +53,9 @@ std::string problemOf(const agent::HostReport& host);
 // tooltips at 127 characters, so the headline alone must say what matters.
 std::string tooltipText(const StatusSnapshot& snapshot, TrayState state, agent::TimePoint now,
                         std::size_t maxHosts = 6);
+// "198.51.100.7, 2001:db8::7" (or with another separator).
+std::string addressList(const std::vector<IpAddress>& addresses, std::string_view separator);
+
 // The headline alone ("All 3 names up to date", "2 names need attention", "Paused").
 std::string headline(const StatusSnapshot& snapshot, TrayState state);
 

@@ -19,6 +19,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "settings/profile_form.hpp"
 #include "settings/profiles_dialog.hpp"
 #include "temp_dir.hpp"
+#include "tray_app.hpp"
 
 namespace {
 namespace keychain_test {
@@ -137,6 +139,39 @@ private slots:
         QVERIFY2(contains(warnings.front(), "[lost] the keychain holds no password for profile lost"),
                  warnings.front().c_str());
         QVERIFY(qdyn::gui::removeSecret("tray"));
+    }
+
+    void theTrayAppHandsTheKeychainPasswordToTheAgent() {
+        QVERIFY(qdyn::gui::writeSecret("home", Secret("kept-in-the-keyring")));
+        qdyn::test::TempDir dir;
+        const auto config = dir.write("profiles.toml",
+                                      "[profile.home]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:9\"\n"
+                                      "hosts = [\"home.example.net\"]\nusername = \"alice\"\npassword_keychain = true\n"
+                                      "verify = false\nallow_private = true\ndetect = [\"static:10.0.0.5\"]\n");
+        std::mutex mutex;
+        std::vector<std::string> seen;  // the password of every protocol the agent made
+        qdyn::gui::TrayApp::Options options;
+        options.agent.configPath = config;
+        options.agent.stateDir = dir.path() / "state";
+        options.agent.watchNetwork = false;
+        options.agent.customizeAgent = [&](qdyn::agent::AgentOptions& agentOptions) {
+            agentOptions.makeProtocol = [&](const qdyn::config::Profile& profile)
+                -> qdyn::Result<std::unique_ptr<qdyn::UpdateProtocol>> {
+                std::lock_guard lock(mutex);
+                seen.emplace_back(profile.password.reveal());
+                return qdyn::makeError("stop here: the test only looks at the password");
+            };
+        };
+        options.tray.trayAvailable = [] { return false; };
+        options.settingsFile = QString::fromStdString((dir.path() / "tray.conf").string());
+        options.autostart = qdyn::gui::makeXdgAutostart(dir.path() / "xdg");
+        qdyn::gui::TrayApp app(std::move(options));
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(app.controller().cyclesFinished() >= 1, 20000);
+        std::lock_guard lock(mutex);
+        QCOMPARE(seen.size(), std::size_t{1});
+        QCOMPARE(seen.front(), std::string("kept-in-the-keyring"));
+        QVERIFY(qdyn::gui::removeSecret("home"));
     }
 
     void theDialogKeepsThePasswordInTheKeychainAndMovesItBack() {

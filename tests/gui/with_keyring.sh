@@ -45,4 +45,16 @@ if [[ ! -f "$keyrings/login.keyring" ]]; then
   echo "with_keyring.sh: FAIL: no login keyring was created in $keyrings" >&2
   exit 1
 fi
-"$@"
+# The daemon forks away from this script: find it by the private runtime folder in its
+# environment, so it is stopped by its PID afterwards and never outlives the test.
+daemons=()
+for environ in /proc/[0-9]*/environ; do
+  pid=${environ#/proc/}
+  pid=${pid%/environ}
+  [[ $(cat "/proc/$pid/comm" 2>/dev/null) == gnome-keyring-d* ]] || continue
+  tr '\0' '\n' <"$environ" 2>/dev/null | grep -qx "XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR" && daemons+=("$pid")
+done
+status=0
+"$@" || status=$?
+for pid in "${daemons[@]}"; do kill "$pid" 2>/dev/null || true; done
+exit "$status"
