@@ -1,6 +1,8 @@
 // The profile form (profile_form.hpp).
 #include "settings/profile_form.hpp"
 
+#include "theme_colors.hpp"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -57,7 +59,7 @@ QLabel* wrappedLabel(QWidget* parent, const QString& text = {}) {
 
 QLabel* problemLabelFor(QWidget* parent) {
     QLabel* label = wrappedLabel(parent);
-    label->setStyleSheet(QStringLiteral("color: #e0403a;"));
+    label->setStyleSheet(textColorStyle(problemTextColor(parent->palette())));
     label->setVisible(false);
     return label;
 }
@@ -146,7 +148,7 @@ void ProfileForm::build() {
                                : fromStd(keychainUnavailableNote(m_keychainState)));
     m_layout->addRow(QString(), m_keychain);
     m_passwordWarning = wrappedLabel(this);
-    m_passwordWarning->setStyleSheet(QStringLiteral("color: #c08000;"));
+    m_passwordWarning->setStyleSheet(textColorStyle(warningTextColor(palette())));
     m_layout->addRow(QString(), m_passwordWarning);
 
     QLabel* whole = problemLabelFor(this);

@@ -1,6 +1,8 @@
 // The profiles dialog (profiles_dialog.hpp).
 #include "settings/profiles_dialog.hpp"
 
+#include "theme_colors.hpp"
+
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -117,7 +119,7 @@ QString ProfilesDialog::message() const {
 
 void ProfilesDialog::showMessage(const QString& text, bool problem) {
     m_message->setText(text);
-    m_message->setStyleSheet(problem ? QStringLiteral("color: #e0403a; font-weight: bold;") : QString());
+    m_message->setStyleSheet(problem ? textColorStyle(problemTextColor(palette()), true) : QString());
     m_message->setVisible(!text.isEmpty());
 }
 

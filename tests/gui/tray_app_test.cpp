@@ -5,16 +5,19 @@
 #include "tray_app.hpp"
 
 #include <QAction>
+#include <QApplication>
 #include <QLabel>
 #include <QListWidget>
 #include <QSettings>
 #include <QtTest>
 #include <fstream>
 
+#include "closed_port.hpp"
 #include "log_window.hpp"
 #include "scripted_protocol.hpp"
 #include "settings/profiles_dialog.hpp"
 #include "temp_dir.hpp"
+#include "theme_colors.hpp"
 
 namespace {
 namespace tray_app_test {
@@ -165,6 +168,60 @@ private slots:
         QVERIFY(logHas(*app, QStringLiteral("starts at login")));
         app->tray().startAtLoginAction()->trigger();
         QVERIFY(!std::filesystem::exists(entry));
+    }
+
+    void problemAndWarningTextIsReadableOnLightAndDarkThemes() {
+        for (const QColor window :
+             {QColor(0xef, 0xef, 0xef), QColor(0xff, 0xff, 0xff), QColor(0x35, 0x35, 0x35), QColor(0x1e, 0x1e, 0x1e)}) {
+            QPalette palette;
+            palette.setColor(QPalette::Window, window);
+            for (const QColor text : {qdyn::gui::problemTextColor(palette), qdyn::gui::warningTextColor(palette)}) {
+                const double ratio = qdyn::gui::contrastRatio(text, window);
+                QVERIFY2(ratio >= 4.5,
+                         qPrintable(QStringLiteral("%1 on %2: %3:1").arg(text.name(), window.name()).arg(ratio)));
+            }
+        }
+        // The colours used before, fixed whatever the theme, fail on a dark one.
+        QVERIFY(qdyn::gui::contrastRatio(QColor(0xe0, 0x40, 0x3a), QColor(0x35, 0x35, 0x35)) < 4.5);
+        // The profiles dialog follows the application's palette.
+        const QPalette previous = QApplication::palette();
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::WindowText, Qt::white);
+        QApplication::setPalette(dark);
+        {
+            qdyn::gui::ProfilesDialog dialog(m_dir->path() / "broken.toml");
+            std::ofstream(m_dir->path() / "broken.toml") << "[profile.x\n";
+            dialog.reload();
+            QVERIFY(!dialog.isEditable());
+            QVERIFY2(dialog.messageLabel()->styleSheet().contains(qdyn::gui::problemTextColor(dark).name()),
+                     qPrintable(dialog.messageLabel()->styleSheet()));
+        }
+        QApplication::setPalette(previous);
+    }
+
+    void noNetworkIsAFailedUpdateNotACrash() {
+        // The real dyndns2 client, against a loopback port that refuses every connection.
+        qdyn::test::ClosedPort closed;
+        std::ofstream(configPath()) << "[profile.home]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:"
+                                    << closed.port() << "\"\nhosts = [\"home.example.net\"]\nusername = \"alice\"\n"
+                                    << "password = \"s3cret\"\ntimeout = 2\nverify = false\nallow_private = true\n"
+                                    << "detect = [\"static:10.0.0.5\"]\n";
+        TrayApp::Options options;
+        options.agent.configPath = configPath();
+        options.agent.stateDir = m_dir->path() / "state";
+        options.agent.watchNetwork = false;
+        options.tray.trayAvailable = [] { return false; };
+        options.settingsFile = settingsFile();
+        options.autostart = qdyn::gui::makeXdgAutostart(m_dir->path() / "xdg-config");
+        TrayApp app(std::move(options));
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(settled(app, 1), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateName(app.tray().shownState()), stateName(TrayState::Attention), 5000);
+        QVERIFY2(app.tray().toolTip().contains(QStringLiteral("update failed")), qPrintable(app.tray().toolTip()));
+        auto* notice = app.tray().fallbackWindow()->findChild<QLabel*>(QStringLiteral("noticeLabel"));
+        QVERIFY(notice != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(notice->text().contains(QStringLiteral("update failed")), 5000);
     }
 
     void aStopBecomesANotification() {
