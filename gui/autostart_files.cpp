@@ -1,8 +1,18 @@
 // The text of the XDG autostart entry and the LaunchAgent plist (see autostart_files.hpp).
 #include "autostart_files.hpp"
 
+#if !defined(_WIN32)
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <system_error>
+
+#include "qdyn/config/profile_writer.hpp"
 
 namespace qdyn::gui {
 namespace {
@@ -196,5 +206,30 @@ Result<std::string> launchAgentPlist(const std::filesystem::path& executable) {
     text += "</plist>\n";
     return text;
 }
+
+Result<void> applyAutostartFile(const std::filesystem::path& file, bool enabled, const Result<std::string>& text,
+                                const std::string& noFolder) {
+    if (file.empty()) return makeError(noFolder);
+    std::error_code error;
+    if (!enabled) {
+        std::filesystem::remove(file, error);
+        if (error) return makeError("cannot remove " + file.string() + ": " + error.message());
+        return {};
+    }
+    if (!text) return text.error();
+    std::filesystem::create_directories(file.parent_path(), error);
+    if (error) return makeError("cannot create " + file.parent_path().string() + ": " + error.message());
+    return config::writeFileAtomically(file, *text, std::nullopt, 0644U);
+}
+
+#if !defined(_WIN32)
+std::filesystem::path homeDirectory() {
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return home;
+    if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr && entry->pw_dir != nullptr) {
+        return entry->pw_dir;
+    }
+    return {};
+}
+#endif
 
 }  // namespace qdyn::gui

@@ -31,4 +31,16 @@ std::string xmlEscape(std::string_view text);
 // The LaunchAgent property list that starts `executable` (an absolute path) at login.
 Result<std::string> launchAgentPlist(const std::filesystem::path& executable);
 
+// What the file-based entries (XDG, LaunchAgent) do on a change: disabled, `file` is removed
+// (none is no error); enabled, `text` (already rendered, or why it could not be) replaces it
+// atomically, mode 0644 (launchd ignores an agent others may write), its folder created.
+// An empty `file` means the folder could not be found: `noFolder` says why.
+Result<void> applyAutostartFile(const std::filesystem::path& file, bool enabled, const Result<std::string>& text,
+                                const std::string& noFolder);
+
+#if !defined(_WIN32)
+// $HOME, else the password database's home folder; empty when neither is known.
+std::filesystem::path homeDirectory();
+#endif
+
 }  // namespace qdyn::gui

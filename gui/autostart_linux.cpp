@@ -1,8 +1,5 @@
 // Start at login on Linux and the BSDs: an XDG autostart entry,
 // $XDG_CONFIG_HOME/autostart/org.qdyn.QdynTray.desktop (~/.config when the variable is unset).
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -12,21 +9,12 @@
 
 #include "autostart.hpp"
 #include "autostart_files.hpp"
-#include "qdyn/config/profile_writer.hpp"
 
 namespace qdyn::gui {
 namespace {
 
 // An autostart entry is a few hundred bytes; anything much larger is not ours to parse.
 constexpr std::streamsize kMaxEntrySize = 64 * 1024;
-
-std::filesystem::path homeDirectory() {
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return home;
-    if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr && entry->pw_dir != nullptr) {
-        return entry->pw_dir;
-    }
-    return {};
-}
 
 // The XDG Base Directory rule: a relative $XDG_CONFIG_HOME is invalid and ignored.
 std::filesystem::path configHome() {
@@ -55,20 +43,8 @@ public:
     }
 
     Result<void> setEnabled(bool enabled, const std::filesystem::path& executable) override {
-        if (m_file.empty())
-            return makeError("cannot find the configuration folder: neither XDG_CONFIG_HOME nor HOME is set");
-        std::error_code error;
-        if (!enabled) {
-            std::filesystem::remove(m_file, error);
-            if (error) return makeError("cannot remove " + m_file.string() + ": " + error.message());
-            return {};
-        }
-        auto text = autostartDesktopEntry(executable);
-        if (!text) return text.error();
-        std::filesystem::create_directories(m_file.parent_path(), error);
-        if (error) return makeError("cannot create " + m_file.parent_path().string() + ": " + error.message());
-        // Readable by all like every desktop file; nothing secret in it.
-        return config::writeFileAtomically(m_file, *text, std::nullopt, 0644U);
+        return applyAutostartFile(m_file, enabled, autostartDesktopEntry(executable),
+                                  "cannot find the configuration folder: neither XDG_CONFIG_HOME nor HOME is set");
     }
 
     [[nodiscard]] std::string location() const override { return m_file.string(); }
