@@ -1,12 +1,6 @@
 // The Windows service host (service_host.hpp): the Service Control Manager's dispatcher, control
 // handler and status reports around a ServiceMain, and the service's registration.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "commands/windows_text.hpp"
 
 #include <chrono>
 #include <exception>
@@ -27,15 +21,6 @@ namespace {
 // told to wait that long for the stop rather than giving up on a healthy service.
 constexpr DWORD kStopWaitHintMs = 30'000;
 constexpr DWORD kStartWaitHintMs = 15'000;
-
-std::wstring widen(const std::string& text) {
-    if (text.empty()) return {};
-    const int length = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-    if (length <= 0) return {};
-    std::wstring wide(static_cast<std::size_t>(length), L'\0');
-    ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), wide.data(), length);
-    return wide;
-}
 
 std::string narrow(const std::wstring& wide) {
     if (wide.empty()) return {};

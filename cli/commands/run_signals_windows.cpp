@@ -1,13 +1,7 @@
 // RunSignals (run_signals.hpp), Windows: the console's control events. Windows calls the handler
 // on a thread of its own; there is no reload request from a console (the service's comes from
 // the Service Control Manager, service_host.hpp).
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "windows_text.hpp"
 
 #include <mutex>
 #include <utility>

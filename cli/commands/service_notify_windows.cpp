@@ -1,13 +1,7 @@
 // ServiceLog and ServiceNotifier (service_notify.hpp), Windows: lines on stderr in a console, in
 // the Application event log (source "qdyn") under the service manager, where stderr goes nowhere.
 // There is no systemd: the notifier has nothing to say (the service host reports the states).
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "windows_text.hpp"
 
 #include <ctime>
 #include <string>
@@ -26,15 +20,6 @@ WORD eventTypeOf(agent::LogLevel level) {
         case agent::LogLevel::Info: break;
     }
     return EVENTLOG_INFORMATION_TYPE;
-}
-
-std::wstring widen(std::string_view text) {
-    if (text.empty()) return {};
-    const int length = ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-    if (length <= 0) return {};
-    std::wstring wide(static_cast<std::size_t>(length), L'\0');
-    ::MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), wide.data(), length);
-    return wide;
 }
 
 }  // namespace

@@ -32,27 +32,6 @@ bool isAbsoluteHttpUrl(std::string_view url) {
 }
 
 // "https http" -> "https:// or http://"
-std::string schemeList(std::string_view schemes) {
-    std::string list;
-    while (!schemes.empty()) {
-        const std::size_t space = schemes.find(' ');
-        list += (list.empty() ? "" : " or ") + std::string(schemes.substr(0, space)) + "://";
-        if (space == std::string_view::npos) break;
-        schemes.remove_prefix(space + 1);
-    }
-    return list;
-}
-
-bool hasScheme(std::string_view schemes, std::string_view scheme) {
-    while (!schemes.empty()) {
-        const std::size_t space = schemes.find(' ');
-        if (schemes.substr(0, space) == scheme) return true;
-        if (space == std::string_view::npos) break;
-        schemes.remove_prefix(space + 1);
-    }
-    return false;
-}
-
 // "profile:7: the message" -> "the message": the place is the form, which has no lines.
 std::string withoutPlace(const std::string& message) {
     const std::string prefix = std::string(kSourceName) + ":";
@@ -121,8 +100,8 @@ Result<void> checkServer(std::string_view server, std::string_view protocol, boo
         return {};  // a bare host: the protocol's first scheme is assumed
     }
     const std::string_view scheme = server.substr(0, separator);
-    if (entry != nullptr && !hasScheme(entry->schemes, scheme)) {
-        return makeError(std::string(protocol) + " needs a " + schemeList(entry->schemes) +
+    if (entry != nullptr && !acceptsScheme(*entry, scheme)) {
+        return makeError(std::string(protocol) + " needs a " + schemeList(*entry) +
                          " URL, or a bare host name");
     }
     const std::string_view rest = server.substr(separator + 3);

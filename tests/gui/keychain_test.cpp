@@ -6,7 +6,6 @@
 // QDYN_KEYCHAIN_EXPECTED (present or absent) says which of the two this run is.
 #include "keychain.hpp"
 
-#include <sys/stat.h>
 
 #include <QApplication>
 #include <QCheckBox>
@@ -35,17 +34,6 @@ namespace keychain_test {
 using qdyn::Secret;
 using qdyn::gui::ProfileForm;
 using qdyn::gui::ProfilesDialog;
-
-std::string contentOf(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-unsigned modeOf(const std::filesystem::path& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) return 0;
-    return static_cast<unsigned>(info.st_mode & 07777);
-}
 
 bool contains(const std::string& text, const std::string& piece) {
     return text.find(piece) != std::string::npos;
@@ -190,11 +178,11 @@ private slots:
         QVERIFY2(form.passwordWarning()->text().contains(QStringLiteral("kept in the system keychain")),
                  qPrintable(form.passwordWarning()->text()));
         QVERIFY(dialog.save());
-        const std::string inKeychain = contentOf(file);
+        const std::string inKeychain = qdyn::test::readFile(file);
         QVERIFY2(contains(inKeychain, "password_keychain = true\n"), inKeychain.c_str());
         QVERIFY(!contains(inKeychain, "s3cret"));
         QVERIFY(!contains(inKeychain, "password ="));
-        QCOMPARE(modeOf(file), 0644U);  // no secret inside: the file keeps its mode
+        QCOMPARE(qdyn::test::fileMode(file), 0644U);  // no secret inside: the file keeps its mode
         QCOMPARE(secretOf("home"), std::string("s3cret"));
         QCOMPARE(lookedUp("home"), QStringLiteral("s3cret"));
 
@@ -209,7 +197,7 @@ private slots:
         form.passwordEdit()->setText(QStringLiteral("n3w"));
         QVERIFY(dialog.saveButton()->isEnabled());  // only the keychain changes, but that is a change
         QVERIFY(dialog.save());
-        QCOMPARE(contentOf(file), inKeychain);
+        QCOMPARE(qdyn::test::readFile(file), inKeychain);
         QCOMPARE(secretOf("home"), std::string("n3w"));
 
         // Back to the file: the saved password moves there and leaves the keychain.
@@ -218,10 +206,10 @@ private slots:
         QVERIFY(form.passwordWarning()->text().contains(QStringLiteral("stored in the profile file")));
         QVERIFY(dialog.saveButton()->isEnabled());
         QVERIFY2(dialog.save(), qPrintable(dialog.message()));
-        const std::string inFile = contentOf(file);
+        const std::string inFile = qdyn::test::readFile(file);
         QVERIFY2(contains(inFile, "password = \"n3w\"\n"), inFile.c_str());
         QVERIFY(!contains(inFile, "password_keychain"));
-        QCOMPARE(modeOf(file), 0600U);
+        QCOMPARE(qdyn::test::fileMode(file), 0600U);
         QCOMPARE(secretOf("home"), std::string());
 
         // And into the keychain again, then removed with the profile.
@@ -230,12 +218,12 @@ private slots:
         QVERIFY(!form.keychainBox()->isChecked());  // an inline password stays until asked
         form.keychainBox()->setChecked(true);
         QVERIFY(dialog.save());
-        QVERIFY(contains(contentOf(file), "password_keychain = true\n"));
-        QVERIFY(!contains(contentOf(file), "n3w"));
+        QVERIFY(contains(qdyn::test::readFile(file), "password_keychain = true\n"));
+        QVERIFY(!contains(qdyn::test::readFile(file), "n3w"));
         QCOMPARE(secretOf("home"), std::string("n3w"));
         QVERIFY(dialog.selectProfile(QStringLiteral("home")));
         QVERIFY2(dialog.removeSelected(), qPrintable(dialog.message()));
-        QVERIFY(!contains(contentOf(file), "[profile.home]"));
+        QVERIFY(!contains(qdyn::test::readFile(file), "[profile.home]"));
         QCOMPARE(secretOf("home"), std::string());
     }
 
@@ -248,7 +236,7 @@ private slots:
         QVERIFY(!dialog.save());
         QVERIFY2(dialog.message().contains(QStringLiteral("Nothing was saved")), qPrintable(dialog.message()));
         QCOMPARE(secretOf("late"), std::string());  // written first, then taken back
-        QVERIFY(!contains(contentOf(file), "late"));
+        QVERIFY(!contains(qdyn::test::readFile(file), "late"));
     }
 
     void theTestButtonReadsTheSavedPassword() {
@@ -317,9 +305,9 @@ private slots:
         QVERIFY2(warning.contains(QStringLiteral("stored in the profile file")), qPrintable(warning));
         QVERIFY2(warning.contains(QStringLiteral("system keychain cannot be used")), qPrintable(warning));
         QVERIFY(dialog.save());
-        QVERIFY(contains(contentOf(file), "password = \"s3cret\"\n"));
-        QVERIFY(!contains(contentOf(file), "password_keychain"));
-        QCOMPARE(modeOf(file), 0600U);
+        QVERIFY(contains(qdyn::test::readFile(file), "password = \"s3cret\"\n"));
+        QVERIFY(!contains(qdyn::test::readFile(file), "password_keychain"));
+        QCOMPARE(qdyn::test::fileMode(file), 0600U);
     }
 };
 

@@ -4,7 +4,6 @@
 // behind the dialog's back not overwritten, and the Test button on the form's unsaved values.
 #include "settings/profiles_dialog.hpp"
 
-#include <sys/stat.h>
 
 #include <QComboBox>
 #include <QLabel>
@@ -51,17 +50,6 @@ const std::string kProfiles =
     "hosts = [\"work.example.net\"]\n"
     "username = \"bob\"\n"
     "password = \"hunter2\"\n";
-
-std::string contentOf(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-unsigned modeOf(const std::filesystem::path& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) return 0;
-    return static_cast<unsigned>(info.st_mode & 07777);
-}
 
 QString qs(const std::string& text) {
     return QString::fromStdString(text);
@@ -316,7 +304,7 @@ private slots:
         form.passwordEdit()->clear();
         QVERIFY(!dialog.saveButton()->isEnabled());
         QVERIFY(shown(form.problemLabel(Field::Password)));
-        QCOMPARE(contentOf(fixture.file), kProfiles);
+        QCOMPARE(qdyn::test::readFile(fixture.file), kProfiles);
     }
 
     void addEditAndRemoveKeepEverythingElse() {
@@ -336,9 +324,9 @@ private slots:
         const std::string added = kProfiles +
                                   "\n[profile.nas]\nprotocol = \"dyndns2\"\nserver = \"https://ddns.example.test\"\n"
                                   "hosts = [\"nas.example.net\"]\nusername = \"carol\"\npassword = \"pw\"\n";
-        QCOMPARE(contentOf(fixture.file), added);
+        QCOMPARE(qdyn::test::readFile(fixture.file), added);
         QCOMPARE(changed.count(), 1);
-        QCOMPARE(modeOf(fixture.file), 0600U);
+        QCOMPARE(qdyn::test::fileMode(fixture.file), 0600U);
         QCOMPARE(dialog.profileList()->count(), 3);
 
         QVERIFY(dialog.selectProfile("home"));
@@ -352,20 +340,20 @@ private slots:
         std::string edited = added;
         const std::string before = "hosts = [\"home.example.net\"]\n";
         edited.replace(edited.find(before), before.size(), "hosts = [\"home.example.net\", \"nas2.example.net\"]\n");
-        QCOMPARE(contentOf(fixture.file), edited);  // comments, detect, allow_private and the others intact
+        QCOMPARE(qdyn::test::readFile(fixture.file), edited);  // comments, detect, allow_private and the others intact
         QCOMPARE(changed.count(), 2);
 
         QVERIFY(dialog.selectProfile("work"));
         fixture.answer = false;
         QVERIFY(!dialog.removeSelected());  // the user said no
-        QCOMPARE(contentOf(fixture.file), edited);
+        QCOMPARE(qdyn::test::readFile(fixture.file), edited);
         fixture.answer = true;
         QVERIFY(dialog.removeSelected());
         std::string removed = edited;
         const std::size_t work = removed.find("\n[profile.work]");
         const std::size_t nas = removed.find("[profile.nas]");
         removed.erase(work + 1, nas - work - 1);
-        QCOMPARE(contentOf(fixture.file), removed);
+        QCOMPARE(qdyn::test::readFile(fixture.file), removed);
         QCOMPARE(changed.count(), 3);
         QCOMPARE(dialog.profileList()->count(), 2);
     }
@@ -383,12 +371,12 @@ private slots:
         QVERIFY(dialog.save());
         std::string edited = only;
         edited.replace(edited.find("username = \"a\""), 14, "username = \"b\"");
-        QCOMPARE(contentOf(fixture.file), edited);  // password_env kept
-        QCOMPARE(modeOf(fixture.file), 0644U);      // no password inside: the mode stays
+        QCOMPARE(qdyn::test::readFile(fixture.file), edited);  // password_env kept
+        QCOMPARE(qdyn::test::fileMode(fixture.file), 0644U);      // no password inside: the mode stays
         QVERIFY(dialog.selectProfile("solo"));
         QVERIFY(!dialog.removeSelected());
         QVERIFY(dialog.message().contains(QStringLiteral("only one")));
-        QCOMPARE(contentOf(fixture.file), edited);
+        QCOMPARE(qdyn::test::readFile(fixture.file), edited);
     }
 
     void aBrokenOrForeignFileIsShownAndNeverWritten_data() {
@@ -426,8 +414,8 @@ private slots:
             QVERIFY(!dialog.save());
             dialog.reject();
             fixture.dialog.reset();
-            QCOMPARE(contentOf(fixture.file), bytes);
-            QCOMPARE(modeOf(fixture.file), 0644U);
+            QCOMPARE(qdyn::test::readFile(fixture.file), bytes);
+            QCOMPARE(qdyn::test::fileMode(fixture.file), 0644U);
         }
     }
 
@@ -457,15 +445,15 @@ private slots:
         QVERIFY2(dialog.message().contains(QStringLiteral("was changed by another program")),
                  qPrintable(dialog.message()));
         QVERIFY(dialog.message().contains(QStringLiteral("Reload")));
-        QCOMPARE(contentOf(fixture.file), elsewhere);
+        QCOMPARE(qdyn::test::readFile(fixture.file), elsewhere);
         QCOMPARE(changed.count(), 0);
         fixture.answer = true;  // drop the unsaved change
         dialog.reload();
         QVERIFY(dialog.selectProfile("home"));
         dialog.form()->usernameEdit()->setText("alice2");
         QVERIFY(dialog.save());
-        QVERIFY(contentOf(fixture.file).find("# added by qdyn profile add meanwhile\n") != std::string::npos);
-        QVERIFY(contentOf(fixture.file).find("username = \"alice2\"") != std::string::npos);
+        QVERIFY(qdyn::test::readFile(fixture.file).find("# added by qdyn profile add meanwhile\n") != std::string::npos);
+        QVERIFY(qdyn::test::readFile(fixture.file).find("username = \"alice2\"") != std::string::npos);
     }
 
     void unsavedChangesAreNotDroppedWithoutAsking() {
@@ -509,7 +497,7 @@ private slots:
         const QString down = form.testResult()->text();
         QVERIFY2(down.contains(QStringLiteral("could not be asked")), qPrintable(down));
         QVERIFY(down.contains(QStringLiteral("10.0.0.5")));
-        QCOMPARE(contentOf(fixture.file), kProfiles);  // a test writes nothing
+        QCOMPARE(qdyn::test::readFile(fixture.file), kProfiles);  // a test writes nothing
     }
 };
 

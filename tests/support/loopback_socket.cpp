@@ -27,6 +27,23 @@ void sendRaw(int fd, const char* data, std::size_t size) {
 
 }  // namespace
 
+SilentListener::SilentListener() {
+    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    const bool ready = m_fd >= 0 && ::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                       ::listen(m_fd, 4) == 0 &&
+                       ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    EXPECT_TRUE(ready) << "silent listener: " << std::strerror(errno);
+    if (ready) m_port = ntohs(address.sin_port);
+}
+
+SilentListener::~SilentListener() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
 Fd::~Fd() {
     if (m_fd >= 0) ::close(m_fd);
 }

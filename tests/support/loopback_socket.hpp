@@ -22,6 +22,22 @@ private:
     int m_fd;
 };
 
+// A TCP socket on 127.0.0.1 that listens but never accepts: a connection completes in the
+// backlog and then nothing comes, the server that never answers. Closed on destruction; port()
+// is 0 (and a test failure recorded) when it could not be set up.
+class SilentListener {
+public:
+    SilentListener();
+    ~SilentListener();
+    SilentListener(const SilentListener&) = delete;
+    SilentListener& operator=(const SilentListener&) = delete;
+    [[nodiscard]] std::uint16_t port() const { return m_port; }
+
+private:
+    int m_fd = -1;
+    std::uint16_t m_port = 0;
+};
+
 // A TCP connection to 127.0.0.1:port with Nagle off, so each send leaves as its own segment.
 // Records a test failure when the connection is refused.
 int connectTcp(std::uint16_t port);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -30,6 +31,17 @@ std::filesystem::path TempDir::write(std::string_view name, std::string_view con
     }
     ::chmod(file.c_str(), static_cast<mode_t>(mode));
     return file;
+}
+
+std::string readFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+unsigned fileMode(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return 0;
+    return static_cast<unsigned>(info.st_mode & 07777);
 }
 
 }  // namespace qdyn::test

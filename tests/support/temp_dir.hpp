@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace qdyn::test {
@@ -20,5 +21,10 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+// A file's whole content ("" when it cannot be read), and its permission bits (0 when it cannot
+// be examined, e.g. it is missing).
+std::string readFile(const std::filesystem::path& path);
+unsigned fileMode(const std::filesystem::path& path);
 
 }  // namespace qdyn::test

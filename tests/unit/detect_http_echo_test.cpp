@@ -2,9 +2,6 @@
 // /checkip on loopback, the bad replies of the issue (an HTML error page, two addresses, the
 // wrong family, a 30 MB body, an error status, a server that never answers), and the fallback
 // to the next service with a per-service backoff.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <gtest/gtest.h>
@@ -12,6 +9,7 @@
 
 #include "echo_server_fixture.hpp"
 #include "loopback_http_peer.hpp"
+#include "loopback_socket.hpp"
 #include "qdyn/detect/http_echo_source.hpp"
 
 namespace qdyn::test {
@@ -125,22 +123,14 @@ TEST(HttpEchoSource, AThirtyMegabyteBodyIsCutOffAtTheCap) {
 }
 
 TEST(HttpEchoSource, AServerThatNeverAnswersTimesOut) {
-    // Listening but never accepting: the connection completes in the backlog, no reply comes.
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);
-    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    auto options = optionsFor({{"http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/ip"}});
+    SilentListener listener;
+    ASSERT_NE(listener.port(), 0);
+    auto options = optionsFor({{"http://127.0.0.1:" + std::to_string(listener.port()) + "/ip"}});
     options.timeout = 500ms;
     detect::HttpEchoSource source(options);
     const auto started = std::chrono::steady_clock::now();
     EXPECT_FALSE(source.detect(AddressFamily::V4));
     EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
-    ::close(listener);
 }
 
 TEST(HttpEchoSource, FallsBackToTheNextServiceAndBacksOffTheFailedOne) {

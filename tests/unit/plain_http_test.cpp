@@ -3,10 +3,6 @@
 // tests (dyndns2, nanodnsd, echo services...) run over it too.
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -14,6 +10,7 @@
 
 #include "closed_port.hpp"
 #include "loopback_http_peer.hpp"
+#include "loopback_socket.hpp"
 #include "net/plain_http.hpp"
 #include "qdyn/net/http_client.hpp"
 
@@ -151,22 +148,14 @@ TEST(PlainHttp, ThePinnedFamilyIsKept) {
 }
 
 TEST(PlainHttp, AServerThatSendsNothingTimesOut) {
-    // Listening but never accepting: the connection completes in the backlog, no reply comes.
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);
-    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    auto request = requestFor("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/");
+    SilentListener listener;
+    ASSERT_NE(listener.port(), 0);
+    auto request = requestFor("http://127.0.0.1:" + std::to_string(listener.port()) + "/");
     request.timeout = 300ms;
     net::HttpClient client;
     const auto started = std::chrono::steady_clock::now();
     const auto response = client.get(request);
     const auto took = std::chrono::steady_clock::now() - started;
-    ::close(listener);
     ASSERT_FALSE(response);
     EXPECT_NE(response.message().find("timed out after 300 ms"), std::string::npos) << response.message();
     EXPECT_LT(took, 2s);

@@ -51,6 +51,16 @@ TEST(ProtocolRegistryTest, ListsTheHttpProtocols) {
     }
 }
 
+TEST(ProtocolRegistryTest, SchemesAreMatchedWholeAndListedInOrder) {
+    const ProtocolEntry* dyndns2 = findProtocol("dyndns2");
+    ASSERT_NE(dyndns2, nullptr);
+    EXPECT_TRUE(acceptsScheme(*dyndns2, "https"));
+    EXPECT_TRUE(acceptsScheme(*dyndns2, "http"));
+    EXPECT_FALSE(acceptsScheme(*dyndns2, "htt"));
+    EXPECT_FALSE(acceptsScheme(*dyndns2, "https http"));
+    EXPECT_EQ(schemeList(*dyndns2), "https:// or http://");
+}
+
 TEST(ProfileProtocolsTest, EachHttpProtocolLoadsWithItsCredentials) {
     const char* profiles[] = {
         "[profile.a]\nprotocol = \"nanodnsd\"\nserver = \"ns.example.test\"\nhosts = [\"h.example.test\"]\n"

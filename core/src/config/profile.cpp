@@ -64,21 +64,9 @@ constexpr std::size_t kMaxWord = 64;
 // The largest TTL RFC 2181 8 allows.
 constexpr std::int64_t kMaxTtl = 2147483647;
 
-bool hasScheme(std::string_view schemes, std::string_view scheme);
-
 // True for a protocol that may speak TLS: HTTPS, or QDNS over TLS (qdnss://).
 bool speaksTls(const ProtocolEntry* entry) {
-    return entry != nullptr && (hasScheme(entry->schemes, "https") || hasScheme(entry->schemes, "qdnss"));
-}
-
-bool hasScheme(std::string_view schemes, std::string_view scheme) {
-    while (!schemes.empty()) {
-        const std::size_t space = schemes.find(' ');
-        if (schemes.substr(0, space) == scheme) return true;
-        if (space == std::string_view::npos) break;
-        schemes.remove_prefix(space + 1);
-    }
-    return false;
+    return entry != nullptr && (acceptsScheme(*entry, "https") || acceptsScheme(*entry, "qdnss"));
 }
 
 // Reads a secret file: the first line, without its line ending (systemd credentials and
@@ -166,17 +154,6 @@ Result<const providers::Provider*> readProvider(const toml::table& table, const 
     return provider;
 }
 
-std::string acceptedSchemes(std::string_view schemes) {
-    std::string accepted;
-    for (std::string_view rest = schemes; !rest.empty();) {
-        const std::size_t space = rest.find(' ');
-        accepted += (accepted.empty() ? "" : " or ") + std::string(rest.substr(0, space)) + "://";
-        if (space == std::string_view::npos) break;
-        rest.remove_prefix(space + 1);
-    }
-    return accepted;
-}
-
 // The place of a key's value for messages, or the profile's own place when the value came
 // from the provider catalog.
 std::string whereKey(const toml::table& table, std::string_view key, const Context& context, const std::string& origin) {
@@ -247,9 +224,9 @@ Result<void> readEndpoint(const toml::table& table, const providers::Provider* p
         const std::string_view schemes = entry->schemes;
         if (const std::size_t separator = profile.server.find("://"); separator == std::string::npos) {
             profile.server = std::string(schemes.substr(0, schemes.find(' '))) + "://" + profile.server;
-        } else if (!hasScheme(schemes, std::string_view(profile.server).substr(0, separator))) {
+        } else if (!acceptsScheme(*entry, std::string_view(profile.server).substr(0, separator))) {
             return makeError(whereKey(table, "server", context, origin) + ": server must be a " +
-                             acceptedSchemes(schemes) + " URL or a bare host name for protocol " + profile.protocol);
+                             schemeList(*entry) + " URL or a bare host name for protocol " + profile.protocol);
         }
     }
 

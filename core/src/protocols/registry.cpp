@@ -223,6 +223,27 @@ constexpr std::array kProtocols{
 
 }  // namespace
 
+bool acceptsScheme(const ProtocolEntry& entry, std::string_view scheme) {
+    for (std::string_view rest = entry.schemes; !rest.empty();) {
+        const std::size_t space = rest.find(' ');
+        if (rest.substr(0, space) == scheme) return true;
+        if (space == std::string_view::npos) break;
+        rest.remove_prefix(space + 1);
+    }
+    return false;
+}
+
+std::string schemeList(const ProtocolEntry& entry) {
+    std::string list;
+    for (std::string_view rest = entry.schemes; !rest.empty();) {
+        const std::size_t space = rest.find(' ');
+        list += (list.empty() ? "" : " or ") + std::string(rest.substr(0, space)) + "://";
+        if (space == std::string_view::npos) break;
+        rest.remove_prefix(space + 1);
+    }
+    return list;
+}
+
 std::span<const ProtocolEntry> protocolRegistry() { return kProtocols; }
 
 const ProtocolEntry* findProtocol(std::string_view name) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "qdyn/config/profile.hpp"
@@ -21,6 +22,11 @@ struct ProtocolEntry {
     std::string_view schemes;
     Result<std::unique_ptr<UpdateProtocol>> (*make)(const config::Profile& profile);
 };
+
+// Whether `scheme` ("https") is one of the entry's schemes.
+bool acceptsScheme(const ProtocolEntry& entry, std::string_view scheme);
+// The entry's schemes for a message: "https:// or http://".
+std::string schemeList(const ProtocolEntry& entry);
 
 std::span<const ProtocolEntry> protocolRegistry();
 const ProtocolEntry* findProtocol(std::string_view name);
