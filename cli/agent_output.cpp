@@ -2,57 +2,17 @@
 #include "agent_output.hpp"
 
 #include "exit_codes.hpp"
+#include "qdyn/agent/report_text.hpp"
 #include "qdyn/agent/time_text.hpp"
 
 namespace qdyn::cli {
 
-namespace {
-
-void printAddresses(const std::vector<IpAddress>& addresses, std::ostream& stream) {
-    for (std::size_t i = 0; i < addresses.size(); ++i) stream << (i == 0 ? " " : ",") << addresses[i].toString();
-}
-
-}  // namespace
-
 void printHostReport(const agent::HostReport& report, const OutputOptions& options, std::ostream& out, std::ostream& err) {
-    const std::string prefix = "[" + report.profile + "] " + report.host + ": ";
-    using agent::HostAction;
-    switch (report.action) {
-        case HostAction::Updated:
-        case HostAction::Unchanged: {
-            if (options.quiet) break;
-            const HostOutcome& outcome = *report.outcome;
-            out << prefix << toString(outcome.outcome) << " (" << outcome.code;
-            printAddresses(outcome.addresses.empty() ? report.addresses : outcome.addresses, out);
-            out << ")\n";
-            for (const auto& verified : report.verification) {
-                (verified.status == "verified" ? out : err) << prefix << "verification " << verified.status << ": "
-                                                            << verified.summary << '\n';
-            }
-            break;
-        }
-        case HostAction::Current:
-            if (!options.quiet) out << prefix << "unchanged (nothing sent): " << report.reason << '\n';
-            break;
-        case HostAction::DryRun:
-            for (const auto& line : report.wouldSend) out << "[" << report.profile << "] would send: " << line << '\n';
-            break;
-        case HostAction::Failed: {
-            const HostOutcome& outcome = *report.outcome;
-            // A backoff's reason already starts with the class and the code.
-            if (report.reason.starts_with(toString(outcome.outcome))) {
-                err << prefix << report.reason << '\n';
-            } else {
-                err << prefix << toString(outcome.outcome) << " (" << outcome.code << "): " << report.reason << '\n';
-            }
-            break;
-        }
-        case HostAction::Stopped:
-        case HostAction::BackingOff:
-        case HostAction::NoAddress:
-        case HostAction::Broken:
-            err << prefix << toString(report.action) << ": " << report.reason << '\n';
-            break;
+    for (const auto& line : agent::describeHost(report)) {
+        const bool attention = line.level >= agent::LogLevel::Warning;
+        // --quiet keeps what needs attention, and the requests a dry run was asked to show.
+        if (options.quiet && !attention && report.action != agent::HostAction::DryRun) continue;
+        (attention ? err : out) << line.text << '\n';
     }
 }
 

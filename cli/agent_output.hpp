@@ -14,7 +14,7 @@ struct OutputOptions {
     bool quiet = false;  // only what needs attention
 };
 
-// "[home] home.example.net: updated (good 203.0.113.7)", "[home] h: unchanged (nothing sent)", ...
+// agent::describeHost's lines: what needs attention on `err` (also under --quiet), the rest on `out`.
 void printHostReport(const agent::HostReport& report, const OutputOptions& options, std::ostream& out, std::ostream& err);
 
 // One host's report for --json: action, reason, addresses, the server's reply, verification,

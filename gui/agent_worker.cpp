@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "qdyn/agent/report_text.hpp"
+
 namespace qdyn::gui {
 
 namespace {
@@ -24,36 +26,6 @@ int rank(agent::Trigger trigger) {
 // The longest the due timer sleeps before it looks at the clock again: a poll days away is
 // still met after a suspend that froze the monotonic clock.
 constexpr std::chrono::minutes kLongestSleep{10};
-
-std::string hostLine(const agent::HostReport& host) {
-    std::string line = "[" + host.profile + "] " + host.host + ": " + std::string(toString(host.action));
-    if (host.outcome && !host.outcome->code.empty()) line += " (" + host.outcome->code + ")";
-    if (!host.addresses.empty()) {
-        line += " ";
-        for (std::size_t i = 0; i < host.addresses.size(); ++i) {
-            line += (i == 0 ? "" : ",") + host.addresses[i].toString();
-        }
-    }
-    if (!host.reason.empty()) line += ": " + host.reason;
-    return line;
-}
-
-agent::LogLevel levelOf(const agent::HostReport& host) {
-    switch (host.action) {
-        case agent::HostAction::Failed:
-        case agent::HostAction::Stopped:
-        case agent::HostAction::Broken:
-            return agent::LogLevel::Error;
-        case agent::HostAction::BackingOff:
-        case agent::HostAction::NoAddress:
-            return agent::LogLevel::Warning;
-        // Nothing sent because nothing changed: every poll says so; the log shows it on asking.
-        case agent::HostAction::Current:
-            return agent::LogLevel::Debug;
-        default:
-            return agent::LogLevel::Info;
-    }
-}
 
 }  // namespace
 
@@ -170,7 +142,7 @@ void AgentWorker::runCycle(agent::Trigger trigger) {
     for (const auto& note : report.notes)
         log(agent::LogLevel::Warning, note);
     for (const auto& host : report.hosts)
-        log(levelOf(host), hostLine(host));
+        for (const auto& line : agent::describeHost(host)) log(line.level, line.text);
     StatusSnapshot snapshot = makeSnapshot(m_agent->profiles(), m_options.stateDir, &report);
     snapshot.profileError = m_profileError;
     QMetaObject::invokeMethod(

@@ -101,7 +101,7 @@ private slots:
         QCOMPARE(app->tray().statusAction()->text(), QStringLiteral("The name is up to date"));
         QVERIFY2(app->tray().toolTip().contains(QStringLiteral("home.example.net: 10.0.0.5")),
                  qPrintable(app->tray().toolTip()));
-        QTRY_VERIFY_WITH_TIMEOUT(logHas(*app, QStringLiteral("home.example.net: updated (good) 10.0.0.5")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(logHas(*app, QStringLiteral("[home] home.example.net: updated (good 10.0.0.5)")), 5000);
         QVERIFY2(!logHas(*app, QStringLiteral("s3cret")), "a secret reached the log");
     }
 
