@@ -240,8 +240,10 @@ struct Server::Impl {
         if (reply.ticket == 0) return DnsReply(std::move(reply.wire));
         DnsReply later;
         later.later = [this, ticket = reply.ticket, wire = std::move(reply.wire),
-                       failure = servFailFor(message)](const DnsReply::Sender& send) {
-            afterDurable(ticket, [send, wire, failure](bool ok) { send(ok ? wire : failure); });
+                       failure = servFailFor(message)](DnsReply::Sender send) mutable {
+            afterDurable(ticket, [send = std::move(send), wire = std::move(wire), failure = std::move(failure)](bool ok) mutable {
+                send(std::move(ok ? wire : failure));
+            });
         };
         return later;
     }
@@ -357,27 +359,28 @@ struct Server::Impl {
 
     // An HTTP reply that acknowledges a write goes out once the write is durable, or as the
     // API's own failure reply (dyndns2: 911) when it cannot be made durable.
+    // Every callback here is called once: what it holds moves on rather than being copied.
     HttpReply durable(HttpReply reply) {
         if (reply.ticket == 0) return reply;
-        const auto ticket = reply.ticket;
-        reply.later = [this, ticket, ready = reply](const std::function<void(HttpReply)>& send) {
-            afterDurable(ticket, [send, ready](bool ok) {
-                if (ok) return send(ready);
+        HttpReply deferred;
+        deferred.later = [this, ticket = reply.ticket, ready = std::move(reply)](std::function<void(HttpReply)> send) mutable {
+            afterDurable(ticket, [send = std::move(send), ready = std::move(ready)](bool ok) mutable {
+                if (ok) return send(std::move(ready));
                 HttpReply failure;
                 failure.status = ready.storeFailureStatus;
-                failure.body = ready.storeFailureBody;
-                failure.logSummary = ready.logSummary + " (store write failed)";
-                send(failure);
+                failure.body = std::move(ready.storeFailureBody);
+                failure.logSummary = std::move(ready.logSummary) + " (store write failed)";
+                send(std::move(failure));
             });
         };
-        return reply;
+        return deferred;
     }
 
     // Calls `then` on the io thread once the write is durable (or has failed).
     void afterDurable(Store::Ticket ticket, std::function<void(bool)> then) {
-        updates.whenDurable(ticket, [this, then = std::move(then)](const Result<void>& done) {
+        updates.whenDurable(ticket, [this, then = std::move(then)](const Result<void>& done) mutable {
             if (!done) logLine("store write failed: " + done.message());
-            asio::post(io, [then, ok = static_cast<bool>(done)] { then(ok); });
+            asio::post(io, [then = std::move(then), ok = static_cast<bool>(done)] { then(ok); });
         });
     }
 

@@ -362,12 +362,12 @@ void UpdateService::announce(const ZoneChange& change) {
     for (auto* listener : m_listeners) listener->zoneChanged(change);
 }
 
-void UpdateService::whenDurable(Store::Ticket ticket, const std::function<void(const Result<void>&)>& done) {
+void UpdateService::whenDurable(Store::Ticket ticket, Store::DurableCallback done) {
     if (m_store == nullptr || ticket == 0) {
         done(Result<void>{});
         return;
     }
-    m_store->whenDurable(ticket, done);
+    m_store->whenDurable(ticket, std::move(done));
 }
 
 }  // namespace qdyn::server

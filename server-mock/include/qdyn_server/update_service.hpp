@@ -144,7 +144,7 @@ public:
     Result<void> restore(StoredZone stored);
 
     // Calls back when the write is durable (at once when there is no store or no ticket).
-    void whenDurable(Store::Ticket ticket, const std::function<void(const Result<void>&)>& done);
+    void whenDurable(Store::Ticket ticket, Store::DurableCallback done);
 
     // Switches to a new configuration (SIGHUP): the zone is rebuilt from its static part, and the
     // dynamic state of every name the new grants still allow is carried over (the rest is

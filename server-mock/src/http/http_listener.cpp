@@ -151,17 +151,18 @@ private:
         if (reply.later) {
             auto later = std::move(reply.later);
             m_writing = true;  // a reply is owed: stopping waits for it as for a write
-            later([self = this->shared_from_this(), info, path, version, keepAlive, head](HttpReply final) {
-                self->finish(info, path, final, version, keepAlive, head);
+            // Only what finish() needs is kept until the reply is ready, not the whole request.
+            later([self = this->shared_from_this(), method = info.method, path, version, keepAlive, head](HttpReply final) {
+                self->finish(method, path, final, version, keepAlive, head);
             });
             return;
         }
-        finish(info, path, reply, version, keepAlive, head);
+        finish(info.method, path, reply, version, keepAlive, head);
     }
 
-    void finish(const HttpRequestInfo& info, const std::string& path, const HttpReply& reply, unsigned version,
+    void finish(std::string_view method, std::string_view path, const HttpReply& reply, unsigned version,
                 bool keepAlive, bool head) {
-        logLine(std::string(kLogPrefix<Stream>) + m_peerText + " \"" + info.method + " " + path +
+        logLine(std::string(kLogPrefix<Stream>) + m_peerText + " \"" + std::string(method) + " " + std::string(path) +
                 "\" " + std::to_string(reply.status) + " " + reply.logSummary);
         write(reply, version, keepAlive && !m_stopping, head);
     }
