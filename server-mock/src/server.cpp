@@ -25,6 +25,7 @@
 #include "http/api_routes.hpp"
 #include "http/http_listener.hpp"
 #include "line/line_front_ends.hpp"
+#include "store/durable_inbox.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
 #include "qdyn_server/dns_responder.hpp"
@@ -380,7 +381,7 @@ struct Server::Impl {
     void afterDurable(Store::Ticket ticket, std::function<void(bool)> then) {
         updates.whenDurable(ticket, [this, then = std::move(then)](const Result<void>& done) mutable {
             if (!done) logLine("store write failed: " + done.message());
-            asio::post(io, [then = std::move(then), ok = static_cast<bool>(done)] { then(ok); });
+            durableInbox.deliver(std::move(then), static_cast<bool>(done));
         });
     }
 
@@ -481,6 +482,7 @@ struct Server::Impl {
 
     ZoneJournal journal{config.dns.ixfrJournal};  // registered with `updates` by startSecondaries()
     asio::io_context io{1};
+    ::qdyn::server::store::DurableInbox durableInbox{io};  // before `store`, whose last callbacks deliver to it
     asio::steady_timer expiryTimer{io};
     bool stopping = false;  // io thread only: set by stopListeners(), the expiry timer stays off
     std::shared_ptr<NotifySender> notifier;  // after io: its sockets belong to io

@@ -220,6 +220,40 @@ TEST(Base64Test, StrictDecoding) {
     EXPECT_EQ(crypto::base64Encode(Bytes{0xff}), "/w==");
 }
 
+// RFC 4231 test case 2 (key "Jefe"), and RFC 2202's for SHA-1: a prepared signer gives the
+// same MAC every time (its context is re-keyed, not left finished) and the same as hmac().
+TEST(HmacSignerTest, MatchesTheRfcVectorsAndHmacOnEveryCall) {
+    const std::string_view data = "what do ya want for nothing?";
+    const std::span<const std::uint8_t> whole[] = {crypto::asBytes(data)};
+    const std::span<const std::uint8_t> split[] = {crypto::asBytes(data.substr(0, 7)), {},
+                                                   crypto::asBytes(data.substr(7))};
+    const struct {
+        crypto::HmacAlgorithm algorithm;
+        std::string_view hex;
+    } cases[] = {
+        {crypto::HmacAlgorithm::Sha1, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"},
+        {crypto::HmacAlgorithm::Sha256, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+        {crypto::HmacAlgorithm::Sha512,
+         "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fd"
+         "caeab1a34d4a6b4b636e070a38bce737"},
+    };
+    for (const auto& vector : cases) {
+        auto signer = crypto::HmacSigner::make(vector.algorithm, crypto::asBytes("Jefe"));
+        ASSERT_TRUE(signer) << signer.message();
+        Bytes out(crypto::hmacSize(vector.algorithm));
+        for (int round = 0; round < 3; ++round) {
+            std::fill(out.begin(), out.end(), std::uint8_t{0});
+            ASSERT_TRUE(signer->sign(round == 1 ? std::span<const std::span<const std::uint8_t>>(split) : std::span<const std::span<const std::uint8_t>>(whole), out));
+            EXPECT_EQ(toHex(out), vector.hex) << "round " << round;
+        }
+        const auto once = crypto::hmac(vector.algorithm, crypto::asBytes("Jefe"), whole);
+        ASSERT_TRUE(once);
+        EXPECT_EQ(toHex(*once), vector.hex);
+        Bytes tooShort(out.size() - 1);
+        EXPECT_FALSE(signer->sign(whole, tooShort));
+    }
+}
+
 }  // namespace dns_tsig_test
 }  // namespace
 }  // namespace qdyn::dns

@@ -86,6 +86,52 @@ Result<std::vector<std::uint8_t>> hmac(HmacAlgorithm algorithm, std::span<const 
     return out;
 }
 
+struct HmacSigner::Impl {
+    MacPtr mac;
+    MacCtxPtr ctx;
+    std::size_t size = 0;
+};
+
+HmacSigner::HmacSigner(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+HmacSigner::HmacSigner(HmacSigner&&) noexcept = default;
+HmacSigner& HmacSigner::operator=(HmacSigner&&) noexcept = default;
+HmacSigner::~HmacSigner() = default;  // EVP_MAC_CTX_free wipes the keyed state
+
+Result<HmacSigner> HmacSigner::make(HmacAlgorithm algorithm, std::span<const std::uint8_t> key) {
+    if (auto ready = requireOpenSsl(); !ready) return ready.error();
+    auto impl = std::make_unique<Impl>();
+    impl->mac.reset(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    if (!impl->mac) return makeError("HMAC: not available in this OpenSSL");
+    impl->ctx.reset(EVP_MAC_CTX_new(impl->mac.get()));
+    if (!impl->ctx) return makeError("HMAC: out of memory");
+    std::array<char, 8> digest{};
+    const std::string_view name = digestName(algorithm);
+    name.copy(digest.data(), name.size());
+    const std::array params{OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
+                            OSSL_PARAM_construct_end()};
+    static constexpr std::uint8_t kNoKey = 0;
+    const std::uint8_t* keyData = key.empty() ? &kNoKey : key.data();
+    if (EVP_MAC_init(impl->ctx.get(), keyData, key.size(), params.data()) != 1) return makeError("HMAC: init failed");
+    impl->size = hmacSize(algorithm);
+    return HmacSigner(std::move(impl));
+}
+
+Result<void> HmacSigner::sign(std::span<const std::span<const std::uint8_t>> parts, std::span<std::uint8_t> out) {
+    if (out.size() != m_impl->size) return makeError("HMAC: the output has the wrong size");
+    // A null key re-initialises the context with the key it already holds (OpenSSL 3).
+    if (EVP_MAC_init(m_impl->ctx.get(), nullptr, 0, nullptr) != 1) return makeError("HMAC: init failed");
+    for (const auto& part : parts) {
+        if (!part.empty() && EVP_MAC_update(m_impl->ctx.get(), part.data(), part.size()) != 1) {
+            return makeError("HMAC: update failed");
+        }
+    }
+    std::size_t length = 0;
+    if (EVP_MAC_final(m_impl->ctx.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
+        return makeError("HMAC: final failed");
+    }
+    return {};
+}
+
 Result<std::vector<std::uint8_t>> base64Decode(std::string_view text) {
     if (text.empty()) return makeError("base64: empty");
     if (text.size() % 4 != 0) return makeError("base64: length is not a multiple of 4");

@@ -20,19 +20,26 @@ namespace {
 constexpr std::string_view kUnknownUserHash =
     "$scrypt$ln=15,r=8,p=1$+s4Xl+9qTQSe6/csZerXZA$sGd4OQUZmxxchOab6RLaCYtGTQw6fc+xf1Rt+8jmVis";
 
+// The cache's signer, keyed with random octets that are wiped once OpenSSL holds them.
+crypto::HmacSigner randomlyKeyedSigner() {
+    std::array<std::uint8_t, 32> key{};
+    // Without a secret key the tags would be plain hashes of the passwords: refuse to run.
+    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+        throw std::runtime_error("credential cache: no random key from OpenSSL");
+    }
+    auto signer = crypto::HmacSigner::make(crypto::HmacAlgorithm::Sha256, key);
+    OPENSSL_cleanse(key.data(), key.size());
+    if (!signer) throw std::runtime_error("credential cache: " + signer.message());
+    return std::move(*signer);
+}
+
 }  // namespace
 
 CredentialCache::CredentialCache(std::size_t capacity, std::chrono::seconds lifetime, Clock clock)
-    : m_capacity(capacity == 0 ? 1 : capacity), m_lifetime(lifetime), m_clock(std::move(clock)) {
-    // Without a secret key the tags would be plain hashes of the passwords: refuse to run.
-    if (RAND_bytes(m_key.data(), static_cast<int>(m_key.size())) != 1) {
-        throw std::runtime_error("credential cache: no random key from OpenSSL");
-    }
-}
+    : m_capacity(capacity == 0 ? 1 : capacity), m_lifetime(lifetime), m_clock(std::move(clock)),
+      m_signer(randomlyKeyedSigner()) {}
 
-CredentialCache::~CredentialCache() {
-    OPENSSL_cleanse(m_key.data(), m_key.size());
-}
+CredentialCache::~CredentialCache() = default;
 
 std::size_t CredentialCache::TagHash::operator()(const Tag& tag) const noexcept {
     // The tag is already a keyed MAC: any eight of its octets are a uniform hash.
@@ -42,7 +49,7 @@ std::size_t CredentialCache::TagHash::operator()(const Tag& tag) const noexcept 
 }
 
 CredentialCache::Tag CredentialCache::tagOf(std::string_view user, std::string_view password,
-                                            std::string_view hash) const {
+                                            std::string_view hash) {
     static constexpr std::uint8_t kZero = 0;
     // The user's length up front makes the fields unambiguous even if a name held a NUL: with
     // the user fixed, the last NUL splits password and hash (a PHC string has none).
@@ -52,11 +59,10 @@ CredentialCache::Tag CredentialCache::tagOf(std::string_view user, std::string_v
     }
     const std::span<const std::uint8_t> parts[] = {userLength,      crypto::asBytes(user), {&kZero, 1},
                                                    crypto::asBytes(password), {&kZero, 1}, crypto::asBytes(hash)};
-    auto mac = crypto::hmac(crypto::HmacAlgorithm::Sha256, m_key, parts);
     Tag tag{};
     // HMAC only fails when OpenSSL is broken; an all-zero tag then never matches a stored one
     // because remember() refuses to store it.
-    if (mac && mac->size() == tag.size()) std::memcpy(tag.data(), mac->data(), tag.size());
+    if (!m_signer.sign(parts, tag)) tag = Tag{};
     return tag;
 }
 
@@ -68,8 +74,8 @@ void CredentialCache::dropExpired(std::chrono::steady_clock::time_point now) {
 }
 
 bool CredentialCache::contains(std::string_view user, std::string_view password, std::string_view hash) {
-    const Tag tag = tagOf(user, password, hash);
     const std::lock_guard lock(m_mutex);
+    const Tag tag = tagOf(user, password, hash);
     dropExpired(m_clock());
     // The lookup is not constant-time, which is fine: the tag is a MAC under a key that never
     // leaves this object, so timing can reveal nothing about the password.
@@ -77,10 +83,10 @@ bool CredentialCache::contains(std::string_view user, std::string_view password,
 }
 
 void CredentialCache::remember(std::string_view user, std::string_view password, std::string_view hash) {
-    const Tag tag = tagOf(user, password, hash);
-    if (tag == Tag{}) return;
     const auto now = m_clock();
     const std::lock_guard lock(m_mutex);
+    const Tag tag = tagOf(user, password, hash);
+    if (tag == Tag{}) return;
     dropExpired(now);
     if (const auto found = m_index.find(tag); found != m_index.end()) {
         m_order.erase(found->second);

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "qdyn/crypto/hmac.hpp"
+
 namespace qdyn::server {
 
 struct Account;
@@ -52,14 +54,14 @@ private:
         std::chrono::steady_clock::time_point expires;
     };
 
-    [[nodiscard]] Tag tagOf(std::string_view user, std::string_view password, std::string_view hash) const;
+    [[nodiscard]] Tag tagOf(std::string_view user, std::string_view password, std::string_view hash);  // m_mutex held
     void dropExpired(std::chrono::steady_clock::time_point now);  // m_mutex held
 
     std::size_t m_capacity;
     std::chrono::seconds m_lifetime;
     Clock m_clock;
-    std::array<std::uint8_t, 32> m_key{};
     mutable std::mutex m_mutex;
+    crypto::HmacSigner m_signer;  // keyed with 32 random octets that nothing else holds
     std::list<Entry> m_order;  // oldest first; every entry has the same lifetime, so also by expiry
     std::unordered_map<Tag, std::list<Entry>::iterator, TagHash> m_index;
 };
