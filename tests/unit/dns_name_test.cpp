@@ -149,6 +149,24 @@ TEST(DnsName, CaseInsensitiveEquality) {
     EXPECT_EQ(set.count(mixed), 1U);
 }
 
+// Every pair of octets against the plain definition (fold A-Z, compare), including the pairs
+// 0x20 apart that are not letters ('@' and '`', '[' and '{', 0xC1 and 0xE1).
+TEST(DnsName, EqualityFoldsExactlyTheAsciiLetters) {
+    const auto fold = [](unsigned c) { return c >= 'A' && c <= 'Z' ? c + 0x20U : c; };
+    const auto oneOctet = [](unsigned c) {
+        std::string wire(1, '\x01');
+        wire.push_back(static_cast<char>(c));
+        wire.push_back('\0');
+        return *Name::fromWire(wire);
+    };
+    for (unsigned x = 0; x < 256; ++x) {
+        const Name a = oneOctet(x);
+        for (unsigned y = 0; y < 256; ++y) {
+            ASSERT_EQ(a == oneOctet(y), fold(x) == fold(y)) << x << " vs " << y;
+        }
+    }
+}
+
 TEST(DnsName, Lowercased) {
     const Name name = mustParse(R"(MiXeD.\195.Test)");
     EXPECT_EQ(name.lowercased().wire(), "\x05mixed\x01\xc3\x04test\x00"s);

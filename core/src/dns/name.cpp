@@ -15,12 +15,18 @@ constexpr unsigned char foldCase(unsigned char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
 }
 
+// Octets that are equal need no folding; two that differ are still equal only when they are
+// the same letter in the other case (0x20 apart). Most names compared are stored in one case,
+// so the loop is mostly one comparison an octet (zone lookups and grant checks run it a lot).
 bool equalFolded(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (foldCase(static_cast<unsigned char>(a[i])) != foldCase(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
+        const auto x = static_cast<unsigned char>(a[i]);
+        const auto y = static_cast<unsigned char>(b[i]);
+        if (x == y) continue;
+        if ((x ^ y) != 0x20U) return false;
+        const auto lower = static_cast<unsigned char>(x | 0x20U);
+        if (lower < 'a' || lower > 'z') return false;
     }
     return true;
 }
