@@ -55,6 +55,38 @@ struct ServiceHandleCloser {
 };
 using ServiceHandle = std::unique_ptr<std::remove_pointer_t<SC_HANDLE>, ServiceHandleCloser>;
 
+// The event log source "qdyn", which the service writes to (commands/service_notify_windows.cpp),
+// described by the message table built into qdyn.exe (windows/qdyn_events.mc): without it the
+// Event Viewer shows every entry as "the description for Event ID 1 cannot be found".
+constexpr wchar_t kEventSourceKey[] = L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\qdyn";
+
+Result<void> registerEventSource(const std::wstring& executable) {
+    HKEY key = nullptr;
+    LSTATUS status = ::RegCreateKeyExW(HKEY_LOCAL_MACHINE, kEventSourceKey, 0, nullptr, REG_OPTION_NON_VOLATILE,
+                                       KEY_SET_VALUE, nullptr, &key, nullptr);
+    if (status != ERROR_SUCCESS) {
+        return systemError("cannot register the event log source 'qdyn'", static_cast<DWORD>(status));
+    }
+    const DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
+    const auto pathBytes = static_cast<DWORD>((executable.size() + 1) * sizeof(wchar_t));
+    status = ::RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ,
+                              reinterpret_cast<const BYTE*>(executable.c_str()), pathBytes);
+    if (status == ERROR_SUCCESS) {
+        status = ::RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, reinterpret_cast<const BYTE*>(&types),
+                                  sizeof types);
+    }
+    ::RegCloseKey(key);
+    if (status != ERROR_SUCCESS) {
+        return systemError("cannot describe the event log source 'qdyn'", static_cast<DWORD>(status));
+    }
+    return {};
+}
+
+// Gone with the service; entries already logged stay (shown without their description).
+void unregisterEventSource() {
+    ::RegDeleteKeyW(HKEY_LOCAL_MACHINE, kEventSourceKey);
+}
+
 // One argument quoted the way CommandLineToArgvW reads it back: backslashes doubled only before
 // a quote, the whole argument quoted when it holds a blank or a quote (paths under
 // "C:\Program Files" do).
@@ -228,6 +260,11 @@ Result<void> installService(const ServiceSpec& spec) {
         if (removable) ::DeleteService(removable.get());
         return systemError("cannot configure the service '" + spec.name + "'", error);
     }
+    if (auto described = registerEventSource(executable); !described) {
+        ServiceHandle removable(::OpenServiceW(manager.get(), widen(spec.name).c_str(), DELETE));
+        if (removable) ::DeleteService(removable.get());
+        return described;
+    }
     return {};
 }
 
@@ -237,7 +274,10 @@ Result<void> uninstallService(const std::string& name) {
     ServiceHandle service(::OpenServiceW(manager.get(), widen(name).c_str(), SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE));
     if (!service) {
         const DWORD error = ::GetLastError();
-        if (error == ERROR_SERVICE_DOES_NOT_EXIST) return makeError("no service '" + name + "' is installed");
+        if (error == ERROR_SERVICE_DOES_NOT_EXIST) {
+            unregisterEventSource();  // left by an earlier, interrupted uninstall
+            return makeError("no service '" + name + "' is installed");
+        }
         return systemError("cannot open the service '" + name + "'", error);
     }
 
@@ -253,9 +293,9 @@ Result<void> uninstallService(const std::string& name) {
     }
     if (::DeleteService(service.get()) == FALSE) {
         const DWORD error = ::GetLastError();
-        if (error == ERROR_SERVICE_MARKED_FOR_DELETE) return {};
-        return systemError("cannot remove the service '" + name + "'", error);
+        if (error != ERROR_SERVICE_MARKED_FOR_DELETE) return systemError("cannot remove the service '" + name + "'", error);
     }
+    unregisterEventSource();
     return {};
 }
 

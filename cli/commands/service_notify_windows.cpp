@@ -12,6 +12,10 @@ namespace qdyn::cli {
 
 namespace {
 
+// QDYN_EVENT_LINE of cli/windows/qdyn_events.mc ("%1"): the message the Event Viewer shows
+// each entry with. tests/packaging/windows_cross_compile_test.sh checks the two agree.
+constexpr DWORD kEventLine = 0x1;
+
 WORD eventTypeOf(agent::LogLevel level) {
     switch (level) {
         case agent::LogLevel::Warning: return EVENTLOG_WARNING_TYPE;
@@ -38,7 +42,7 @@ void ServiceLog::write(agent::LogLevel level, std::string_view line) {
         if (HANDLE source = ::RegisterEventSourceW(nullptr, L"qdyn"); source != nullptr) {
             const std::wstring text = widen(line);
             const wchar_t* strings[] = {text.c_str()};
-            ::ReportEventW(source, eventTypeOf(level), 0, 0, nullptr, 1, 0, strings, nullptr);
+            ::ReportEventW(source, eventTypeOf(level), 0, kEventLine, nullptr, 1, 0, strings, nullptr);
             ::DeregisterEventSource(source);
             return;
         }

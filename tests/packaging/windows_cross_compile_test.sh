@@ -22,4 +22,28 @@ for file in "${files[@]}"; do
     fail "$file"; echo "$out" | head -n 20
   fi
 done
-finish "all ${#files[@]} Windows files compile with $(basename "$CXX")"
+# The event log's message table: windmc compiles it, windres turns the result into the resource
+# object linked into qdyn.exe, and the message id the code reports is the one the table defines.
+need binutils-mingw-w64-x86-64 x86_64-w64-mingw32-windmc x86_64-w64-mingw32-windres
+events="$(mktemp -d)"
+trap 'rm -rf "$events"' EXIT
+if out="$(x86_64-w64-mingw32-windmc -h "$events" -r "$events" "$ROOT/cli/windows/qdyn_events.mc" 2>&1)"; then
+  # windmc writes "(DWORD) 0x1", mc.exe "((DWORD)0x00000001L)".
+  table_id="$(sed -n 's/^#define QDYN_EVENT_LINE.*0x\([0-9A-Fa-f]*\).*/\1/p' "$events/qdyn_events.h")"
+  code_id="$(sed -n 's/^constexpr DWORD kEventLine = 0x\([0-9A-Fa-f]*\);.*/\1/p' "$ROOT/cli/commands/service_notify_windows.cpp")"
+  if [[ -n "$table_id" && -n "$code_id" ]] && (( 16#$table_id == 16#$code_id )); then
+    echo "ok   event message id $code_id is QDYN_EVENT_LINE of qdyn_events.mc"
+  else
+    fail "the event id in service_notify_windows.cpp (${code_id:-none}) is not QDYN_EVENT_LINE (${table_id:-none})"
+  fi
+  if out="$(cd "$events" && x86_64-w64-mingw32-windres qdyn_events.rc -O coff -o qdyn_events.o 2>&1)" &&
+     x86_64-w64-mingw32-objdump -h "$events/qdyn_events.o" | grep -q '\.rsrc'; then
+    echo "ok   cli/windows/qdyn_events.mc compiles into a resource object"
+  else
+    fail "windres could not compile the message table"; echo "$out" | head -n 20
+  fi
+else
+  fail "windmc refused cli/windows/qdyn_events.mc"; echo "$out" | head -n 20
+fi
+
+finish "all ${#files[@]} Windows files and the event message table compile with $(basename "$CXX")"
