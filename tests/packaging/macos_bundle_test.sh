@@ -21,6 +21,7 @@ with open(path, "rb") as f:
     info = plistlib.load(f)
 expected = {
     "CFBundleExecutable": "qdyn-tray",
+    "CFBundleIconFile": "qdyn",
     "CFBundleIdentifier": "org.qdyn.QdynTray",
     "CFBundlePackageType": "APPL",
     "CFBundleShortVersionString": version,
