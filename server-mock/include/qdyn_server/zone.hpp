@@ -70,12 +70,16 @@ struct HostAddresses {
 class ZoneSnapshot {
 public:
     static constexpr std::size_t kShardCount = 4096;
-    // Shards sit in groups, so a new version copies 32 group pointers and the one group it
-    // changes, not 1024 shard pointers: what a single update costs stays small.
-    static constexpr std::size_t kGroupSize = 64;
-    static constexpr std::size_t kGroupCount = kShardCount / kGroupSize;
+    // Shards sit in a tree of three levels of 16: a new version copies the 16 pointers of the
+    // top, then 16 in each level on the way to the one shard an update changes, not 4096 shard
+    // pointers. Every one of these copies is a small allocation that malloc recycles cheaply
+    // (two levels of 64 made objects of over 1 KiB, and glibc consolidated its free lists at
+    // every update to serve them).
+    static constexpr std::size_t kFanOut = 16;
+    static_assert(kFanOut * kFanOut * kFanOut == kShardCount);
     using Shard = std::unordered_map<dns::Name, Node, dns::NameHash>;
-    using ShardGroup = std::array<std::shared_ptr<const Shard>, kGroupSize>;
+    using ShardGroup = std::array<std::shared_ptr<const Shard>, kFanOut>;    // 16 shards
+    using MidGroup = std::array<std::shared_ptr<const ShardGroup>, kFanOut>;  // 256 shards
 
     ZoneSnapshot();
 
@@ -93,21 +97,25 @@ public:
     // One shard of names, for walks that pause between names (a zone transfer writes a message,
     // waits for the peer, goes on): a snapshot never changes, so its iterators stay valid for as
     // long as the snapshot is held.
-    [[nodiscard]] const Shard& shard(std::size_t index) const { return *(*m_groups[index / kGroupSize])[index % kGroupSize]; }
+    [[nodiscard]] const Shard& shard(std::size_t index) const {
+        return *(*(*m_groups[index / (kFanOut * kFanOut)])[index / kFanOut % kFanOut])[index % kFanOut];
+    }
 
     // Every node, in no particular order.
     template <typename Fn>
     void forEach(Fn&& fn) const {
-        for (const auto& group : m_groups) {
-            for (const auto& shard : *group) {
-                for (const auto& [name, node] : *shard) fn(name, node);
+        for (const auto& mid : m_groups) {
+            for (const auto& group : *mid) {
+                for (const auto& shard : *group) {
+                    for (const auto& [name, node] : *shard) fn(name, node);
+                }
             }
         }
     }
 
 private:
     friend class ZoneEditor;
-    std::array<std::shared_ptr<const ShardGroup>, kGroupCount> m_groups;
+    std::array<std::shared_ptr<const MidGroup>, kFanOut> m_groups;
     std::size_t m_nameCount = 0;
 };
 
@@ -151,7 +159,9 @@ private:
     void adjustParentChain(const dns::Name& name, int delta);
 
     std::shared_ptr<ZoneSnapshot> m_next;
-    std::array<ZoneSnapshot::ShardGroup*, ZoneSnapshot::kGroupCount> m_writableGroups{};  // groups copied by this editor
+    // The levels this editor copied (and so may change), by index.
+    std::array<ZoneSnapshot::MidGroup*, ZoneSnapshot::kFanOut> m_writableMids{};
+    std::array<ZoneSnapshot::ShardGroup*, ZoneSnapshot::kFanOut * ZoneSnapshot::kFanOut> m_writableGroups{};
     std::bitset<ZoneSnapshot::kShardCount> m_writable;                                   // shards copied by this editor
     // Existence of each edited name before its first edit, to settle transitions.
     std::unordered_map<dns::Name, bool, dns::NameHash> m_existedBefore;

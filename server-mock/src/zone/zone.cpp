@@ -17,14 +17,16 @@ std::size_t shardOf(const dns::Name& name) noexcept {
     return static_cast<std::size_t>(mixed >> 52U) % ZoneSnapshot::kShardCount;
 }
 
-// Every group of an empty zone: the same group of the same empty shard.
-const std::shared_ptr<const ZoneSnapshot::ShardGroup>& emptyGroup() {
-    static const auto group = [] {
-        auto made = std::make_shared<ZoneSnapshot::ShardGroup>();
-        made->fill(std::make_shared<const ZoneSnapshot::Shard>());
-        return std::shared_ptr<const ZoneSnapshot::ShardGroup>(std::move(made));
+// Every level of an empty zone: the same groups over the same empty shard.
+const std::shared_ptr<const ZoneSnapshot::MidGroup>& emptyMid() {
+    static const auto mid = [] {
+        auto group = std::make_shared<ZoneSnapshot::ShardGroup>();
+        group->fill(std::make_shared<const ZoneSnapshot::Shard>());
+        auto made = std::make_shared<ZoneSnapshot::MidGroup>();
+        made->fill(std::shared_ptr<const ZoneSnapshot::ShardGroup>(std::move(group)));
+        return std::shared_ptr<const ZoneSnapshot::MidGroup>(std::move(made));
     }();
-    return group;
+    return mid;
 }
 
 }  // namespace
@@ -49,7 +51,7 @@ bool Node::hasDynamicData() const noexcept {
            std::any_of(rrsets.begin(), rrsets.end(), [](const RRset& set) { return set.dynamic; });
 }
 
-ZoneSnapshot::ZoneSnapshot() { m_groups.fill(emptyGroup()); }
+ZoneSnapshot::ZoneSnapshot() { m_groups.fill(emptyMid()); }
 
 const Node* ZoneSnapshot::find(const dns::Name& name) const {
     const auto& shard = this->shard(shardOf(name));
@@ -78,14 +80,22 @@ const Node* ZoneEditor::find(const dns::Name& name) const { return m_next->find(
 ZoneSnapshot::Shard& ZoneEditor::writableShard(const dns::Name& name) { return writableShardAt(shardOf(name)); }
 
 ZoneSnapshot::Shard& ZoneEditor::writableShardAt(std::size_t index) {
-    // Copy on first write (the group, then the shard); no reader sees a copy before finish().
-    const std::size_t group = index / ZoneSnapshot::kGroupSize;
-    if (m_writableGroups[group] == nullptr) {
-        auto copy = std::make_shared<ZoneSnapshot::ShardGroup>(*m_next->m_groups[group]);
-        m_writableGroups[group] = copy.get();
-        m_next->m_groups[group] = std::move(copy);
+    // Copy on first write, level by level down to the shard; no reader sees a copy before finish().
+    constexpr std::size_t kFanOut = ZoneSnapshot::kFanOut;
+    const std::size_t top = index / (kFanOut * kFanOut);
+    const std::size_t group = index / kFanOut;  // among all kFanOut * kFanOut groups
+    if (m_writableMids[top] == nullptr) {
+        auto copy = std::make_shared<ZoneSnapshot::MidGroup>(*m_next->m_groups[top]);
+        m_writableMids[top] = copy.get();
+        m_next->m_groups[top] = std::move(copy);
     }
-    auto& slot = (*m_writableGroups[group])[index % ZoneSnapshot::kGroupSize];
+    if (m_writableGroups[group] == nullptr) {
+        auto& groupSlot = (*m_writableMids[top])[group % kFanOut];
+        auto copy = std::make_shared<ZoneSnapshot::ShardGroup>(*groupSlot);
+        m_writableGroups[group] = copy.get();
+        groupSlot = std::move(copy);
+    }
+    auto& slot = (*m_writableGroups[group])[index % kFanOut];
     if (!m_writable.test(index)) {
         slot = std::make_shared<ZoneSnapshot::Shard>(*slot);
         m_writable.set(index);
