@@ -101,13 +101,19 @@ done
 warmed="$(curl "${warm[@]}" | grep -c '^good' || true)"
 (( warmed == ACCOUNTS )) || { echo "updates: the warm-up logged in $warmed of $ACCOUNTS accounts" >&2; exit 1; }
 
+# The server's CPU time (utime+stime, clock ticks) from /proc: what an update costs the server
+# varies less from run to run on a shared machine than the rate does.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 export ACCOUNTS PER ZONE PASS THREADS ACKED="$work/acked.txt"
 # wrk runs past the kill: the server dies while requests are in flight.
 wrk -t "$THREADS" -c "$CONNECTIONS" -d "$(( RUN_SECONDS + 3 ))s" --timeout 2s -s "$(dirname "$0")/updates.lua" \
   "http://127.0.0.1:$http_port" >"$work/wrk.out" 2>&1 &
 wrk_pid=$!
 started="$(date +%s.%N)"
+ticks_before="$(server_ticks "$server_pid")"
 sleep "$RUN_SECONDS"
+ticks_after="$(server_ticks "$server_pid")"
 kill -9 "$server_pid"
 killed="$(date +%s.%N)"
 wait "$server_pid" 2>/dev/null || true
@@ -128,10 +134,14 @@ checked="$(printf '%s\n' "$verify" | sed -n 's/.*checked=\([0-9]*\) lost=.*/\1/p
 
 elapsed="$(awk -v a="$started" -v b="$killed" 'BEGIN { print b - a }')"
 per_s="$(awk -v n="$acked_updates" -v t="$elapsed" 'BEGIN { printf "%.0f", n / t }')"
+hz="$(getconf CLK_TCK)"
+cpu_s="$(awk -v a="$ticks_before" -v b="$ticks_after" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+per_cpu_s="$(awk -v n="$acked_updates" -v c="$cpu_s" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')"
 printf '\n%-44s %s\n' "durable authenticated updates per second" "$per_s (target >= $TARGET_PER_S)"
 printf '%-44s %s\n' "acknowledged before SIGKILL" "$acked_updates in $(printf '%.2f' "$elapsed") s"
+printf '%-44s %s\n' "server CPU (utime+stime), updates per CPU-s" "$cpu_s s, $per_cpu_s"
 printf '%-44s %s\n' "hosts checked over DNS after restart" "$checked, lost $lost"
 printf '%-44s %s\n' "restart with the store" "$(printf '%.2f' "$restart_s") s"
 printf '%-44s %s\n' "load" "wrk $THREADS threads, $CONNECTIONS connections, $ACCOUNTS accounts x $PER hosts"
-echo "RESULT durable_updates_per_s=$per_s lost_after_kill=$lost acknowledged=$acked_updates checked_hosts=$checked target_per_s=$TARGET_PER_S"
+echo "RESULT durable_updates_per_s=$per_s lost_after_kill=$lost acknowledged=$acked_updates checked_hosts=$checked server_cpu_s=$cpu_s updates_per_server_cpu_s=$per_cpu_s target_per_s=$TARGET_PER_S"
 [[ "$lost" == 0 ]]
