@@ -76,9 +76,25 @@ start_server() {  # start_server OUTFILE [NETNS]: sets http_port, dns_port
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 verdict() { if awk "BEGIN {exit !($1)}"; then echo PASS; else echo FAIL; fi; }
-# Median wall time in ms of a command, by hyperfine (no shell in between).
-time_ms() { hyperfine -N -w 3 -r "$RUNS" --export-json "$work/h.json" "$@" >/dev/null 2>&1
-            python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$work/h.json"; }
+# Median wall times in ms of two commands, by hyperfine (no shell in between): "A_MS B_MS". The
+# runs alternate in rounds (a third of them each), so a machine that slows down or speeds up
+# during the measurement weighs on both commands alike rather than on whichever ran second.
+time_pair_ms() {
+  local round
+  for round in 1 2 3; do
+    hyperfine -N -w 2 -r $(( (RUNS + 2) / 3 )) --export-json "$work/a$round.json" "$1" >/dev/null 2>&1
+    hyperfine -N -w 2 -r $(( (RUNS + 2) / 3 )) --export-json "$work/b$round.json" "$2" >/dev/null 2>&1
+  done
+  python3 - "$work" <<'PY'
+import json, statistics, sys
+def median_ms(prefix):
+    times = []
+    for round in (1, 2, 3):
+        times += json.load(open(f"{sys.argv[1]}/{prefix}{round}.json"))["results"][0]["times"]
+    return statistics.median(times) * 1000
+print("%.2f %.2f" % (median_ms("a"), median_ms("b")))
+PY
+}
 peak_kb() { for _ in 1 2 3 4 5; do /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n1; done | median; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 switches() { awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n }' "/proc/$1/status"; }
@@ -119,12 +135,10 @@ chmod 600 "$work/inadyn.conf"
 echo 203.0.113.7 >"$work/inadyn/office.dyn.example.test.cache"
 inadyn_once=(inadyn -1 --foreground --no-pidfile --cache-dir="$work/inadyn" -l none -f "$work/inadyn.conf")
 
-noop_qdyn_ms="$(time_ms "${qdyn_update[*]}")"
-noop_inadyn_ms="$(time_ms "${inadyn_once[*]}")"
+read -r noop_qdyn_ms noop_inadyn_ms < <(time_pair_ms "${qdyn_update[*]}" "${inadyn_once[*]}")
 noop_qdyn_kb="$(peak_kb "${qdyn_update[@]}")"
 noop_inadyn_kb="$(peak_kb "${inadyn_once[@]}")"
-forced_qdyn_ms="$(time_ms "${qdyn_update[*]} --force")"
-forced_inadyn_ms="$(time_ms "${inadyn_once[*]} --force")"
+read -r forced_qdyn_ms forced_inadyn_ms < <(time_pair_ms "${qdyn_update[*]} --force" "${inadyn_once[*]} --force")
 
 # Daemons, idle: RSS after start-up settles, and context switches over the quiet period.
 "$QDYN" run -c "$work/profiles.toml" --state-dir "$work/state" 2>"$work/run.err" &
