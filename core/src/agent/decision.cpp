@@ -4,13 +4,12 @@
 #include <optional>
 #include <string>
 
+#include "qdyn/agent/profile_check.hpp"  // familyName
 #include "qdyn/agent/time_text.hpp"
 
 namespace qdyn::agent {
 
 namespace {
-
-std::string familyName(AddressFamily family) { return family == AddressFamily::V4 ? "IPv4" : "IPv6"; }
 
 std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
     std::string out;
@@ -85,7 +84,7 @@ UpdateRequest decideHosts(const config::Profile& profile, const StateStore& stat
         for (const auto& address : {addresses.ipv4, addresses.ipv6}) {
             if (!address) continue;
             report.addresses.push_back(*address);
-            const std::string family = familyName(address->family());
+            const std::string family(familyName(address->family()));
             const auto published = state.published(report.host, address->family());
             if (force) {
                 if (reasons.empty()) reasons.push_back("forced");

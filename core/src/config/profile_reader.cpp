@@ -3,6 +3,8 @@
 // types, and about never reading a profile that could not be written back whole.
 #include "qdyn/config/profile_reader.hpp"
 
+#include "profile_lines.hpp"
+
 #include <array>
 #include <charconv>
 #include <functional>
@@ -13,6 +15,11 @@
 namespace qdyn::config {
 
 namespace {
+
+using profile_lines::collectHeaders;
+using profile_lines::isComment;
+using profile_lines::splitLines;
+using profile_lines::trimmed;
 
 // Keys a ProfileEntry cannot hold: reading a profile with one and writing it again would drop it.
 constexpr std::array kUnheldKeys{std::string_view{"ipv6_temporary"}, std::string_view{"ipv6_deprecated"},
@@ -41,7 +48,7 @@ Result<std::vector<std::string>> texts(const toml::node& node, std::string_view 
     return items;
 }
 
-Result<std::int64_t> integer(const toml::node& node, std::string_view key, const std::string& source) {
+Result<std::int64_t> integerValue(const toml::node& node, std::string_view key, const std::string& source) {
     const auto* value = node.as_integer();
     if (value == nullptr) return makeError(at(source, node) + ": \"" + std::string(key) + "\" must be a number");
     return value->get();
@@ -54,7 +61,7 @@ Result<bool> flag(const toml::node& node, std::string_view key, const std::strin
 }
 
 // 300, "300s", "5m", "12h", "25d" (the forms profile_agent.cpp accepts), in seconds.
-Result<std::int64_t> seconds(const toml::node& node, std::string_view key, const std::string& source) {
+Result<std::int64_t> durationSeconds(const toml::node& node, std::string_view key, const std::string& source) {
     if (const auto* number = node.as_integer()) return number->get();
     const auto* value = node.as_string();
     const std::string written = value != nullptr ? value->get() : std::string();
@@ -68,52 +75,12 @@ Result<std::int64_t> seconds(const toml::node& node, std::string_view key, const
     return makeError(at(source, node) + ": \"" + std::string(key) + "\" must be a duration");
 }
 
-std::string_view trimmed(std::string_view line) {
-    const auto first = line.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    return line.substr(first, line.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-// As profile_writer.cpp decides it: a line closing a multi-line string is no comment.
-bool isComment(std::string_view line) {
-    const std::string_view body = trimmed(line);
-    return !body.empty() && body.front() == '#' && body.find("\"\"\"") == std::string_view::npos &&
-           body.find("'''") == std::string_view::npos;
-}
-
 // "# text" -> "text", as renderProfile will write it back.
 std::string commentText(std::string_view comment) {
     std::string_view body = trimmed(comment);
     body.remove_prefix(1);
     if (!body.empty() && body.front() == ' ') body.remove_prefix(1);
     return std::string(body);
-}
-
-std::vector<std::string_view> splitLines(std::string_view all) {
-    std::vector<std::string_view> lines;
-    while (!all.empty()) {
-        const std::size_t end = all.find('\n');
-        const std::size_t length = end == std::string_view::npos ? all.size() : end + 1;
-        lines.push_back(all.substr(0, length));
-        all.remove_prefix(length);
-    }
-    return lines;
-}
-
-// The 1-based lines of every table header of the document.
-void collectHeaders(const toml::node& node, const std::vector<std::string_view>& lines,
-                    std::set<std::size_t>& headers) {
-    if (const auto* table = node.as_table()) {
-        const std::size_t line = table->source().begin.line;
-        if (!table->is_inline() && line >= 1 && line <= lines.size() && trimmed(lines[line - 1]).substr(0, 1) == "[") {
-            headers.insert(line);
-        }
-        for (const auto& [key, child] : *table)
-            collectHeaders(child, lines, headers);
-    } else if (const auto* array = node.as_array()) {
-        for (const auto& child : *array)
-            collectHeaders(child, lines, headers);
-    }
 }
 
 // The comments that go with the section whose header is on `header` (1-based): the block right
@@ -201,14 +168,14 @@ Reader passwordInto(ProfileEntry::PasswordFrom from, std::string_view key) {
 }
 
 // password_keychain = true; false says nothing, so it is read as no source.
-Result<void> readKeychainFlag(const toml::node& node, ProfileEntry& entry, const std::string& source) {
+Result<void> readKeychainEntry(const toml::node& node, ProfileEntry& entry, const std::string& source) {
     auto value = flag(node, "password_keychain", source);
     if (!value) return value.error();
     if (*value) entry.passwordFrom = ProfileEntry::PasswordFrom::Keychain;
     return {};
 }
 
-Result<void> readVerify(const toml::node& node, ProfileEntry& entry, const std::string& source) {
+Result<void> readVerifyEntry(const toml::node& node, ProfileEntry& entry, const std::string& source) {
     if (node.as_boolean() != nullptr) {
         entry.verify = node.as_boolean()->get();
         return {};
@@ -244,12 +211,12 @@ const std::map<std::string_view, Reader>& readers() {
         {"password", passwordInto(From::Inline, "password")},
         {"password_file", passwordInto(From::File, "password_file")},
         {"password_env", passwordInto(From::Env, "password_env")},
-        {"password_keychain", readKeychainFlag},
+        {"password_keychain", readKeychainEntry},
         {"ipv6", textInto("ipv6", &E::ipv6)},
         {"tsig_algorithm", textInto("tsig_algorithm", &E::tsigAlgorithm)},
         {"zone", textInto("zone", &E::zone)},
-        {"ttl", numberInto("ttl", &E::ttl, integer)},
-        {"timeout", numberInto("timeout", &E::timeout, integer)},
+        {"ttl", numberInto("ttl", &E::ttl, integerValue)},
+        {"timeout", numberInto("timeout", &E::timeout, integerValue)},
         {"tls_verify", flagInto("tls_verify", &E::tlsVerify)},
         {"ca_file", textInto("ca_file", &E::caFile)},
         {"success", textsInto("success", &E::success)},
@@ -259,12 +226,12 @@ const std::map<std::string_view, Reader>& readers() {
         {"detect", textsInto("detect", &E::detect)},
         {"detect_ipv4", textsInto("detect_ipv4", &E::detectIpv4)},
         {"detect_ipv6", textsInto("detect_ipv6", &E::detectIpv6)},
-        {"agreement", numberInto("agreement", &E::agreement, integer)},
+        {"agreement", numberInto("agreement", &E::agreement, integerValue)},
         {"allow_private", flagInto("allow_private", &E::allowPrivate)},
         {"ipv6_interface", textInto("ipv6_interface", &E::ipv6Interface)},
-        {"poll_interval", numberInto("poll_interval", &E::pollInterval, seconds)},
-        {"refresh_after", numberInto("refresh_after", &E::refreshAfter, seconds)},
-        {"verify", readVerify},
+        {"poll_interval", numberInto("poll_interval", &E::pollInterval, durationSeconds)},
+        {"refresh_after", numberInto("refresh_after", &E::refreshAfter, durationSeconds)},
+        {"verify", readVerifyEntry},
         {"on_change", textsInto("on_change", &E::onChange)},
         {"on_failure", textsInto("on_failure", &E::onFailure)},
     };

@@ -19,11 +19,18 @@
 #include <unistd.h>
 #endif
 
+#include "profile_lines.hpp"
 #include "qdyn/config/profile.hpp"
 
 namespace qdyn::config {
 
 namespace {
+
+using profile_lines::collectHeaders;
+using profile_lines::isBlank;
+using profile_lines::isComment;
+using profile_lines::splitLines;
+using profile_lines::trimmed;
 
 constexpr std::size_t kMaxFile = 1024 * 1024;
 constexpr std::size_t kMaxName = 64;
@@ -50,33 +57,6 @@ std::string duration(std::int64_t seconds) {
         if (seconds > 0 && seconds % unit == 0) return "\"" + std::to_string(seconds / unit) + suffix + "\"";
     }
     return std::to_string(seconds);
-}
-
-// The text split into lines, each with its terminator; the last may have none.
-std::vector<std::string_view> splitLines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    while (!text.empty()) {
-        const std::size_t end = text.find('\n');
-        const std::size_t length = end == std::string_view::npos ? text.size() : end + 1;
-        lines.push_back(text.substr(0, length));
-        text.remove_prefix(length);
-    }
-    return lines;
-}
-
-std::string_view trimmed(std::string_view line) {
-    const auto first = line.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = line.find_last_not_of(" \t\r\n");
-    return line.substr(first, last - first + 1);
-}
-
-bool isBlank(std::string_view line) { return trimmed(line).empty(); }
-bool isComment(std::string_view line) {
-    const std::string_view text = trimmed(line);
-    // A line that closes a multi-line string is content even when it starts with '#'.
-    return !text.empty() && text.front() == '#' && text.find("\"\"\"") == std::string_view::npos &&
-           text.find("'''") == std::string_view::npos;
 }
 
 // The name -> fingerprint of every profile in `text`, or why it does not load.
@@ -122,19 +102,6 @@ Result<void> checkEdit(const std::map<std::string, std::string>& before, std::st
                                      "] section (an inline table or dotted keys); edit the file by hand");
     }
     return {};
-}
-
-// The first line of every table header ("[x]", "[[x]]") of the document, 1-based.
-void collectHeaders(const toml::node& node, const std::vector<std::string_view>& lines, std::set<std::size_t>& headers) {
-    const auto isHeaderLine = [&lines](std::size_t line) {
-        return line >= 1 && line <= lines.size() && trimmed(lines[line - 1]).substr(0, 1) == "[";
-    };
-    if (const auto* table = node.as_table()) {
-        if (!table->is_inline() && isHeaderLine(table->source().begin.line)) headers.insert(table->source().begin.line);
-        for (const auto& [key, child] : *table) collectHeaders(child, lines, headers);
-    } else if (const auto* array = node.as_array()) {
-        for (const auto& child : *array) collectHeaders(child, lines, headers);
-    }
 }
 
 // The lines of `text`, and which of them belong to profile `name`: its `[profile.NAME]` section,

@@ -86,9 +86,18 @@ Result<std::vector<std::uint8_t>> hmac(HmacAlgorithm algorithm, std::span<const 
     return out;
 }
 
+// Raw handles freed by the destructor: the unique_ptr aliases above live in an anonymous
+// namespace, which a member of this externally visible class must not use.
 struct HmacSigner::Impl {
-    MacPtr mac;
-    MacCtxPtr ctx;
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() {
+        EVP_MAC_CTX_free(ctx);  // wipes the keyed state
+        EVP_MAC_free(mac);
+    }
+    EVP_MAC* mac = nullptr;
+    EVP_MAC_CTX* ctx = nullptr;
     std::size_t size = 0;
 };
 
@@ -100,10 +109,10 @@ HmacSigner::~HmacSigner() = default;  // EVP_MAC_CTX_free wipes the keyed state
 Result<HmacSigner> HmacSigner::make(HmacAlgorithm algorithm, std::span<const std::uint8_t> key) {
     if (auto ready = requireOpenSsl(); !ready) return ready.error();
     auto impl = std::make_unique<Impl>();
-    impl->mac.reset(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-    if (!impl->mac) return makeError("HMAC: not available in this OpenSSL");
-    impl->ctx.reset(EVP_MAC_CTX_new(impl->mac.get()));
-    if (!impl->ctx) return makeError("HMAC: out of memory");
+    impl->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (impl->mac == nullptr) return makeError("HMAC: not available in this OpenSSL");
+    impl->ctx = EVP_MAC_CTX_new(impl->mac);
+    if (impl->ctx == nullptr) return makeError("HMAC: out of memory");
     std::array<char, 8> digest{};
     const std::string_view name = digestName(algorithm);
     name.copy(digest.data(), name.size());
@@ -111,7 +120,7 @@ Result<HmacSigner> HmacSigner::make(HmacAlgorithm algorithm, std::span<const std
                             OSSL_PARAM_construct_end()};
     static constexpr std::uint8_t kNoKey = 0;
     const std::uint8_t* keyData = key.empty() ? &kNoKey : key.data();
-    if (EVP_MAC_init(impl->ctx.get(), keyData, key.size(), params.data()) != 1) return makeError("HMAC: init failed");
+    if (EVP_MAC_init(impl->ctx, keyData, key.size(), params.data()) != 1) return makeError("HMAC: init failed");
     impl->size = hmacSize(algorithm);
     return HmacSigner(std::move(impl));
 }
@@ -119,14 +128,14 @@ Result<HmacSigner> HmacSigner::make(HmacAlgorithm algorithm, std::span<const std
 Result<void> HmacSigner::sign(std::span<const std::span<const std::uint8_t>> parts, std::span<std::uint8_t> out) {
     if (out.size() != m_impl->size) return makeError("HMAC: the output has the wrong size");
     // A null key re-initialises the context with the key it already holds (OpenSSL 3).
-    if (EVP_MAC_init(m_impl->ctx.get(), nullptr, 0, nullptr) != 1) return makeError("HMAC: init failed");
+    if (EVP_MAC_init(m_impl->ctx, nullptr, 0, nullptr) != 1) return makeError("HMAC: init failed");
     for (const auto& part : parts) {
-        if (!part.empty() && EVP_MAC_update(m_impl->ctx.get(), part.data(), part.size()) != 1) {
+        if (!part.empty() && EVP_MAC_update(m_impl->ctx, part.data(), part.size()) != 1) {
             return makeError("HMAC: update failed");
         }
     }
     std::size_t length = 0;
-    if (EVP_MAC_final(m_impl->ctx.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
+    if (EVP_MAC_final(m_impl->ctx, out.data(), &length, out.size()) != 1 || length != out.size()) {
         return makeError("HMAC: final failed");
     }
     return {};
