@@ -250,21 +250,19 @@ Result<void> installService(const ServiceSpec& spec) {
     SERVICE_FAILURE_ACTIONS_FLAG failureOnExit{TRUE};
     // Started a little after the automatic services, when the network is usually up.
     SERVICE_DELAYED_AUTO_START_INFO delayed{TRUE};
+    // Half a service is worse than none: whatever fails from here undoes the registration.
+    const auto undone = [&](Error error) -> Result<void> {
+        ServiceHandle removable(::OpenServiceW(manager.get(), widen(spec.name).c_str(), DELETE));
+        if (removable) ::DeleteService(removable.get());
+        return error;
+    };
     if (!setConfig(service.get(), SERVICE_CONFIG_DESCRIPTION, &descriptionInfo) ||
         !setConfig(service.get(), SERVICE_CONFIG_FAILURE_ACTIONS, &failureActions) ||
         !setConfig(service.get(), SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &failureOnExit) ||
         !setConfig(service.get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed)) {
-        const DWORD error = ::GetLastError();
-        // Half a service is worse than none: the registration is undone.
-        ServiceHandle removable(::OpenServiceW(manager.get(), widen(spec.name).c_str(), DELETE));
-        if (removable) ::DeleteService(removable.get());
-        return systemError("cannot configure the service '" + spec.name + "'", error);
+        return undone(systemError("cannot configure the service '" + spec.name + "'", ::GetLastError()));
     }
-    if (auto described = registerEventSource(executable); !described) {
-        ServiceHandle removable(::OpenServiceW(manager.get(), widen(spec.name).c_str(), DELETE));
-        if (removable) ::DeleteService(removable.get());
-        return described;
-    }
+    if (auto described = registerEventSource(executable); !described) return undone(described.error());
     return {};
 }
 

@@ -53,12 +53,14 @@ std::vector<ReportLine> describeHost(const HostReport& report) {
         }
         case HostAction::Stopped:
         case HostAction::Broken:
-            lines.push_back({LogLevel::Error, prefix + std::string(toString(report.action)) + ": " + report.reason});
-            break;
         case HostAction::BackingOff:
-        case HostAction::NoAddress:
-            lines.push_back({LogLevel::Warning, prefix + std::string(toString(report.action)) + ": " + report.reason});
+        case HostAction::NoAddress: {
+            // A stop or a broken profile needs the user; a backoff or a missing address passes.
+            const bool needsUser = report.action == HostAction::Stopped || report.action == HostAction::Broken;
+            lines.push_back({needsUser ? LogLevel::Error : LogLevel::Warning,
+                             prefix + std::string(toString(report.action)) + ": " + report.reason});
             break;
+        }
     }
     return lines;
 }

@@ -1,5 +1,6 @@
-// HMAC with OpenSSL 3's EVP_MAC API (every handle owned by a unique_ptr) and a strict base64
-// codec of our own: EVP_DecodeBlock accepts whitespace and does not check pad bits.
+// HMAC with OpenSSL 3's EVP_MAC API (one HmacSigner owns the handles; the one-shot hmac() is a
+// signer used once) and a strict base64 codec of our own: EVP_DecodeBlock accepts whitespace and
+// does not check pad bits.
 #include "qdyn/crypto/hmac.hpp"
 
 #include <openssl/core_names.h>
@@ -16,15 +17,6 @@
 namespace qdyn::crypto {
 
 namespace {
-
-struct MacDeleter {
-    void operator()(EVP_MAC* mac) const noexcept { EVP_MAC_free(mac); }
-};
-struct MacCtxDeleter {
-    void operator()(EVP_MAC_CTX* ctx) const noexcept { EVP_MAC_CTX_free(ctx); }
-};
-using MacPtr = std::unique_ptr<EVP_MAC, MacDeleter>;
-using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
 
 const char* digestName(HmacAlgorithm algorithm) noexcept {
     switch (algorithm) {
@@ -57,37 +49,7 @@ std::size_t hmacSize(HmacAlgorithm algorithm) noexcept {
     return 0;
 }
 
-Result<std::vector<std::uint8_t>> hmac(HmacAlgorithm algorithm, std::span<const std::uint8_t> key,
-                                       std::span<const std::span<const std::uint8_t>> parts) {
-    if (auto ready = requireOpenSsl(); !ready) return ready.error();
-    const MacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-    if (!mac) return makeError("HMAC: not available in this OpenSSL");
-    const MacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));
-    if (!ctx) return makeError("HMAC: out of memory");
-    std::array<char, 8> digest{};
-    const std::string_view name = digestName(algorithm);
-    name.copy(digest.data(), name.size());
-    const std::array params{OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
-                            OSSL_PARAM_construct_end()};
-    // OpenSSL refuses a null key pointer even with length 0; an empty key is still a key.
-    static constexpr std::uint8_t kNoKey = 0;
-    const std::uint8_t* keyData = key.empty() ? &kNoKey : key.data();
-    if (EVP_MAC_init(ctx.get(), keyData, key.size(), params.data()) != 1) return makeError("HMAC: init failed");
-    for (const auto& part : parts) {
-        if (!part.empty() && EVP_MAC_update(ctx.get(), part.data(), part.size()) != 1) {
-            return makeError("HMAC: update failed");
-        }
-    }
-    std::vector<std::uint8_t> out(hmacSize(algorithm));
-    std::size_t length = 0;
-    if (EVP_MAC_final(ctx.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
-        return makeError("HMAC: final failed");
-    }
-    return out;
-}
-
-// Raw handles freed by the destructor: the unique_ptr aliases above live in an anonymous
-// namespace, which a member of this externally visible class must not use.
+// The fetched algorithm and the keyed context, freed together.
 struct HmacSigner::Impl {
     Impl() = default;
     Impl(const Impl&) = delete;
@@ -104,7 +66,7 @@ struct HmacSigner::Impl {
 HmacSigner::HmacSigner(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 HmacSigner::HmacSigner(HmacSigner&&) noexcept = default;
 HmacSigner& HmacSigner::operator=(HmacSigner&&) noexcept = default;
-HmacSigner::~HmacSigner() = default;  // EVP_MAC_CTX_free wipes the keyed state
+HmacSigner::~HmacSigner() = default;
 
 Result<HmacSigner> HmacSigner::make(HmacAlgorithm algorithm, std::span<const std::uint8_t> key) {
     if (auto ready = requireOpenSsl(); !ready) return ready.error();
@@ -118,6 +80,7 @@ Result<HmacSigner> HmacSigner::make(HmacAlgorithm algorithm, std::span<const std
     name.copy(digest.data(), name.size());
     const std::array params{OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
                             OSSL_PARAM_construct_end()};
+    // OpenSSL refuses a null key pointer even with length 0; an empty key is still a key.
     static constexpr std::uint8_t kNoKey = 0;
     const std::uint8_t* keyData = key.empty() ? &kNoKey : key.data();
     if (EVP_MAC_init(impl->ctx, keyData, key.size(), params.data()) != 1) return makeError("HMAC: init failed");
@@ -139,6 +102,15 @@ Result<void> HmacSigner::sign(std::span<const std::span<const std::uint8_t>> par
         return makeError("HMAC: final failed");
     }
     return {};
+}
+
+Result<std::vector<std::uint8_t>> hmac(HmacAlgorithm algorithm, std::span<const std::uint8_t> key,
+                                       std::span<const std::span<const std::uint8_t>> parts) {
+    auto signer = HmacSigner::make(algorithm, key);
+    if (!signer) return signer.error();
+    std::vector<std::uint8_t> out(hmacSize(algorithm));
+    if (auto made = signer->sign(parts, out); !made) return made.error();
+    return out;
 }
 
 Result<std::vector<std::uint8_t>> base64Decode(std::string_view text) {
