@@ -401,9 +401,12 @@ struct Server::Impl {
 
     Result<void> openListeners() {
         for (const auto& where : config.dnsUdp) {
-            auto listener = UdpListener::open(io, where, [this](std::span<const std::uint8_t> query, const IpAddress& peer) {
-                return handleDns(query, peer, DnsTransport::Udp);
-            });
+            auto listener = UdpListener::open(
+                io, where,
+                [this](std::span<const std::uint8_t> query, const IpAddress& peer) {
+                    return handleDns(query, peer, DnsTransport::Udp);
+                },
+                std::chrono::microseconds(config.dns.udpBatchWaitMicroseconds));
             if (!listener) return listener.error();
             bound.push_back({"dns-udp", where.address, (*listener)->port()});
             udp.push_back(std::move(*listener));

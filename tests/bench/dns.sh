@@ -192,7 +192,7 @@ zone "$ORIGIN" { type primary; file "$work/zone/zone.db"; };
 CONF
 
 SERVER_NOTE=(
-  "qdyn: qdyn-server (one io thread), [dns] rate_limit = 0 (it never limits loopback anyway)"
+  "qdyn: qdyn-server (one io thread), [dns] rate_limit = 0 (it never limits loopback anyway), udp_batch_wait at its default (100 us)"
   "nsd: NSD $(nsd -v 2>&1 | sed -n 's/^NSD version //p' | head -n1), server-count 1, rrl-ratelimit 0 and rrl-whitelist-ratelimit 0"
   "knot: Knot $(knotd -V | sed -n 's/.*version //p'), udp-workers 1, tcp-workers 1, no mod-rrl"
   "bind: BIND $(named -v | sed -n 's/^BIND \([^ ]*\).*/\1/p'), named -n 1, no rate-limit clause (RRL off)"

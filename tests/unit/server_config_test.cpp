@@ -90,6 +90,7 @@ TEST(ServerConfig, MinimalConfigHasNoListenersOrAccounts) {
     EXPECT_TRUE(config->http.empty());
     EXPECT_EQ(config->dns.tcpIdleTimeout, 10U);
     EXPECT_EQ(config->dns.tcpMaxConnections, 256U);
+    EXPECT_EQ(config->dns.udpBatchWaitMicroseconds, 100U);
     EXPECT_TRUE(config->accounts.empty());
 }
 
@@ -193,6 +194,15 @@ TEST(ServerConfig, DnsTcpListenersAndLimits) {
     EXPECT_EQ(errorOf(dns("tcp_max_connections = -3")),
               "server.toml:5: tcp_max_connections must be between 1 and 65535");
     EXPECT_EQ(errorOf(dns("tcp_max_connections = 1.5")), "server.toml:5: tcp_max_connections must be an integer");
+    for (const auto* wait : {"0", "1000"}) {
+        auto parsed = Config::parse(dns(std::string("udp_batch_wait = ") + wait), "server.toml");
+        ASSERT_TRUE(parsed) << parsed.message();
+        EXPECT_EQ(parsed->dns.udpBatchWaitMicroseconds, static_cast<std::uint32_t>(std::stoul(wait)));
+    }
+    EXPECT_EQ(errorOf(dns("udp_batch_wait = 1001")), "server.toml:5: udp_batch_wait must be between 0 and 1000");
+    EXPECT_EQ(errorOf(dns("udp_batch_wait = -1")), "server.toml:5: udp_batch_wait must be between 0 and 1000");
+    EXPECT_EQ(errorOf(dns("udp_batch_wait = \"100us\"")),
+              "server.toml:5: udp_batch_wait must be an integer (microseconds)");
     EXPECT_EQ(errorOf(kZone + "dns = 1\n"), "server.toml:4: unknown key 'dns' in [zone]");
     EXPECT_EQ(errorOf("dns = 1\n" + kZone), "server.toml:1: dns must be a table ([dns])");
 }

@@ -135,6 +135,10 @@ struct ZoneConfig {
 struct DnsOptions {
     std::uint32_t tcpIdleTimeout = 10;       // seconds between messages, and for a message to arrive whole
     std::uint32_t tcpMaxConnections = 256;   // over this, a new connection evicts the oldest
+    // Under load (a receive round that took 4 datagrams or more, UdpListener::kBusyRound) the UDP listener
+    // waits this long before the next round, so that round takes a fuller batch: fewer system
+    // calls and wake-ups per query, at most this much more latency. 0: never waits.
+    std::uint32_t udpBatchWaitMicroseconds = 100;
     CookieOptions cookies;                   // RFC 7873/9018 server cookies
     RateLimitOptions rateLimit;              // UDP answers per source prefix without a valid cookie
     std::uint32_t ixfrJournal = 1000;        // serial changes kept for IXFR; 0: secondaries always get AXFR

@@ -12,8 +12,10 @@ namespace {
 
 // [dns] limits: an hour of idling is already generous; the connection cap stays below what a
 // default file-descriptor limit could ever hold; a million journal entries is far more history
-// than any secondary that talks to us at least once a day needs.
+// than any secondary that talks to us at least once a day needs; a UDP batch wait beyond a
+// millisecond would cost more latency than any batch saves.
 constexpr std::int64_t kMaxTcpIdleTimeout = 3600;
+constexpr std::int64_t kMaxUdpBatchWait = 1000;
 constexpr std::int64_t kMaxTcpConnections = 65535;
 constexpr std::int64_t kMaxIxfrJournal = 1000000;
 
@@ -147,7 +149,7 @@ Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table) {
 
 Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
     if (auto keys = reader.onlyKeys(table,
-                                    {"tcp_idle_timeout", "tcp_max_connections", "cookies", "cookie_secret", "rate_limit",
+                                    {"tcp_idle_timeout", "tcp_max_connections", "udp_batch_wait", "cookies", "cookie_secret", "rate_limit",
                                      "rate_limit_burst", "rate_limit_slip", "rate_limit_ipv4_prefix",
                                      "rate_limit_ipv6_prefix", "ixfr_journal", "whoami"},
                                     "[dns]");
@@ -164,6 +166,11 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
         auto value = reader.integer(*node, "tcp_max_connections", 1, kMaxTcpConnections, "");
         if (!value) return value.error();
         options.tcpMaxConnections = *value;
+    }
+    if (const auto* node = table.get("udp_batch_wait")) {
+        auto value = reader.integer(*node, "udp_batch_wait", 0, kMaxUdpBatchWait, " (microseconds)");
+        if (!value) return value.error();
+        options.udpBatchWaitMicroseconds = *value;
     }
     if (const auto* node = table.get("ixfr_journal")) {
         auto value = reader.integer(*node, "ixfr_journal", 0, kMaxIxfrJournal, " (serial changes)");

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #endif
 
 #include "log.hpp"
@@ -49,13 +50,16 @@ struct UdpListener::Batch {
 UdpListener::UdpListener(asio::io_context& io, Handler handler) : m_socket(io), m_handler(std::move(handler)) {}
 
 Result<std::shared_ptr<UdpListener>> UdpListener::open(asio::io_context& io, const ListenAddress& where,
-                                                       Handler handler) {
+                                                       Handler handler, std::chrono::microseconds batchWait) {
     auto listener = std::make_shared<UdpListener>(io, std::move(handler));
     auto port = openUdpSocket(listener->m_socket, where, "dns-udp");
     if (!port) return port.error();
     listener->m_port = *port;
 #ifdef __linux__
     listener->m_batch = std::make_unique<Batch>();
+    listener->m_batchWait = batchWait;
+#else
+    (void)batchWait;  // one datagram per receive: there is no batch to fill
 #endif
     return listener;
 }
@@ -161,7 +165,15 @@ void UdpListener::drain() {
         }
         // A full socket buffer: the rest waits for the reactor, each with its own buffer.
         for (; sent < answers; ++sent) send(std::move(batch.answers[sent]), batch.destinations[sent]);
-        if (static_cast<std::size_t>(received) < kBatch) return;
+        if (static_cast<std::size_t>(received) == kBatch) continue;  // more is waiting: at once
+        // Quiet: back to the reactor. Busy: more is on its way; take it in one round a little
+        // later (the rounds bound how long TCP and HTTP wait for their turn).
+        if (static_cast<std::size_t>(received) < kBusyRound || m_batchWait.count() <= 0) return;
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(m_batchWait);
+        const ::timespec pause{static_cast<::time_t>(seconds.count()),
+                               static_cast<long>(std::chrono::nanoseconds(m_batchWait - seconds).count())};
+        ::clock_nanosleep(CLOCK_MONOTONIC, 0, &pause, nullptr);
+        ++m_batchWaits;
     }
 }
 

@@ -4,9 +4,15 @@
 // On Linux the loop takes up to kBatch datagrams per system call (recvmmsg) once the socket is
 // readable and sends their answers with one sendmmsg: under load the system calls, not the
 // answers, are what a UDP query costs. Elsewhere it receives one datagram at a time.
+//
+// Under load the loop also waits a little (the batch wait) before the next round once a round
+// took kBusyRound datagrams or more, the way a network card moderates its interrupts: the next
+// round then takes a fuller batch, and each query costs fewer system calls and wake-ups of this
+// thread. A quiet socket never waits: a round of fewer datagrams goes back to the reactor.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,10 +35,16 @@ public:
     using Handler = std::function<DnsReply(std::span<const std::uint8_t> query, const IpAddress& peer)>;
 
     // Binds now (so errors surface from Server::start); serving begins with start().
+    // batchWait 0: never waits between rounds.
     static Result<std::shared_ptr<UdpListener>> open(boost::asio::io_context& io, const ListenAddress& where,
-                                                     Handler handler);
+                                                     Handler handler,
+                                                     std::chrono::microseconds batchWait = std::chrono::microseconds(0));
+    // A round of at least this many datagrams means a busy socket (see above).
+    static constexpr std::size_t kBusyRound = 4;
 
     [[nodiscard]] std::uint16_t port() const noexcept { return m_port; }
+    // Batch waits so far (io thread only).
+    [[nodiscard]] std::uint64_t batchWaits() const noexcept { return m_batchWaits; }
     void start();
     // Closes the socket; call from the io thread (or when it does not run).
     void stop();
@@ -45,11 +57,13 @@ private:
     // Answers one datagram: the bytes to send at once (empty: none, or sent later).
     std::vector<std::uint8_t> answer(std::span<const std::uint8_t> query, const boost::asio::ip::udp::endpoint& peer);
 #ifdef __linux__
-    static constexpr std::size_t kBatch = 32;
+    static constexpr std::size_t kBatch = 64;
     struct Batch;
     void onReadable(const boost::system::error_code& error);
+    // Answers what the socket holds, a few rounds at most.
     void drain();
     std::unique_ptr<Batch> m_batch;  // the buffers of one recvmmsg/sendmmsg round
+    std::chrono::microseconds m_batchWait{0};
 #else
     void onReceive(const boost::system::error_code& error, std::size_t size);
     boost::asio::ip::udp::endpoint m_peer;
@@ -60,6 +74,7 @@ private:
     boost::asio::ip::udp::socket m_socket;
     Handler m_handler;
     std::uint16_t m_port = 0;
+    std::uint64_t m_batchWaits = 0;
 };
 
 }  // namespace qdyn::server
