@@ -82,6 +82,9 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
         running.dns.tcpMaxConnections != next.dns.tcpMaxConnections) {
         return "the [dns] TCP limits changed";
     }
+    if (running.dns.udpBatchWaitMicroseconds != next.dns.udpBatchWaitMicroseconds) {
+        return "[dns] udp_batch_wait changed";
+    }
     if (running.dns.ixfrJournal != next.dns.ixfrJournal) return "[dns] ixfr_journal changed";
     if (running.forward != next.forward) return "[forward] changed";
     if (running.forward && !sameKey(running, next, running.forward->tsigKey)) return "the [forward] TSIG key changed";

@@ -93,5 +93,18 @@ TEST_F(GenerationTest, AChangedForwardSectionOrItsKeyNeedsARestart) {
     EXPECT_EQ(restartNeededFor(running, otherSecret), "the [forward] TSIG key changed");
 }
 
+TEST_F(GenerationTest, TheListenersSettingsNeedARestart) {
+    const auto running = config();
+    auto udp = running;
+    udp.dns.udpBatchWaitMicroseconds = running.dns.udpBatchWaitMicroseconds + 1;
+    EXPECT_EQ(restartNeededFor(running, udp), "[dns] udp_batch_wait changed");
+    auto tcp = running;
+    tcp.dns.tcpMaxConnections = running.dns.tcpMaxConnections + 1;
+    EXPECT_EQ(restartNeededFor(running, tcp), "the [dns] TCP limits changed");
+    auto journal = running;
+    journal.dns.ixfrJournal = running.dns.ixfrJournal + 1;
+    EXPECT_EQ(restartNeededFor(running, journal), "[dns] ixfr_journal changed");
+}
+
 }  // namespace server_generation_test
 }  // namespace
