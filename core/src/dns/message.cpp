@@ -309,7 +309,7 @@ private:
 
 class Encoder {
 public:
-    explicit Encoder(std::vector<std::uint8_t>& out) : m_out(out) { m_suffixes.reserve(kMaxCompressionEntries); }
+    explicit Encoder(std::vector<std::uint8_t>& out) : m_out(out) {}
 
     void u8(std::uint8_t value) { m_out.push_back(value); }
     void u16(std::uint16_t value) {
@@ -375,7 +375,8 @@ public:
 
 private:
     std::optional<std::size_t> find(std::string_view suffix) const {
-        for (const auto& entry : m_suffixes) {
+        for (std::size_t i = 0; i < m_suffixCount; ++i) {
+            const auto& entry = m_suffixes[i];
             if (entry.wire.size() == suffix.size() && std::memcmp(entry.wire.data(), suffix.data(), suffix.size()) == 0) {
                 return entry.offset;
             }
@@ -388,8 +389,8 @@ private:
         std::size_t pos = 0;
         while (pos < prefixEnd) {
             const std::size_t at = m_out.size();
-            if (at <= kMaxPointerOffset && m_suffixes.size() < kMaxCompressionEntries) {
-                m_suffixes.push_back({wire.substr(pos), at});
+            if (at <= kMaxPointerOffset && m_suffixCount < kMaxCompressionEntries) {
+                m_suffixes[m_suffixCount++] = {wire.substr(pos), at};
             }
             const std::size_t length = static_cast<unsigned char>(wire[pos]);
             bytes(wire.data() + pos, 1 + length);
@@ -452,7 +453,10 @@ private:
     };
 
     std::vector<std::uint8_t>& m_out;
-    std::vector<Suffix> m_suffixes;
+    // On the stack, not the heap: 1.5 KiB allocated and freed per encoded message (every rdata
+    // of every update) made glibc consolidate its free lists each time.
+    std::array<Suffix, kMaxCompressionEntries> m_suffixes{};
+    std::size_t m_suffixCount = 0;
     bool m_compression = true;
 };
 
