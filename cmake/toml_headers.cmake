@@ -47,11 +47,10 @@ function(qdyn_toml_headers out_dir)
   set(macros_before "${macros}")
   _qdyn_toml_mend(unicode "is_non_ascii_horizontal_whitespace(char32_t c)" "default: TOML_UNREACHABLE;"
                   "default: return false; /* qdyn: not whitespace (toml++ PR 305) */")
-  _qdyn_toml_mend(macros "#define TOML_ASSERT(expr) assert(expr)" "#define TOML_ASSERT(expr) assert(expr)"
-                  "#define TOML_ASSERT(expr) static_assert(true) /* qdyn: input can fail them */")
-  _qdyn_toml_mend(macros "#define TOML_ASSERT_ASSUME(expr) TOML_ASSUME(expr)"
-                  "#define TOML_ASSERT_ASSUME(expr) TOML_ASSUME(expr)"
-                  "#define TOML_ASSERT_ASSUME(expr) static_assert(true) /* qdyn: nor assume them */")
+  string(REPLACE "#define TOML_ASSERT(expr) assert(expr)"
+         "#define TOML_ASSERT(expr) static_assert(true) /* qdyn: input can fail them */" macros "${macros}")
+  string(REPLACE "#define TOML_ASSERT_ASSUME(expr) TOML_ASSUME(expr)"
+         "#define TOML_ASSERT_ASSUME(expr) static_assert(true) /* qdyn: nor assume them */" macros "${macros}")
   if(unicode STREQUAL unicode_before AND macros STREQUAL macros_before)
     return()  # a toml++ without the faults
   endif()

@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -19,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "dns/udp_listener.hpp"
+#include "loopback_socket.hpp"
 #include "test_values.hpp"
 
 namespace {
@@ -26,14 +26,6 @@ namespace server_udp_batch_test {
 
 using namespace qdyn::server;
 using namespace std::chrono_literals;
-
-struct Client {
-    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    ~Client() { ::close(fd); }
-    Client() = default;
-    Client(const Client&) = delete;
-    Client& operator=(const Client&) = delete;
-};
 
 // Sends `count` datagrams (each its own index, two octets), runs the listener until it has
 // answered them all (or 5 s went by), and returns the batch waits it made and the indexes
@@ -48,24 +40,24 @@ std::pair<std::uint64_t, std::set<int>> exchange(int count, std::chrono::microse
         wait);
     EXPECT_TRUE(listener) << listener.message();
     if (!listener) return {};
-    Client client;
+    const qdyn::test::Fd client(::socket(AF_INET, SOCK_DGRAM, 0));
     ::sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons((*listener)->port());
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     for (int i = 0; i < count; ++i) {
         const std::uint8_t bytes[2] = {static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i & 0xff)};
-        EXPECT_EQ(::sendto(client.fd, bytes, sizeof bytes, 0, reinterpret_cast<const ::sockaddr*>(&to), sizeof to), 2);
+        EXPECT_EQ(::sendto(client.get(), bytes, sizeof bytes, 0, reinterpret_cast<const ::sockaddr*>(&to), sizeof to), 2);
     }
     (*listener)->start();
     std::set<int> answered;
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (static_cast<int>(answered.size()) < count && std::chrono::steady_clock::now() < deadline) {
         io.run_for(20ms);
-        ::pollfd ready{client.fd, POLLIN, 0};
+        ::pollfd ready{client.get(), POLLIN, 0};
         while (::poll(&ready, 1, 0) == 1) {
             std::uint8_t reply[16];
-            if (::recv(client.fd, reply, sizeof reply, 0) == 2) answered.insert(reply[0] << 8 | reply[1]);
+            if (::recv(client.get(), reply, sizeof reply, 0) == 2) answered.insert(reply[0] << 8 | reply[1]);
         }
     }
     (*listener)->stop();

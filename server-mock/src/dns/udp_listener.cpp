@@ -57,7 +57,11 @@ Result<std::shared_ptr<UdpListener>> UdpListener::open(asio::io_context& io, con
     listener->m_port = *port;
 #ifdef __linux__
     listener->m_batch = std::make_unique<Batch>();
-    listener->m_batchWait = batchWait;
+    if (batchWait.count() > 0) {  // converted once, not at every wait
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(batchWait);
+        listener->m_batchWait = ::timespec{static_cast<::time_t>(seconds.count()),
+                                           static_cast<long>(std::chrono::nanoseconds(batchWait - seconds).count())};
+    }
 #else
     (void)batchWait;  // one datagram per receive: there is no batch to fill
 #endif
@@ -168,11 +172,8 @@ void UdpListener::drain() {
         if (static_cast<std::size_t>(received) == kBatch) continue;  // more is waiting: at once
         // Quiet: back to the reactor. Busy: more is on its way; take it in one round a little
         // later (the rounds bound how long TCP and HTTP wait for their turn).
-        if (static_cast<std::size_t>(received) < kBusyRound || m_batchWait.count() <= 0) return;
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(m_batchWait);
-        const ::timespec pause{static_cast<::time_t>(seconds.count()),
-                               static_cast<long>(std::chrono::nanoseconds(m_batchWait - seconds).count())};
-        ::clock_nanosleep(CLOCK_MONOTONIC, 0, &pause, nullptr);
+        if (static_cast<std::size_t>(received) < kBusyRound || !m_batchWait) return;
+        ::clock_nanosleep(CLOCK_MONOTONIC, 0, &*m_batchWait, nullptr);
         ++m_batchWaits;
     }
 }

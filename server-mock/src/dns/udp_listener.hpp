@@ -14,8 +14,10 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -63,7 +65,7 @@ private:
     // Answers what the socket holds, a few rounds at most.
     void drain();
     std::unique_ptr<Batch> m_batch;  // the buffers of one recvmmsg/sendmmsg round
-    std::chrono::microseconds m_batchWait{0};
+    std::optional<::timespec> m_batchWait;  // none: never waits
 #else
     void onReceive(const boost::system::error_code& error, std::size_t size);
     boost::asio::ip::udp::endpoint m_peer;
