@@ -128,7 +128,7 @@ cmd_bench() {
   local bench_build="$ROOT/build/bench"
   log "build qdyn-server, qdyn and the benchmark helpers (preset release, in build/bench)"
   cmake --preset release -B "$bench_build" -DQDYN_BUILD_GUI=OFF >/dev/null
-  cmake --build "$bench_build" -j "$JOBS" --target qdyn-server qdyn populate_store verify_updates netmon_latency
+  cmake --build "$bench_build" -j "$JOBS" --target qdyn-server qdyn populate_store verify_updates commit_cost netmon_latency
   log "benchmark $name"
   "$dir/$name.sh" "$bench_build" "$@"
 }

@@ -10,6 +10,9 @@
 #
 # BUILD_DIR holds server-mock/qdyn-server and tests/bench/verify_updates (a release build for
 # real figures). SECONDS of load before the kill (default $QDYN_BENCH_SECONDS or 10).
+# First, commit_cost measures the update path in memory alone (time and heap allocations per
+# update, in a zone of the benchmark's hosts and with QDYN_BENCH_COMMIT_EXTRA more names, default
+# 1,000,000; QDYN_BENCH_COMMIT_UPDATES updates each, default 200,000).
 # Environment: QDYN_BENCH_CONNECTIONS (wrk connections, default 32), QDYN_BENCH_THREADS (wrk
 # threads, default 2), QDYN_BENCH_ACCOUNTS (default 100) and QDYN_BENCH_HOSTS_PER_ACCOUNT
 # (default 200): the updated hosts, every host updated again only after all the others.
@@ -30,13 +33,18 @@ HASH='$scrypt$ln=10,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$mp90zEQd5XGhjEv4WArVH4Z0XRSzk
 
 SERVER="$BUILD/server-mock/qdyn-server"
 VERIFY="$BUILD/tests/bench/verify_updates"
-for exe in "$SERVER" "$VERIFY"; do
-  [[ -x "$exe" ]] || { echo "updates: $exe is missing (build the targets qdyn-server and verify_updates)" >&2; exit 1; }
+COMMIT_COST="$BUILD/tests/bench/commit_cost"
+for exe in "$SERVER" "$VERIFY" "$COMMIT_COST"; do
+  [[ -x "$exe" ]] || { echo "updates: $exe is missing (build the targets qdyn-server, verify_updates and commit_cost)" >&2; exit 1; }
 done
 for need in wrk:wrk curl:curl; do
   command -v "${need%%:*}" >/dev/null || { echo "updates: ${need%%:*} is missing (package ${need#*:}; packaging/deps/debian.sh installs it)" >&2; exit 1; }
 done
 (( (ACCOUNTS * PER) % THREADS == 0 )) || { echo "updates: accounts x hosts must be a multiple of the wrk threads" >&2; exit 1; }
+
+commit="$("$COMMIT_COST" "${QDYN_BENCH_COMMIT_EXTRA:-1000000}" "${QDYN_BENCH_COMMIT_UPDATES:-200000}")" ||
+  { echo "updates: commit_cost failed" >&2; exit 1; }
+commit_field() { printf '%s\n' "$commit" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 work="$(mktemp -d /tmp/qdyn-bench-updates.XXXXXX)"
 server_pid=""
@@ -137,11 +145,12 @@ per_s="$(awk -v n="$acked_updates" -v t="$elapsed" 'BEGIN { printf "%.0f", n / t
 hz="$(getconf CLK_TCK)"
 cpu_s="$(awk -v a="$ticks_before" -v b="$ticks_after" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')"
 per_cpu_s="$(awk -v n="$acked_updates" -v c="$cpu_s" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')"
-printf '\n%-44s %s\n' "durable authenticated updates per second" "$per_s (target >= $TARGET_PER_S)"
+printf '\n%s\n' "$commit" | sed '$d'
+printf '%-44s %s\n' "durable authenticated updates per second" "$per_s (target >= $TARGET_PER_S)"
 printf '%-44s %s\n' "acknowledged before SIGKILL" "$acked_updates in $(printf '%.2f' "$elapsed") s"
 printf '%-44s %s\n' "server CPU (utime+stime), updates per CPU-s" "$cpu_s s, $per_cpu_s"
 printf '%-44s %s\n' "hosts checked over DNS after restart" "$checked, lost $lost"
 printf '%-44s %s\n' "restart with the store" "$(printf '%.2f' "$restart_s") s"
 printf '%-44s %s\n' "load" "wrk $THREADS threads, $CONNECTIONS connections, $ACCOUNTS accounts x $PER hosts"
-echo "RESULT durable_updates_per_s=$per_s lost_after_kill=$lost acknowledged=$acked_updates checked_hosts=$checked server_cpu_s=$cpu_s updates_per_server_cpu_s=$per_cpu_s target_per_s=$TARGET_PER_S"
+echo "RESULT durable_updates_per_s=$per_s lost_after_kill=$lost acknowledged=$acked_updates checked_hosts=$checked server_cpu_s=$cpu_s updates_per_server_cpu_s=$per_cpu_s commit_ns=$(commit_field commit_ns) large_zone_commit_ns=$(commit_field large_zone_commit_ns) target_per_s=$TARGET_PER_S"
 [[ "$lost" == 0 ]]
