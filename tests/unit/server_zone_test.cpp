@@ -127,6 +127,44 @@ TEST(ZoneEditor, SharesUntouchedShardsAndRemovesEmptyNonTerminals) {
     EXPECT_EQ(back->find(name("y.z.dyn.example.test")), nullptr);
 }
 
+// What makes an update cheap in a large zone: the next version copies one shard, of a few
+// names, and shares every other one; neither the old version nor a later editor's base changes.
+TEST(ZoneEditor, AnEditCopiesOneSmallShardEvenInALargeZone) {
+    const auto base = buildInitialSnapshot(serverConfig(), 1).value();
+    constexpr std::size_t kNames = 100000;
+    ZoneEditor bulk(*base);
+    bulk.reserve(kNames);
+    for (std::size_t i = 0; i < kNames; ++i) {
+        const auto loaded = bulk.load(name("n" + std::to_string(i) + ".dyn.example.test"));
+        loaded.node.rrsets.push_back(RRset{dns::rrtype::A, 60, true, {qdyn::server::addressRData(ip("192.0.2.1"))}});
+        bulk.admit(loaded);
+    }
+    const auto large = bulk.finish(2);
+    ASSERT_EQ(large->nameCount(), base->nameCount() + kNames);
+
+    const auto host = name("n4711.dyn.example.test");
+    ZoneEditor editor(*large);
+    editor.edit(host).rrsets.front().rdatas = {qdyn::server::addressRData(ip("192.0.2.2"))};
+    editor.settle(host);
+    const auto next = editor.finish(3);
+    std::vector<std::size_t> copied;
+    for (std::size_t index = 0; index < ZoneSnapshot::kShardCount; ++index) {
+        if (&next->shard(index) != &large->shard(index)) copied.push_back(index);
+    }
+    ASSERT_EQ(copied.size(), 1U);
+    EXPECT_LE(next->shard(copied.front()).size(), 10U);  // 1.5 names per shard on average
+    EXPECT_EQ(large->addressesOf(host).v4, std::vector<IpAddress>{ip("192.0.2.1")});
+    EXPECT_EQ(next->addressesOf(host).v4, std::vector<IpAddress>{ip("192.0.2.2")});
+
+    // A second version from the published one copies again instead of writing into it.
+    ZoneEditor again(*next);
+    again.edit(host).rrsets.front().rdatas = {qdyn::server::addressRData(ip("192.0.2.3"))};
+    again.settle(host);
+    const auto third = again.finish(4);
+    EXPECT_EQ(next->addressesOf(host).v4, std::vector<IpAddress>{ip("192.0.2.2")});
+    EXPECT_EQ(third->addressesOf(host).v4, std::vector<IpAddress>{ip("192.0.2.3")});
+}
+
 TEST(ZoneSerial, FollowsTheClockAndNeverGoesBack) {
     EXPECT_EQ(nextSerial(1000, 2000), 2000U);  // time ahead: use it
     EXPECT_EQ(nextSerial(1000, 1000), 1001U);  // same second: +1

@@ -3,7 +3,10 @@
 #include "qdyn_server/zone.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <string>
+#include <type_traits>
 
 namespace qdyn::server {
 
@@ -14,19 +17,27 @@ std::size_t shardOf(const dns::Name& name) noexcept {
     // high bits rather than the low ones the buckets use.
     const std::uint64_t hash = dns::NameHash()(name);
     const std::uint64_t mixed = (hash ^ (hash >> 31U)) * 0x9E3779B97F4A7C15ULL;
-    return static_cast<std::size_t>(mixed >> 52U) % ZoneSnapshot::kShardCount;
+    constexpr unsigned kIndexBits = 4 * ZoneSnapshot::kFanOutBits;
+    return static_cast<std::size_t>(mixed >> (64U - kIndexBits));
 }
 
 // Every level of an empty zone: the same groups over the same empty shard.
-const std::shared_ptr<const ZoneSnapshot::MidGroup>& emptyMid() {
-    static const auto mid = [] {
-        auto group = std::make_shared<ZoneSnapshot::ShardGroup>();
-        group->fill(std::make_shared<const ZoneSnapshot::Shard>());
-        auto made = std::make_shared<ZoneSnapshot::MidGroup>();
-        made->fill(std::shared_ptr<const ZoneSnapshot::ShardGroup>(std::move(group)));
-        return std::shared_ptr<const ZoneSnapshot::MidGroup>(std::move(made));
+const std::shared_ptr<const ZoneSnapshot::TopGroup>& emptyTop() {
+    static const auto top = [] {
+        const auto fan = [](auto child) {
+            using Child = std::remove_const_t<typename decltype(child)::element_type>;
+            auto made = std::make_shared<ZoneSnapshot::Fan<Child>>();
+            made->slots.fill(std::move(child));
+            return std::shared_ptr<const ZoneSnapshot::Fan<Child>>(std::move(made));
+        };
+        return fan(fan(fan(std::shared_ptr<const ZoneSnapshot::ShardBox>(std::make_shared<ZoneSnapshot::ShardBox>()))));
     }();
-    return mid;
+    return top;
+}
+
+std::uint64_t nextEditorStamp() noexcept {
+    static std::atomic<std::uint64_t> stamp{0};
+    return stamp.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 }  // namespace
@@ -51,7 +62,7 @@ bool Node::hasDynamicData() const noexcept {
            std::any_of(rrsets.begin(), rrsets.end(), [](const RRset& set) { return set.dynamic; });
 }
 
-ZoneSnapshot::ZoneSnapshot() { m_groups.fill(emptyMid()); }
+ZoneSnapshot::ZoneSnapshot() { m_groups.fill(emptyTop()); }
 
 const Node* ZoneSnapshot::find(const dns::Name& name) const {
     const auto& shard = this->shard(shardOf(name));
@@ -73,35 +84,36 @@ HostAddresses ZoneSnapshot::addressesOf(const dns::Name& name) const {
     return out;
 }
 
-ZoneEditor::ZoneEditor(const ZoneSnapshot& base) : m_next(std::make_shared<ZoneSnapshot>(base)) {}
+ZoneEditor::ZoneEditor(const ZoneSnapshot& base)
+    : m_next(std::make_shared<ZoneSnapshot>(base)), m_stamp(nextEditorStamp()) {}
 
 const Node* ZoneEditor::find(const dns::Name& name) const { return m_next->find(name); }
 
 ZoneSnapshot::Shard& ZoneEditor::writableShard(const dns::Name& name) { return writableShardAt(shardOf(name)); }
 
+template <typename T>
+T& ZoneEditor::writable(std::shared_ptr<const T>& slot) {
+    if (slot->owner != m_stamp) {
+        auto copy = std::make_shared<T>(*slot);
+        copy->owner = m_stamp;
+        slot = std::move(copy);
+    }
+    // This editor made the object, as a mutable one; it is const only as seen by readers, and no
+    // reader sees it before finish().
+    return const_cast<T&>(*slot);
+}
+
 ZoneSnapshot::Shard& ZoneEditor::writableShardAt(std::size_t index) {
-    // Copy on first write, level by level down to the shard; no reader sees a copy before finish().
-    constexpr std::size_t kFanOut = ZoneSnapshot::kFanOut;
-    const std::size_t top = index / (kFanOut * kFanOut);
-    const std::size_t group = index / kFanOut;  // among all kFanOut * kFanOut groups
-    if (m_writableMids[top] == nullptr) {
-        auto copy = std::make_shared<ZoneSnapshot::MidGroup>(*m_next->m_groups[top]);
-        m_writableMids[top] = copy.get();
-        m_next->m_groups[top] = std::move(copy);
-    }
-    if (m_writableGroups[group] == nullptr) {
-        auto& groupSlot = (*m_writableMids[top])[group % kFanOut];
-        auto copy = std::make_shared<ZoneSnapshot::ShardGroup>(*groupSlot);
-        m_writableGroups[group] = copy.get();
-        groupSlot = std::move(copy);
-    }
-    auto& slot = (*m_writableGroups[group])[index % kFanOut];
-    if (!m_writable.test(index)) {
-        slot = std::make_shared<ZoneSnapshot::Shard>(*slot);
-        m_writable.set(index);
-    }
-    // This editor made the shard above, as a mutable object; it is const only as seen by readers.
-    return const_cast<ZoneSnapshot::Shard&>(*slot);
+    // After reserve() every shard is this editor's: no walk down the tree, which costs a bulk
+    // load a few cache misses per name.
+    if (!m_bulkShards.empty()) return *m_bulkShards[index];
+    // Copy on first write, level by level down to the shard.
+    constexpr unsigned kBits = ZoneSnapshot::kFanOutBits;
+    constexpr std::size_t kMask = ZoneSnapshot::kFanOut - 1;
+    auto& top = writable(m_next->m_groups[(index >> (3 * kBits)) & kMask]);
+    auto& mid = writable(top.slots[(index >> (2 * kBits)) & kMask]);
+    auto& group = writable(mid.slots[(index >> kBits) & kMask]);
+    return writable(group.slots[index & kMask]).names;
 }
 
 Node& ZoneEditor::edit(const dns::Name& name) {
@@ -170,11 +182,17 @@ void ZoneEditor::admit(const dns::Name& name, bool existedBefore, const Node& no
 }
 
 void ZoneEditor::reserve(std::size_t count) {
-    const std::size_t perShard = count / ZoneSnapshot::kShardCount + count / ZoneSnapshot::kShardCount / 8 + 1;
+    // The names per shard vary around the mean by about its square root: room for the mean plus
+    // three times that leaves nearly every shard without a rehash while loading.
+    const std::size_t mean = count / ZoneSnapshot::kShardCount;
+    const auto spread = static_cast<std::size_t>(3 * std::sqrt(static_cast<double>(mean))) + 2;
+    std::vector<ZoneSnapshot::Shard*> shards(ZoneSnapshot::kShardCount);
     for (std::size_t index = 0; index < ZoneSnapshot::kShardCount; ++index) {
         auto& shard = writableShardAt(index);
-        shard.reserve(shard.size() + perShard);
+        shard.reserve(shard.size() + mean + spread);
+        shards[index] = &shard;
     }
+    m_bulkShards = std::move(shards);
 }
 
 std::shared_ptr<const ZoneSnapshot> ZoneEditor::finish(std::uint32_t serial) {
