@@ -87,7 +87,7 @@ private:
 namespace {
 
 void dropDynamicState(Node& node) {
-    std::erase_if(node.rrsets, [](const RRset& set) { return set.dynamic; });
+    eraseIf(node.rrsets, [](const RRset& set) { return set.dynamic; });
     node.offline = false;
     node.expiresAt = 0;
 }
@@ -259,7 +259,7 @@ Result<void> UpdateService::carryOne(ZoneEditor& editor, StoredName&& saved, con
             if (!rdata) return makeError(loaded.name.toString() + ": " + rdata.message());
             rrset.rdatas.push_back(std::move(*rdata));
         }
-        std::erase_if(node.rrsets, [&](const RRset& set) { return set.type == rrsetSaved.type; });
+        eraseIf(node.rrsets, [&](const RRset& set) { return set.type == rrsetSaved.type; });
         node.rrsets.push_back(std::move(rrset));
     }
     node.offline = saved.offline;

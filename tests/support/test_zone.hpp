@@ -14,7 +14,7 @@ namespace qdyn::test {
 inline void putRRset(server::ZoneSnapshot& zone, const dns::Name& owner, server::RRset rrset) {
     server::ZoneEditor editor(zone);
     auto& node = editor.edit(owner);
-    std::erase_if(node.rrsets, [&](const server::RRset& set) { return set.type == rrset.type; });
+    server::eraseIf(node.rrsets, [&](const server::RRset& set) { return set.type == rrset.type; });
     node.rrsets.push_back(std::move(rrset));
     editor.settle(owner);
     zone = *editor.finish(zone.soa.serial);

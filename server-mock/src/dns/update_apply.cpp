@@ -377,7 +377,7 @@ Check applyUpdates(std::span<const dns::ResourceRecord> updates, std::span<const
             tx.edit(rr.name).rrsets.clear();
         } else if (rr.klass == dns::rrclass::ANY) {
             if (view->find(rr.type) == nullptr) continue;
-            std::erase_if(tx.edit(rr.name).rrsets, [&](const RRset& rrset) { return rrset.type == rr.type; });
+            eraseIf(tx.edit(rr.name).rrsets, [&](const RRset& rrset) { return rrset.type == rr.type; });
         } else {  // class NONE: one RR
             const RRset* rrset = view->find(rr.type);
             if (rrset == nullptr || !contains(rr.type, rrset->rdatas, rr.data)) continue;
@@ -388,7 +388,7 @@ Check applyUpdates(std::span<const dns::ResourceRecord> updates, std::span<const
                                         [&](const dns::RData& x) { return sameRData(rr.type, x, rr.data); }),
                          rdatas.end());
             if (target->rdatas.empty()) {
-                std::erase_if(node.rrsets, [&](const RRset& set) { return set.type == rr.type; });
+                eraseIf(node.rrsets, [&](const RRset& set) { return set.type == rr.type; });
             }
         }
         edited.insert(rr.name);
