@@ -185,6 +185,9 @@ void ZoneEditor::reserve(std::size_t count) {
     // The names per shard vary around the mean by about its square root: room for the mean plus
     // three times that leaves nearly every shard without a rehash while loading.
     const std::size_t mean = count / ZoneSnapshot::kShardCount;
+    // Fewer names than shards: most shards stay empty, shared with the empty tree; making every
+    // one of them this editor's own would cost megabytes for nothing.
+    if (mean == 0) return;
     const auto spread = static_cast<std::size_t>(3 * std::sqrt(static_cast<double>(mean))) + 2;
     std::vector<ZoneSnapshot::Shard*> shards(ZoneSnapshot::kShardCount);
     for (std::size_t index = 0; index < ZoneSnapshot::kShardCount; ++index) {
