@@ -121,13 +121,24 @@ Figures run(const qdyn::server::Config& config, std::size_t extra, std::size_t u
 
 }  // namespace
 
-void* operator new(std::size_t size) {
+// Every allocating form is replaced, not just the plain one: a sanitizer runtime brings its own
+// operator new, and memory from its nothrow form freed by the delete below is a mismatch.
+void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
+    return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new(std::size_t size) {
+    if (void* memory = operator new(size, std::nothrow)) return memory;
     throw std::bad_alloc();
 }
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
+void* operator new[](std::size_t size) { return operator new(size); }
 void operator delete(void* memory) noexcept { std::free(memory); }
 void operator delete(void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
+void operator delete(void* memory, const std::nothrow_t& /*tag*/) noexcept { std::free(memory); }
+void operator delete[](void* memory) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
+void operator delete[](void* memory, const std::nothrow_t& /*tag*/) noexcept { std::free(memory); }
 
 int main(int argc, char** argv) {
     const std::size_t extra = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000000;
