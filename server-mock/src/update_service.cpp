@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_set>
 #include <utility>
 
 #include "log.hpp"
@@ -107,7 +108,7 @@ std::string_view toString(UpdateStatus status) noexcept {
 }
 
 Node& ZoneTransaction::edit(const dns::Name& name) {
-    if (m_seen.insert(name).second) m_touched.push_back(name);
+    m_touched.add(name);
     return m_editor.edit(name);
 }
 
@@ -168,7 +169,7 @@ UpdateService::Committed UpdateService::commit(const std::function<bool(ZoneTran
         }
     }
     m_zone.publish(tx.m_editor.finish(serial));
-    if (servedChanged) announce(change);
+    if (servedChanged) announce(std::move(change));
     return {servedChanged, serial, ticket};
 }
 
@@ -358,8 +359,10 @@ void UpdateService::addListener(ChangeListener& listener) {
     m_listeners.push_back(&listener);
 }
 
-void UpdateService::announce(const ZoneChange& change) {
-    for (auto* listener : m_listeners) listener->zoneChanged(change);
+void UpdateService::announce(ZoneChange&& change) {
+    if (m_listeners.empty()) return;
+    const auto shared = std::make_shared<const ZoneChange>(std::move(change));
+    for (auto* listener : m_listeners) listener->zoneChangedShared(shared);
 }
 
 void UpdateService::whenDurable(Store::Ticket ticket, Store::DurableCallback done) {

@@ -55,7 +55,7 @@ TEST(ZoneJournalTest, KeepsTheLastStepsAndFindsPathsThroughThem) {
     ASSERT_TRUE(journal.path(3, 6));
     EXPECT_EQ(journal.path(3, 6)->size(), 3U);
     EXPECT_EQ(journal.path(3, 5)->size(), 2U) << "a path stops where asked";
-    EXPECT_EQ(journal.path(5, 6)->front()->from, 5U);
+    EXPECT_EQ(journal.path(5, 6)->front()->oldSerial, 5U);
     EXPECT_FALSE(journal.path(4, 9)) << "a serial not reached yet";
 }
 

@@ -10,13 +10,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_set>
 #include <string_view>
 #include <vector>
 
 #include "qdyn/dns/name.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn_server/config.hpp"
+#include "qdyn_server/name_list.hpp"
 #include "qdyn_server/store.hpp"
 #include "qdyn_server/zone.hpp"
 
@@ -85,6 +85,9 @@ public:
     ChangeListener& operator=(const ChangeListener&) = delete;
     virtual ~ChangeListener() = default;
     virtual void zoneChanged(const ZoneChange& change) = 0;
+    // The same change, shared: a listener that keeps it (the IXFR journal) holds a reference
+    // instead of copying its records. By default it calls zoneChanged().
+    virtual void zoneChangedShared(const std::shared_ptr<const ZoneChange>& change) { zoneChanged(*change); }
 };
 
 // The writer's view inside UpdateService::commit: the next version being built.
@@ -103,8 +106,7 @@ private:
     const ZoneSnapshot& m_current;
     ZoneEditor m_editor;
     std::uint32_t m_now;
-    std::vector<dns::Name> m_touched;  // each edited name once, in the order first edited
-    std::unordered_set<dns::Name, dns::NameHash> m_seen;
+    NameList m_touched;  // each edited name once, in the order first edited
 };
 
 class UpdateService {
@@ -161,7 +163,7 @@ public:
     void addListener(ChangeListener& listener);
 
 private:
-    void announce(const ZoneChange& change);
+    void announce(ZoneChange&& change);
 
     // Applies one name's stored-form dynamic state onto `editor` (bulk: the name is moved into
     // the zone) as far as the configuration allows; what it does not allow is counted.

@@ -23,6 +23,7 @@
 #include "qdyn/dns/name.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn_server/config.hpp"
+#include "qdyn_server/name_list.hpp"
 
 namespace qdyn::server {
 
@@ -41,9 +42,6 @@ struct RRset {
     friend bool operator==(const RRset&, const RRset&) = default;
 };
 
-// What one name holds. A name is in the zone when it holds RRsets, is a configured host (which
-// exists from the start and answers NODATA until its first update), or has a descendant that
-// exists (an empty non-terminal, RFC 8020).
 // The RRsets of a name. A dynamic host holds an A and an AAAA: they live inline, so a host
 // costs one allocation less (a million hosts restore faster and touch fewer pages).
 using RRsetList = boost::container::small_vector<RRset, 2>;
@@ -57,6 +55,9 @@ std::size_t eraseIf(RRsetList& rrsets, Predicate predicate) {
     return removed;
 }
 
+// What one name holds. A name is in the zone when it holds RRsets, is a configured host (which
+// exists from the start and answers NODATA until its first update), or has a descendant that
+// exists (an empty non-terminal, RFC 8020).
 struct Node {
     RRsetList rrsets;               // at most one per type
     std::uint32_t expiresAt = 0;    // unix seconds at which the dynamic RRsets go; 0: never
@@ -199,8 +200,10 @@ private:
     std::shared_ptr<ZoneSnapshot> m_next;
     std::uint64_t m_stamp;  // marks the tree objects this editor made (and so may change)
     std::vector<ZoneSnapshot::Shard*> m_bulkShards;  // every shard, by index, once reserve() made them all writable
-    // Existence of each edited name before its first edit, to settle transitions.
-    std::unordered_map<dns::Name, bool, dns::NameHash> m_existedBefore;
+    // Existence of each edited name before its first edit (by its place in m_edited), to settle
+    // transitions.
+    NameList m_edited;
+    boost::container::small_vector<bool, 2> m_existedBefore;
     bool m_changed = false;
     // admit(): the parent met last (names arrive grouped under a few parents), which exists.
     std::string m_lastParentWire;

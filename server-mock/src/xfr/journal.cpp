@@ -13,17 +13,21 @@ std::size_t recordsOf(const ZoneJournal::Step& step) {
 }  // namespace
 
 void ZoneJournal::zoneChanged(const ZoneChange& change) {
+    zoneChangedShared(std::make_shared<const ZoneChange>(change));
+}
+
+void ZoneJournal::zoneChangedShared(const std::shared_ptr<const ZoneChange>& shared) {
+    const ZoneChange& change = *shared;
     const std::lock_guard lock(m_mutex);
     // A gap (a rebuilt zone, or a step that does not follow the last one) leaves no path
     // through it: what came before is useless.
-    if (!change.complete || (!m_steps.empty() && m_steps.back()->to != change.oldSerial)) {
+    if (!change.complete || (!m_steps.empty() && m_steps.back()->newSerial != change.oldSerial)) {
         m_steps.clear();
         m_records = 0;
     }
     if (!change.complete || m_maxSteps == 0) return;
-    auto step = std::make_shared<Step>(Step{change.oldSerial, change.newSerial, change.removed, change.added});
-    m_records += recordsOf(*step);
-    m_steps.push_back(std::move(step));
+    m_records += recordsOf(change);
+    m_steps.push_back(shared);
     trim();
 }
 
@@ -37,13 +41,13 @@ void ZoneJournal::trim() {
 std::optional<ZoneJournal::Path> ZoneJournal::path(std::uint32_t from, std::uint32_t to) const {
     const std::lock_guard lock(m_mutex);
     std::size_t start = 0;
-    while (start < m_steps.size() && m_steps[start]->from != from)
+    while (start < m_steps.size() && m_steps[start]->oldSerial != from)
         ++start;
     Path out;
     // Serials may repeat after a wrap (RFC 1982), so the walk stops at the first arrival.
     for (std::size_t i = start; i < m_steps.size(); ++i) {
         out.push_back(m_steps[i]);
-        if (m_steps[i]->to == to) return out;
+        if (m_steps[i]->newSerial == to) return out;
     }
     return std::nullopt;
 }

@@ -22,12 +22,9 @@ public:
     // kept, so a burst of large UPDATEs cannot make the journal grow without bound.
     static constexpr std::size_t kDefaultMaxRecords = 200000;
 
-    struct Step {
-        std::uint32_t from = 0;
-        std::uint32_t to = 0;
-        std::vector<dns::ResourceRecord> removed;
-        std::vector<dns::ResourceRecord> added;
-    };
+    // One serial step: oldSerial -> newSerial, the records removed and added; the change the
+    // update service announced, kept as it is.
+    using Step = ZoneChange;
     using Path = std::vector<std::shared_ptr<const Step>>;
 
     // maxSteps 0: nothing is kept and every IXFR falls back to a full transfer.
@@ -35,6 +32,7 @@ public:
         : m_maxSteps(maxSteps), m_maxRecords(maxRecords) {}
 
     void zoneChanged(const ZoneChange& change) override;
+    void zoneChangedShared(const std::shared_ptr<const ZoneChange>& change) override;
 
     // The steps that lead from serial `from` to exactly `to`, oldest first; nullopt when the
     // journal does not hold that whole path (too old, or `to` not reached yet).
@@ -51,7 +49,7 @@ private:
     const std::size_t m_maxSteps;
     const std::size_t m_maxRecords;
     mutable std::mutex m_mutex;                       // the writer holds the update lock, readers are on the io thread
-    std::deque<std::shared_ptr<const Step>> m_steps;  // oldest first, each step's from == the previous to
+    std::deque<std::shared_ptr<const Step>> m_steps;  // oldest first, each step's oldSerial == the previous newSerial
     std::size_t m_records = 0;
 };
 

@@ -108,9 +108,9 @@ private:
         if (m_step < m_path.size()) {
             // RFC 1995 4: the old SOA, what went, the new SOA, what came.
             const auto& step = *m_path[m_step++];
-            out.push_back(soaWithSerial(zone, step.from));
+            out.push_back(soaWithSerial(zone, step.oldSerial));
             out.insert(out.end(), step.removed.begin(), step.removed.end());
-            out.push_back(soaWithSerial(zone, step.to));
+            out.push_back(soaWithSerial(zone, step.newSerial));
             out.insert(out.end(), step.added.begin(), step.added.end());
             return true;
         }

@@ -120,7 +120,7 @@ Node& ZoneEditor::edit(const dns::Name& name) {
     m_changed = true;
     auto& shard = writableShard(name);
     auto [it, inserted] = shard.try_emplace(name);
-    m_existedBefore.try_emplace(name, !inserted && it->second.exists());
+    if (m_edited.add(name)) m_existedBefore.push_back(!inserted && it->second.exists());
     return it->second;
 }
 
@@ -129,9 +129,9 @@ void ZoneEditor::settle(const dns::Name& name) {
     const auto it = shard.find(name);
     const bool existsNow = it != shard.end() && it->second.exists();
     if (it != shard.end() && !existsNow) shard.erase(it);
-    auto before = m_existedBefore.find(name);
-    const bool existedBefore = before != m_existedBefore.end() && before->second;
-    if (before != m_existedBefore.end()) before->second = existsNow;
+    const auto edited = m_edited.indexOf(name);
+    const bool existedBefore = edited && m_existedBefore[*edited];
+    if (edited) m_existedBefore[*edited] = existsNow;
     if (existedBefore == existsNow) return;
     if (existsNow) {
         ++m_next->m_nameCount;
