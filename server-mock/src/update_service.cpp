@@ -362,7 +362,7 @@ void UpdateService::addListener(ChangeListener& listener) {
 void UpdateService::announce(ZoneChange&& change) {
     if (m_listeners.empty()) return;
     const auto shared = std::make_shared<const ZoneChange>(std::move(change));
-    for (auto* listener : m_listeners) listener->zoneChangedShared(shared);
+    for (auto* listener : m_listeners) listener->zoneChanged(shared);
 }
 
 void UpdateService::whenDurable(Store::Ticket ticket, Store::DurableCallback done) {

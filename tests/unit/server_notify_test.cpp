@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <gtest/gtest.h>
+
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -36,10 +38,11 @@ dns::TsigKey key(const char* secret = kSecret) {
     return dns::TsigKey::make("xfr-key", dns::TsigAlgorithm::HmacSha256, secret).value();
 }
 
-ZoneChange change(std::uint32_t from, std::uint32_t to, std::size_t records = 1) {
-    ZoneChange out{from, to, {}, {}, true};
+std::shared_ptr<const ZoneChange> change(std::uint32_t from, std::uint32_t to, std::size_t records = 1,
+                                         bool complete = true) {
+    auto out = std::make_shared<ZoneChange>(ZoneChange{from, to, {}, {}, complete});
     for (std::size_t i = 0; i < records; ++i) {
-        out.added.push_back(
+        out->added.push_back(
             {name("h.dyn.example.test"), dns::rrtype::A, dns::rrclass::IN, 60, addressRData(ip("192.0.2.1"))});
     }
     return out;
@@ -74,9 +77,7 @@ TEST(ZoneJournalTest, AGapOrARebuiltZoneLeavesNoPathAcrossIt) {
     journal.zoneChanged(change(7, 8));  // 2 -> 7 happened unseen
     EXPECT_EQ(journal.size(), 1U);
     EXPECT_FALSE(journal.path(1, 8));
-    ZoneChange rebuilt = change(8, 9);
-    rebuilt.complete = false;  // a reload: the records are unknown
-    journal.zoneChanged(rebuilt);
+    journal.zoneChanged(change(8, 9, 0, false));  // a reload: the records are unknown
     EXPECT_EQ(journal.size(), 0U);
     journal.zoneChanged(change(9, 10));
     EXPECT_TRUE(journal.path(9, 10));

@@ -84,10 +84,9 @@ public:
     ChangeListener(const ChangeListener&) = delete;
     ChangeListener& operator=(const ChangeListener&) = delete;
     virtual ~ChangeListener() = default;
-    virtual void zoneChanged(const ZoneChange& change) = 0;
-    // The same change, shared: a listener that keeps it (the IXFR journal) holds a reference
-    // instead of copying its records. By default it calls zoneChanged().
-    virtual void zoneChangedShared(const std::shared_ptr<const ZoneChange>& change) { zoneChanged(*change); }
+    // The change is shared: a listener that keeps it (the IXFR journal) holds a reference
+    // instead of copying its records.
+    virtual void zoneChanged(const std::shared_ptr<const ZoneChange>& change) = 0;
 };
 
 // The writer's view inside UpdateService::commit: the next version being built.

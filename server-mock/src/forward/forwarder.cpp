@@ -77,8 +77,8 @@ void Forwarder::resyncAll(const std::vector<dns::Name>& hosts) {
     m_wake.notify_one();
 }
 
-void Forwarder::zoneChanged(const ZoneChange& change) {
-    auto keys = touchedRRsets(change);
+void Forwarder::zoneChanged(const std::shared_ptr<const ZoneChange>& change) {
+    auto keys = touchedRRsets(*change);
     if (keys.empty()) return;
     const std::lock_guard lock(m_mutex);
     enqueue(m_changes, std::move(keys));

@@ -62,7 +62,7 @@ public:
     // last shutdown is withdrawn at the primary too). At start-up.
     void resyncAll(const std::vector<dns::Name>& hosts);
     // ChangeListener: queues the RRsets the change touched. Quick; never blocks on the network.
-    void zoneChanged(const ZoneChange& change) override;
+    void zoneChanged(const std::shared_ptr<const ZoneChange>& change) override;
     // Sends what is queued for up to `grace` (no retry delays), then ends the thread.
     void stop(std::chrono::milliseconds grace);
 

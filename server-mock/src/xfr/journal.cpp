@@ -12,11 +12,7 @@ std::size_t recordsOf(const ZoneJournal::Step& step) {
 
 }  // namespace
 
-void ZoneJournal::zoneChanged(const ZoneChange& change) {
-    zoneChangedShared(std::make_shared<const ZoneChange>(change));
-}
-
-void ZoneJournal::zoneChangedShared(const std::shared_ptr<const ZoneChange>& shared) {
+void ZoneJournal::zoneChanged(const std::shared_ptr<const ZoneChange>& shared) {
     const ZoneChange& change = *shared;
     const std::lock_guard lock(m_mutex);
     // A gap (a rebuilt zone, or a step that does not follow the last one) leaves no path

@@ -31,8 +31,7 @@ public:
     explicit ZoneJournal(std::size_t maxSteps, std::size_t maxRecords = kDefaultMaxRecords)
         : m_maxSteps(maxSteps), m_maxRecords(maxRecords) {}
 
-    void zoneChanged(const ZoneChange& change) override;
-    void zoneChangedShared(const std::shared_ptr<const ZoneChange>& change) override;
+    void zoneChanged(const std::shared_ptr<const ZoneChange>& change) override;
 
     // The steps that lead from serial `from` to exactly `to`, oldest first; nullopt when the
     // journal does not hold that whole path (too old, or `to` not reached yet).

@@ -89,7 +89,7 @@ void NotifySender::setTargets(std::vector<NotifyTarget> targets) {
     }
 }
 
-void NotifySender::zoneChanged(const ZoneChange& /*change*/) {
+void NotifySender::zoneChanged(const std::shared_ptr<const ZoneChange>& /*change*/) {
     notify();
 }
 

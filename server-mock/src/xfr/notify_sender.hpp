@@ -50,7 +50,7 @@ public:
     // Tells every target about the zone's current SOA. Any thread; never blocks.
     void notify();
     // ChangeListener: every change of what is served is a reason to notify.
-    void zoneChanged(const ZoneChange& change) override;
+    void zoneChanged(const std::shared_ptr<const ZoneChange>& change) override;
     // Closes the sockets and stops the retries. Call on the io thread, or when it does not run.
     void stop();
 
