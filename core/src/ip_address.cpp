@@ -2,8 +2,8 @@
 #include "qdyn/ip_address.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
-#include <vector>
 
 namespace qdyn {
 
@@ -45,9 +45,20 @@ int hexValue(char c) {
     return -1;
 }
 
+// Up to eight 16-bit words, kept in place (parsing allocates nothing).
+struct Words {
+    std::array<std::uint16_t, 8> values{};
+    std::size_t size = 0;
+    bool push(std::uint16_t word) {
+        if (size == values.size()) return false;
+        values[size++] = word;
+        return true;
+    }
+};
+
 // Parses a run of colon-separated groups (no "::" inside) into 16-bit words. An embedded IPv4
 // tail is allowed only when allowV4Tail is set, and counts as two words.
-bool parseGroups(std::string_view text, bool allowV4Tail, std::vector<std::uint16_t>& words) {
+bool parseGroups(std::string_view text, bool allowV4Tail, Words& words) {
     if (text.empty()) return true;
     while (true) {
         const std::size_t colon = text.find(':');
@@ -55,9 +66,8 @@ bool parseGroups(std::string_view text, bool allowV4Tail, std::vector<std::uint1
         if (colon == std::string_view::npos && allowV4Tail && group.find('.') != std::string_view::npos) {
             const auto v4 = parseV4(group);
             if (!v4) return false;
-            words.push_back(static_cast<std::uint16_t>(((*v4)[0] << 8) | (*v4)[1]));
-            words.push_back(static_cast<std::uint16_t>(((*v4)[2] << 8) | (*v4)[3]));
-            return true;
+            return words.push(static_cast<std::uint16_t>(((*v4)[0] << 8) | (*v4)[1])) &&
+                   words.push(static_cast<std::uint16_t>(((*v4)[2] << 8) | (*v4)[3]));
         }
         if (group.empty() || group.size() > 4) return false;
         unsigned value = 0;
@@ -66,8 +76,7 @@ bool parseGroups(std::string_view text, bool allowV4Tail, std::vector<std::uint1
             if (digit < 0) return false;
             value = (value << 4) | static_cast<unsigned>(digit);
         }
-        words.push_back(static_cast<std::uint16_t>(value));
-        if (words.size() > 8) return false;
+        if (!words.push(static_cast<std::uint16_t>(value))) return false;
         if (colon == std::string_view::npos) return true;
         text.remove_prefix(colon + 1);
         if (text.empty()) return false;  // trailing single colon
@@ -76,8 +85,8 @@ bool parseGroups(std::string_view text, bool allowV4Tail, std::vector<std::uint1
 
 std::optional<IpAddress::V6Bytes> parseV6(std::string_view text) {
     if (text.size() < 2 || text.size() > 45) return std::nullopt;
-    std::vector<std::uint16_t> head;
-    std::vector<std::uint16_t> tail;
+    Words head;
+    Words tail;
     const std::size_t gap = text.find("::");
     if (gap != std::string_view::npos) {
         if (text.find("::", gap + 1) != std::string_view::npos) return std::nullopt;
@@ -85,20 +94,20 @@ std::optional<IpAddress::V6Bytes> parseV6(std::string_view text) {
         const std::string_view after = text.substr(gap + 2);
         if (!parseGroups(before, false, head)) return std::nullopt;
         if (!parseGroups(after, true, tail)) return std::nullopt;
-        if (head.size() + tail.size() > 7) return std::nullopt;
+        if (head.size + tail.size > 7) return std::nullopt;
     } else {
-        if (!parseGroups(text, true, head) || head.size() != 8) return std::nullopt;
+        if (!parseGroups(text, true, head) || head.size != 8) return std::nullopt;
     }
     IpAddress::V6Bytes out{};
     std::size_t index = 0;
-    for (std::uint16_t word : head) {
-        out[index++] = static_cast<std::uint8_t>(word >> 8);
-        out[index++] = static_cast<std::uint8_t>(word & 0xff);
+    for (std::size_t i = 0; i < head.size; ++i) {
+        out[index++] = static_cast<std::uint8_t>(head.values[i] >> 8);
+        out[index++] = static_cast<std::uint8_t>(head.values[i] & 0xff);
     }
-    index = 16 - tail.size() * 2;
-    for (std::uint16_t word : tail) {
-        out[index++] = static_cast<std::uint8_t>(word >> 8);
-        out[index++] = static_cast<std::uint8_t>(word & 0xff);
+    index = 16 - tail.size * 2;
+    for (std::size_t i = 0; i < tail.size; ++i) {
+        out[index++] = static_cast<std::uint8_t>(tail.values[i] >> 8);
+        out[index++] = static_cast<std::uint8_t>(tail.values[i] & 0xff);
     }
     return out;
 }

@@ -36,12 +36,16 @@ TEST(IpAddressTest, ParsesIpv6AndFormatsPerRfc5952) {
     EXPECT_EQ(IpAddress::parse("2001:db8:0:1:1:1:1:1")->toString(), "2001:db8:0:1:1:1:1:1");
     EXPECT_EQ(IpAddress::parse("::ffff:192.0.2.1")->toString(), "::ffff:c000:201");
     EXPECT_EQ(IpAddress::parse("2001:db8:1:2:3:4:5:6")->bytes().size(), 16U);
+    // An IPv4 tail fills the last two words, with or without a gap before it.
+    EXPECT_EQ(IpAddress::parse("1:2:3:4:5:6:192.0.2.1")->toString(), "1:2:3:4:5:6:c000:201");
+    EXPECT_EQ(IpAddress::parse("1:2:3:4:5::192.0.2.1")->toString(), "1:2:3:4:5:0:c000:201");
 }
 
 TEST(IpAddressTest, RejectsMalformedIpv6) {
     for (const char* text : {":", ":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "fe80::1%eth0", "[::1]",
                              "g::1", "1:2:3:4:5:6:7", ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:", "::1.2.3", "1.2.3.4::",
-                             "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8"}) {
+                             "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+                             "1:2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5:6::7:1.2.3.4", "1:2:3:4:5:6:7:8:1.2.3.4"}) {
         EXPECT_FALSE(IpAddress::parse(text)) << text;
     }
 }
