@@ -2,6 +2,7 @@
 // RRset, whole RRsets on a TTL change, addresses hidden by going offline, names created and
 // removed.
 #include <gtest/gtest.h>
+#include <string>
 #include <vector>
 
 #include "qdyn_server/zone.hpp"
@@ -49,6 +50,27 @@ TEST(ZoneDiffTest, AChangedRRsetLosesAndGainsSingleRecords) {
     EXPECT_EQ(changes.added, Records{a("192.0.2.4")});
     EXPECT_TRUE(diff(&before, &before).removed.empty());
     EXPECT_TRUE(diff(&before, &before).added.empty());
+}
+
+// Small address RRsets are compared in place, large ones and other types through their wire
+// forms: both ways give the same single-record difference.
+TEST(ZoneDiffTest, LargeAddressRRsetsAndTextRRsetsDiffRecordByRecord) {
+    Node before;
+    Node after;
+    RRset oldA{dns::rrtype::A, 60, true, {}};
+    RRset newA{dns::rrtype::A, 60, true, {}};
+    for (int i = 1; i <= 10; ++i) oldA.rdatas.push_back(addressRData(ip(("192.0.2." + std::to_string(i)).c_str())));
+    for (int i = 2; i <= 11; ++i) newA.rdatas.push_back(addressRData(ip(("192.0.2." + std::to_string(i)).c_str())));
+    before.rrsets.push_back(oldA);
+    after.rrsets.push_back(newA);
+    before.rrsets.push_back(RRset{dns::rrtype::TXT, 60, false, {dns::TxtData{{"one"}}, dns::TxtData{{"two"}}}});
+    after.rrsets.push_back(RRset{dns::rrtype::TXT, 60, false, {dns::TxtData{{"two"}}, dns::TxtData{{"three"}}}});
+    const auto changes = diff(&before, &after);
+    const dns::ResourceRecord oneTxt{name("h.dyn.example.test"), dns::rrtype::TXT, dns::rrclass::IN, 60, dns::TxtData{{"one"}}};
+    const dns::ResourceRecord threeTxt{name("h.dyn.example.test"), dns::rrtype::TXT, dns::rrclass::IN, 60,
+                                       dns::TxtData{{"three"}}};
+    EXPECT_EQ(changes.removed, (Records{a("192.0.2.1"), oneTxt}));
+    EXPECT_EQ(changes.added, (Records{a("192.0.2.11"), threeTxt}));
 }
 
 TEST(ZoneDiffTest, ANewTtlReplacesTheWholeRRset) {

@@ -2,6 +2,10 @@
 // step carries (RFC 1995), computed from the same Node::serves rule the queries use.
 #include <algorithm>
 #include <set>
+#include <span>
+#include <variant>
+
+#include <boost/container/small_vector.hpp>
 
 #include "qdyn_server/zone.hpp"
 
@@ -20,10 +24,44 @@ void appendRecords(const dns::Name& owner, const RRset& rrset, std::vector<dns::
         out.push_back({owner, rrset.type, dns::rrclass::IN, rrset.ttl, rdata});
 }
 
+// The address an A or AAAA RDATA holds, as the octets its wire form carries; empty for others.
+std::span<const std::uint8_t> addressOctets(const dns::RData& rdata) {
+    if (const auto* a = std::get_if<dns::AData>(&rdata)) return a->address;
+    if (const auto* aaaa = std::get_if<dns::AaaaData>(&rdata)) return aaaa->address;
+    return {};
+}
+
+// Small RRsets of addresses are compared in place, by their octets (other RDATA compares names
+// in it without regard to case, which its wire form does not).
+bool comparesInPlace(const RRset& a, const RRset& b) {
+    if (a.rdatas.size() * b.rdatas.size() > 64) return false;
+    for (const RRset* rrset : {&a, &b}) {
+        for (const auto& rdata : rrset->rdatas) {
+            if (addressOctets(rdata).empty()) return false;
+        }
+    }
+    return true;
+}
+
+bool holdsAddress(const RRset& rrset, std::span<const std::uint8_t> octets) {
+    return std::any_of(rrset.rdatas.begin(), rrset.rdatas.end(), [octets](const dns::RData& rdata) {
+        const auto candidate = addressOctets(rdata);
+        return std::equal(candidate.begin(), candidate.end(), octets.begin(), octets.end());
+    });
+}
+
 // The records of `from` whose RDATA `other` lacks (both RRsets of one type and TTL). Compared
 // in wire form through a set, so an UPDATE that touches a large RRset costs n log n, not n².
 void appendMissing(const dns::Name& owner, const RRset& from, const RRset& other,
                    std::vector<dns::ResourceRecord>& out) {
+    if (comparesInPlace(from, other)) {
+        for (const auto& rdata : from.rdatas) {
+            if (!holdsAddress(other, addressOctets(rdata))) {
+                out.push_back({owner, from.type, dns::rrclass::IN, from.ttl, rdata});
+            }
+        }
+        return;
+    }
     std::set<std::vector<std::uint8_t>> present;
     for (const auto& rdata : other.rdatas)
         present.insert(dns::encodeRData(other.type, rdata));
@@ -44,7 +82,7 @@ void appendServedRecords(const dns::Name& owner, const Node& node, std::vector<d
 
 void diffServed(const dns::Name& owner, const Node* before, const Node* after,
                 std::vector<dns::ResourceRecord>& removed, std::vector<dns::ResourceRecord>& added) {
-    std::vector<std::uint16_t> types;
+    boost::container::small_vector<std::uint16_t, 8> types;
     for (const Node* node : {before, after}) {
         if (node == nullptr) continue;
         for (const auto& rrset : node->rrsets)
