@@ -16,11 +16,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "http/reply_wire.hpp"
 #include "http/request_info.hpp"
 #include "log.hpp"
 #include "net/asio_address.hpp"
 #include "net/tcp_acceptor.hpp"
-#include "qdyn/version.hpp"
 #include "qdyn_server/server.hpp"
 
 namespace qdyn::server {
@@ -177,21 +177,11 @@ private:
     }
 
     void write(const HttpReply& reply, unsigned version, bool keepAlive, bool head) {
-        m_response = {};
-        m_response.version(version);
-        m_response.result(reply.status);
-        m_response.set(http::field::server, std::string("qdyn-server/") + kVersion);
-        m_response.set(http::field::content_type, reply.contentType);
-        m_response.set(http::field::cache_control, "no-store");
-        for (const auto& [name, value] : reply.headers) m_response.set(name, value);
-        m_response.body() = reply.body;
-        m_response.keep_alive(keepAlive);
-        m_response.prepare_payload();
-        // HEAD: the headers of the GET, Content-Length included, and no body (RFC 9110 9.3.2).
-        if (head) m_response.body().clear();
+        writeReply(m_out, reply, version, keepAlive, head);
+        m_keepAlive = keepAlive;
         m_writing = true;
         lowest().expires_after(m_stopping ? m_limits.stopGrace : m_limits.idleTimeout);
-        http::async_write(m_stream, m_response,
+        asio::async_write(m_stream, asio::buffer(m_out),
                           [self = this->shared_from_this()](const beast::error_code& error, std::size_t) {
                               self->onWrite(error);
                           });
@@ -199,7 +189,7 @@ private:
 
     void onWrite(const beast::error_code& error) {
         m_writing = false;
-        if (error || !m_response.keep_alive() || m_stopping) return close();
+        if (error || !m_keepAlive || m_stopping) return close();
         read();
     }
 
@@ -224,7 +214,8 @@ private:
     HttpLimits m_limits;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
-    http::response<http::string_body> m_response;
+    std::string m_out;  // the reply being written; its capacity is kept for the next one
+    bool m_keepAlive = false;
     IpAddress m_peer;
     std::uint16_t m_peerPort = 0;
     std::string m_peerText = "?";
