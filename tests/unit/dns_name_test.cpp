@@ -170,6 +170,7 @@ TEST(DnsName, EqualityFoldsExactlyTheAsciiLetters) {
 TEST(DnsName, Lowercased) {
     const Name name = mustParse(R"(MiXeD.\195.Test)");
     EXPECT_EQ(name.lowercased().wire(), "\x05mixed\x01\xc3\x04test\x00"s);
+    EXPECT_EQ(name.lowercasedWire(), name.lowercased().wire());
     EXPECT_EQ(name.wire(), "\x05MiXeD\x01\xc3\x04Test\x00"s);
 }
 

@@ -218,10 +218,12 @@ bool Name::isSubdomainOf(const Name& zone) const noexcept {
     return equalFolded(std::string_view(m_wire).substr(pos), zone.m_wire);
 }
 
-Name Name::lowercased() const {
+Name Name::lowercased() const { return Name(lowercasedWire()); }
+
+std::string Name::lowercasedWire() const {
     std::string wire = m_wire;
     for (char& c : wire) c = static_cast<char>(foldCase(static_cast<unsigned char>(c)));
-    return Name(std::move(wire));
+    return wire;
 }
 
 bool operator==(const Name& a, const Name& b) noexcept { return equalFolded(a.m_wire, b.m_wire); }

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include <boost/container/small_vector.hpp>
+
 #include "accounts/authenticator.hpp"
 #include "accounts/login_throttle.hpp"
 #include "qdyn_server/http_fields.hpp"
@@ -21,8 +23,11 @@ HttpReply badAuth(const std::string& why) {
     return reply;
 }
 
-std::vector<std::string_view> splitComma(std::string_view text) {
-    std::vector<std::string_view> parts;
+// Up to kMaxHosts parts stay in place; more (a request refused as numhost) spill to the heap.
+using CommaParts = boost::container::small_vector<std::string_view, Dyndns2Handler::kMaxHosts>;
+
+CommaParts splitComma(std::string_view text) {
+    CommaParts parts;
     while (true) {
         const auto comma = text.find(',');
         parts.push_back(text.substr(0, comma));
@@ -70,8 +75,9 @@ std::string addressList(const std::optional<IpAddress>& v4, const std::optional<
     return out;
 }
 
-std::string withAddress(std::string_view code, const std::string& addresses) {
-    return addresses.empty() ? std::string(code) : std::string(code) + " " + addresses;
+void appendWithAddress(std::string& out, std::string_view code, const std::string& addresses) {
+    out.append(code);
+    if (!addresses.empty()) out.append(" ").append(addresses);
 }
 
 }  // namespace
@@ -118,10 +124,10 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
     std::string summary = user;
     std::uint64_t ticket = 0;
     for (const auto text : hosts) {
-        std::string line;
+        const std::size_t lineStart = body.size();
         const auto host = parseFqdn(text);
         if (!host) {
-            line = "notfqdn";
+            body.append("notfqdn");
         } else {
             const auto outcome = m_updates.apply(account, *host, HostUpdate{v4.address, v6.address, v4.clear, v6.clear, goOffline});
             // Writes become durable in order: the last ticket covers every host of the request.
@@ -132,26 +138,27 @@ HttpReply Dyndns2Handler::handle(const HttpRequestInfo& request) const {
                 if (outcome.upstreamRefuses) {
                     // Taken and durable here, but the [forward] primary refuses this name:
                     // Dyn's "DNS error encountered". The change stays queued for the primary.
-                    line = "dnserr";
+                    body.append("dnserr");
                 } else if (outcome.status == UpdateStatus::Updated) {
-                    line = withAddress("good", addresses);
+                    appendWithAddress(body, "good", addresses);
                 } else {
-                    line = withAddress("nochg", addresses);
+                    appendWithAddress(body, "nochg", addresses);
                     m_auth.throttle().unchanged(account.name);
                 }
                 break;
             case UpdateStatus::NotInZone:
             case UpdateStatus::NotGranted:
-            case UpdateStatus::StaticRecord: line = "nohost"; break;
+            case UpdateStatus::StaticRecord: body.append("nohost"); break;
             case UpdateStatus::BadAddress:
                 // The zone could not take the change: a DNS-side error, not a storage one
                 // (the checks above make this unreachable from a valid request).
-                line = "dnserr";
+                body.append("dnserr");
                 break;
             }
         }
-        body += line + "\n";
-        summary += " " + (host ? host->toString() : "<invalid>") + ":" + line;
+        const std::string_view line = std::string_view(body).substr(lineStart);
+        summary.append(" ").append(host ? host->toString() : "<invalid>").append(":").append(line);
+        body.push_back('\n');
     }
     if (goOffline) summary += " offline";
     auto reply = textReply(200, std::move(body), std::move(summary));

@@ -91,6 +91,8 @@ std::string percentDecode(std::string_view text) {
 
 QueryParams parseQuery(std::string_view query) {
     QueryParams params;
+    // One allocation for the list: a parameter per '&'-separated piece at most.
+    if (!query.empty()) params.reserve(static_cast<std::size_t>(std::count(query.begin(), query.end(), '&')) + 1);
     while (!query.empty()) {
         const auto amp = query.find('&');
         const std::string_view piece = query.substr(0, amp);

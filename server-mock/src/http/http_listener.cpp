@@ -162,8 +162,12 @@ private:
 
     void finish(std::string_view method, std::string_view path, const HttpReply& reply, unsigned version,
                 bool keepAlive, bool head) {
-        logLine(std::string(kLogPrefix<Stream>) + m_peerText + " \"" + std::string(method) + " " + std::string(path) +
-                "\" " + std::to_string(reply.status) + " " + reply.logSummary);
+        // One buffer for the line instead of a temporary per part: this runs for every request.
+        std::string line;
+        line.reserve(kLogPrefix<Stream>.size() + m_peerText.size() + method.size() + path.size() + reply.logSummary.size() + 16);
+        line.append(kLogPrefix<Stream>).append(m_peerText).append(" \"").append(method).append(" ").append(path);
+        line.append("\" ").append(std::to_string(reply.status)).append(" ").append(reply.logSummary);
+        logLine(line);
         write(reply, version, keepAlive && !m_stopping, head);
     }
 

@@ -116,7 +116,7 @@ Result<std::vector<StoredRRset>> decodeRRsets(std::string_view blob) {
 
 Result<EncodedName> encodeName(const StoredName& name) {
     EncodedName encoded;
-    encoded.key = name.name.lowercased().wire();
+    encoded.key = name.name.lowercasedWire();
     if (encoded.key != name.name.wire()) encoded.spelling = name.name.wire();
     if (isEmpty(name)) {
         encoded.remove = true;
@@ -135,7 +135,7 @@ Result<EncodedWrite> encodeWrite(const StoreWrite& write) {
     encoded.serial = write.serial;
     encoded.removals.reserve(write.removals.size());
     for (const auto& name : write.removals)
-        encoded.removals.push_back(name.lowercased().wire());
+        encoded.removals.push_back(name.lowercasedWire());
     encoded.upserts.reserve(write.upserts.size());
     for (const auto& name : write.upserts) {
         auto one = encodeName(name);

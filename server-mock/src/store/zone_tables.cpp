@@ -25,7 +25,7 @@ Result<void> decodeRow(const Statement& row, StoredName& out) {
     const auto spelling = row.isNull(1) ? key : row.columnBlob(1);
     auto name = dns::Name::fromWire(spelling);
     if (!name) return makeError("a stored name is invalid: " + name.message());
-    if (spelling.data() != key.data() && name->lowercased().wire() != key) {
+    if (spelling.data() != key.data() && name->lowercasedWire() != key) {
         return makeError(name->toString() + ": its spelling does not match its key");
     }
     const auto offline = row.columnInt64(2);

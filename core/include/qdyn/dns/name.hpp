@@ -38,6 +38,8 @@ public:
     [[nodiscard]] bool isSubdomainOf(const Name& zone) const noexcept;
     // Lower-cased copy, used as a map key.
     [[nodiscard]] Name lowercased() const;
+    // The wire form of lowercased(), without making a Name of it.
+    [[nodiscard]] std::string lowercasedWire() const;
 
     friend bool operator==(const Name& a, const Name& b) noexcept;
 
