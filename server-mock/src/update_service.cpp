@@ -140,13 +140,13 @@ UpdateService::UpdateService(const Config& config, Zone& zone, Store* store, Clo
       m_store(store),
       m_clock(std::move(clock)) {}
 
-UpdateService::Committed UpdateService::commit(const std::function<bool(ZoneTransaction&)>& body) {
+UpdateService::Committed UpdateService::commitWith(void* callable, bool (*body)(void*, ZoneTransaction&)) {
     // Writers are serialized so that two updates never both copy the same old version and one
     // of them is lost; readers keep using whatever version they loaded.
     const std::lock_guard lock(m_writeMutex);
     const auto current = m_zone.snapshot();
     ZoneTransaction tx(*current, m_clock());
-    if (!body(tx)) return {false, current->soa.serial, 0};
+    if (!body(callable, tx)) return {false, current->soa.serial, 0};
 
     const auto& touched = tx.m_touched;
     for (const auto& name : touched) tx.m_editor.settle(name);

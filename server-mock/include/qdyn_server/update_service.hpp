@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "qdyn/dns/name.hpp"
@@ -129,7 +130,14 @@ public:
         std::uint32_t serial = 0;
         Store::Ticket ticket = 0;
     };
-    Committed commit(const std::function<bool(ZoneTransaction&)>& body);
+    // `body` is any callable taking ZoneTransaction& and returning bool; it is called in place
+    // (no std::function, whose captures would cost an allocation per update).
+    template <typename Body>
+    Committed commit(Body&& body) {
+        using Callable = std::remove_reference_t<Body>;
+        return commitWith(const_cast<void*>(static_cast<const void*>(std::addressof(body))),
+                          [](void* callable, ZoneTransaction& tx) -> bool { return (*static_cast<Callable*>(callable))(tx); });
+    }
 
     // Removes the dynamic records of every name whose expiry has passed. Returns how many
     // names expired. Called periodically by the server.
@@ -162,6 +170,7 @@ public:
     void addListener(ChangeListener& listener);
 
 private:
+    Committed commitWith(void* callable, bool (*body)(void*, ZoneTransaction&));
     void announce(ZoneChange&& change);
 
     // Applies one name's stored-form dynamic state onto `editor` (bulk: the name is moved into
