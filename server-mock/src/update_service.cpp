@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 
 #include "log.hpp"
+#include "zone/bulk_heap.hpp"
 
 namespace qdyn::server {
 
@@ -283,9 +285,14 @@ Result<std::size_t> UpdateService::restore(Store& store) {
     const GrantIndex grants(m_config->accounts);
     CarryStats stats;
     StoredHeader header;
+    // A large zone is loaded into heap marked for huge pages; the estimate (what a name with an
+    // address or two takes in the zone, with room to spare) only sizes that range.
+    constexpr std::size_t kHeapPerName = 400;
+    std::optional<BulkHeap> bulk;
     auto loaded = store.loadEach(
         [&](const StoredHeader& begun) -> Result<void> {
             header = begun;
+            bulk.emplace(begun.names * kHeapPerName);
             editor.reserve(begun.names);
             return {};
         },
