@@ -164,6 +164,11 @@ TEST_F(StoreWrites, UpsertReplacesRemovalDeletesEmptyUpsertRemoves) {
     EXPECT_EQ(zone.serial, 2U);
     ASSERT_EQ(zone.names, std::vector<StoredName>{numbered("a.dyn.example.test", 2)});
     EXPECT_EQ(zone.names[0].name.toString(), "A.dyn.example.test.");
+    // Every column of an existing row is replaced, the spelling too (back to the key's own).
+    commit(*store, update(2, {host("a.dyn.example.test", {}, true, 1'900'000'000)}));
+    const auto replaced = loadOrFail(*store);
+    ASSERT_EQ(replaced.names, std::vector<StoredName>{host("a.dyn.example.test", {}, true, 1'900'000'000)});
+    EXPECT_EQ(replaced.names[0].name.toString(), "a.dyn.example.test.");
 
     // Removals apply before upserts within one write; removing an absent name is no error.
     commit(*store, update(3, {numbered("d.dyn.example.test", 3)},
