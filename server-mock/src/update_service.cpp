@@ -60,11 +60,11 @@ class GrantIndex {
 public:
     explicit GrantIndex(const std::vector<Account>& accounts) {
         for (const auto& account : accounts) {
-            for (const auto& host : account.hosts) m_wires.insert(folded(host.wire()));
+            for (const auto& host : account.hosts) m_wires.insert(host.lowercasedWire());
         }
     }
     [[nodiscard]] bool covers(const dns::Name& name) const {
-        const std::string wire = folded(name.wire());
+        const std::string wire = name.lowercasedWire();
         // Every suffix that starts at a label: the name itself, its parent, and so on.
         for (std::size_t pos = 0; pos < wire.size() && wire[pos] != 0; pos += 1U + static_cast<unsigned char>(wire[pos])) {
             if (m_wires.contains(std::string_view(wire).substr(pos))) return true;
@@ -77,13 +77,6 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
     };
-    // Length octets are below 64, so folding every octet touches only the letters.
-    static std::string folded(std::string text) {
-        for (char& c : text) {
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        }
-        return text;
-    }
     std::unordered_set<std::string, Hash, std::equal_to<>> m_wires;
 };
 
