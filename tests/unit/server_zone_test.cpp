@@ -435,6 +435,92 @@ TEST(UpdateService, ReconfigureKeepsGrantedStateDropsTheRestAndRefusesAnotherOri
     EXPECT_EQ(zone.snapshot()->origin, name("dyn.example.test"));
 }
 
+// A store that streams names the way the SQLite store does: one scratch StoredName for every
+// row, handed over with std::move and refilled for the next.
+class StreamingStore final : public Store {
+public:
+    explicit StreamingStore(std::vector<StoredName> names) : m_names(std::move(names)) {}
+    Result<void> loadEach(const HeaderSink& begin, const NameSink& each) override {
+        if (auto begun = begin(StoredHeader{true, 7, m_names.size()}); !begun) return begun;
+        StoredName scratch;
+        for (const auto& row : m_names) {
+            scratch.name = row.name;
+            scratch.rrsets.resize(row.rrsets.size());
+            std::copy(row.rrsets.begin(), row.rrsets.end(), scratch.rrsets.begin());
+            scratch.offline = row.offline;
+            scratch.expiresAt = row.expiresAt;
+            ++streamed;
+            if (auto taken = each(std::move(scratch)); !taken) return taken;
+        }
+        return {};
+    }
+    Ticket enqueue(StoreWrite) override { return 0; }
+    void whenDurable(Ticket, DurableCallback done) override { done(Result<void>{}); }
+    Result<void> waitDurable(Ticket) override { return {}; }
+    void close() override {}
+    [[nodiscard]] StoreStats stats() const override { return {}; }
+    std::size_t streamed = 0;
+
+private:
+    std::vector<StoredName> m_names;
+};
+
+std::vector<StoredName> streamedHosts(std::size_t count) {
+    std::vector<StoredName> names;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::vector<std::uint8_t> a{198, 51, static_cast<std::uint8_t>(i >> 8U), static_cast<std::uint8_t>(i)};
+        names.push_back(StoredName{name("n" + std::to_string(i) + ".home.dyn.example.test"),
+                                   {StoredRRset{dns::rrtype::A, 60, {a}}}, i % 3 == 0, 0});
+    }
+    return names;
+}
+
+// The streamed restore carries names in batches (their shards fetched into the cache together):
+// a zone large enough to load into every shard at once, with a last batch that is not full.
+TEST(UpdateService, AStreamedRestoreCarriesEveryNameOfEveryBatch) {
+    const auto config = serverConfig();
+    constexpr std::size_t kNames = ZoneSnapshot::kShardCount + 21;
+    StreamingStore store(streamedHosts(kNames));
+    Zone zone(buildInitialSnapshot(config, 1).value());
+    UpdateService service(config, zone, nullptr, [] { return 60U; });
+    const auto restored = service.restore(store);
+    ASSERT_TRUE(restored) << restored.message();
+    EXPECT_EQ(*restored, kNames);
+    const auto snapshot = zone.snapshot();
+    const auto base = buildInitialSnapshot(config, 1).value();
+    EXPECT_EQ(snapshot->nameCount(), base->nameCount() + kNames);
+    for (const std::size_t i : {std::size_t{0}, std::size_t{15}, std::size_t{16}, kNames - 22, kNames - 1}) {
+        const Node* node = snapshot->find(name("n" + std::to_string(i) + ".home.dyn.example.test"));
+        ASSERT_NE(node, nullptr) << i;
+        ASSERT_EQ(node->rrsets.size(), 1U) << i;
+        EXPECT_EQ(node->rrsets[0].rdatas.size(), 1U) << i;
+        EXPECT_EQ(node->offline, i % 3 == 0) << i;
+    }
+    const auto last = kNames - 1;
+    EXPECT_EQ(snapshot->find(name("n" + std::to_string(last) + ".home.dyn.example.test"))->rrsets[0].rdatas[0],
+              addressRData(IpAddress::fromV4({198, 51, static_cast<std::uint8_t>(last >> 8U), static_cast<std::uint8_t>(last)})));
+}
+
+// A bad record fails the restore wherever it sits: in a full batch (the store stops streaming
+// there) or in the last one, carried after the store has finished.
+TEST(UpdateService, AStreamedRestoreFailsOnABadRecordInAnyBatch) {
+    const auto config = serverConfig();
+    for (const std::size_t bad : {std::size_t{3}, std::size_t{36}}) {
+        auto names = streamedHosts(37);
+        names[bad].rrsets[0].rdatas[0] = {192, 0, 2};  // three bytes of an A record
+        StreamingStore store(std::move(names));
+        Zone zone(buildInitialSnapshot(config, 1).value());
+        const auto before = zone.snapshot();
+        UpdateService service(config, zone, nullptr, [] { return 60U; });
+        const auto restored = service.restore(store);
+        ASSERT_FALSE(restored) << bad;
+        EXPECT_NE(restored.message().find("n" + std::to_string(bad) + ".home.dyn.example.test"), std::string::npos)
+            << restored.message();
+        EXPECT_EQ(store.streamed, bad < 16 ? 16U : 37U) << bad;
+        EXPECT_EQ(zone.snapshot(), before) << "nothing of a failed restore is published";
+    }
+}
+
 // The bulk restore (load/admit) must build exactly the zone the updates built one by one
 // (edit/settle): the same nodes, children counts of empty non-terminals, and name count.
 TEST(UpdateService, ARestoredZoneEqualsTheZoneTheUpdatesBuilt) {

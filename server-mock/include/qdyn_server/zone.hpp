@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -183,6 +184,10 @@ public:
     void admit(const Loaded& loaded) { admit(loaded.name, loaded.existedBefore, loaded.node); }
     // Room for about `count` more names, spread over the shards (fewer rehashes while loading).
     void reserve(std::size_t count);
+    // After reserve(): fetches into the cache what load() first reads for each of these names
+    // (the shard's slot and the shard's map), all at once, so that a bulk load that calls this
+    // for the next few names waits for those cache misses together rather than one at a time.
+    void prefetch(std::span<const dns::Name* const> names) const noexcept;
     // The new version with `serial`. The editor is spent afterwards.
     std::shared_ptr<const ZoneSnapshot> finish(std::uint32_t serial);
 

@@ -198,6 +198,24 @@ void ZoneEditor::reserve(std::size_t count) {
     m_bulkShards = std::move(shards);
 }
 
+void ZoneEditor::prefetch(std::span<const dns::Name* const> names) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (m_bulkShards.empty()) return;
+    constexpr std::size_t kMost = 32;
+    std::array<std::size_t, kMost> index{};
+    const std::size_t count = std::min(names.size(), kMost);
+    // Two rounds, as the second reads what the first fetches: the pointer to each shard, then
+    // the shard's map (its bucket array's address and size).
+    for (std::size_t i = 0; i < count; ++i) {
+        index[i] = shardOf(*names[i]);
+        __builtin_prefetch(&m_bulkShards[index[i]]);
+    }
+    for (std::size_t i = 0; i < count; ++i) __builtin_prefetch(m_bulkShards[index[i]]);
+#else
+    (void)names;
+#endif
+}
+
 std::shared_ptr<const ZoneSnapshot> ZoneEditor::finish(std::uint32_t serial) {
     m_next->soa.serial = serial;
     return std::move(m_next);
