@@ -66,7 +66,9 @@ public:
         }
     }
     [[nodiscard]] bool covers(const dns::Name& name) const {
-        const std::string wire = name.lowercasedWire();
+        // Folded on the stack: a restore asks this for every one of a million names.
+        std::array<char, dns::Name::kMaxWireLength> buffer;
+        const std::string_view wire = name.lowercasedWire(buffer);
         // Every suffix that starts at a label: the name itself, its parent, and so on.
         for (std::size_t pos = 0; pos < wire.size() && wire[pos] != 0; pos += 1U + static_cast<unsigned char>(wire[pos])) {
             if (m_wires.contains(std::string_view(wire).substr(pos))) return true;

@@ -172,6 +172,15 @@ TEST(DnsName, Lowercased) {
     EXPECT_EQ(name.lowercased().wire(), "\x05mixed\x01\xc3\x04test\x00"s);
     EXPECT_EQ(name.lowercasedWire(), name.lowercased().wire());
     EXPECT_EQ(name.wire(), "\x05MiXeD\x01\xc3\x04Test\x00"s);
+    std::array<char, Name::kMaxWireLength> buffer{};
+    EXPECT_EQ(name.lowercasedWire(buffer), "\x05mixed\x01\xc3\x04test\x00"s);
+    // The longest name fills the buffer exactly.
+    std::string longest;
+    for (int i = 0; i < 3; ++i) longest += std::string(63, 'A') + ".";
+    longest += std::string(61, 'B');
+    const Name big = mustParse(longest);
+    ASSERT_EQ(big.wire().size(), Name::kMaxWireLength);
+    EXPECT_EQ(big.lowercasedWire(buffer), big.lowercasedWire());
 }
 
 TEST(DnsName, Parent) {

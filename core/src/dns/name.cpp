@@ -226,6 +226,13 @@ std::string Name::lowercasedWire() const {
     return wire;
 }
 
+std::string_view Name::lowercasedWire(std::array<char, kMaxWireLength>& buffer) const noexcept {
+    // Every Name holds a valid wire form, so it fits; the bound only keeps a broken one in range.
+    const std::size_t size = std::min(m_wire.size(), buffer.size());
+    for (std::size_t i = 0; i < size; ++i) buffer[i] = static_cast<char>(foldCase(static_cast<unsigned char>(m_wire[i])));
+    return {buffer.data(), size};
+}
+
 bool operator==(const Name& a, const Name& b) noexcept { return equalFolded(a.m_wire, b.m_wire); }
 
 std::size_t NameHash::operator()(const Name& name) const {

@@ -1,6 +1,7 @@
 // Loading and committing the dynamic zone (see zone_tables.hpp).
 #include "store/zone_tables.hpp"
 
+#include <array>
 #include <limits>
 #include <string>
 
@@ -25,7 +26,8 @@ Result<void> decodeRow(const Statement& row, StoredName& out) {
     const auto spelling = row.isNull(1) ? key : row.columnBlob(1);
     auto name = dns::Name::fromWire(spelling);
     if (!name) return makeError("a stored name is invalid: " + name.message());
-    if (spelling.data() != key.data() && name->lowercasedWire() != key) {
+    std::array<char, dns::Name::kMaxWireLength> folded;
+    if (spelling.data() != key.data() && name->lowercasedWire(folded) != key) {
         return makeError(name->toString() + ": its spelling does not match its key");
     }
     const auto offline = row.columnInt64(2);

@@ -2,6 +2,7 @@
 // labels of 1..63 octets, 255 octets in all). Comparison is ASCII case-insensitive.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +41,8 @@ public:
     [[nodiscard]] Name lowercased() const;
     // The wire form of lowercased(), without making a Name of it.
     [[nodiscard]] std::string lowercasedWire() const;
+    // The same, written into `buffer` (nothing allocated); the view is of `buffer`.
+    [[nodiscard]] std::string_view lowercasedWire(std::array<char, kMaxWireLength>& buffer) const noexcept;
 
     friend bool operator==(const Name& a, const Name& b) noexcept;
 
