@@ -10,7 +10,11 @@
 #   tests/bench/dns.sh BUILD_DIR [SECONDS]        (packaging/dev.sh bench dns)
 #
 # BUILD_DIR holds server-mock/qdyn-server and tests/bench/populate_store (a release build for
-# real figures). SECONDS per dnsperf run (default $QDYN_BENCH_SECONDS or 10). Environment:
+# real figures). SECONDS of dnsperf per server, transport and pinning (default
+# $QDYN_BENCH_SECONDS or 10), split over rounds in which the servers take turns in alternating
+# order (qdyn and the peers, then the same in reverse, ...): on a shared machine whose speed drifts
+# over minutes, every server then gets early and late minutes alike. Environment:
+#   QDYN_BENCH_ROUNDS      rounds (default 2)
 #   QDYN_BENCH_BIG_HOSTS   hosts in the big zone (default 1000000; 0 skips that part)
 #   QDYN_BENCH_CLIENTS     dnsperf clients, i.e. sockets or TCP connections (default 4)
 #   QDYN_BENCH_OUTSTANDING dnsperf queries in flight at most (default 100)
@@ -23,6 +27,10 @@ RUN_SECONDS="${2:-${QDYN_BENCH_SECONDS:-10}}"
 BIG_HOSTS="${QDYN_BENCH_BIG_HOSTS:-1000000}"
 CLIENTS="${QDYN_BENCH_CLIENTS:-4}"
 OUTSTANDING="${QDYN_BENCH_OUTSTANDING:-100}"
+ROUNDS="${QDYN_BENCH_ROUNDS:-2}"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "dns: QDYN_BENCH_ROUNDS must be a positive number" >&2; exit 1; }
+ROUND_SECONDS=$((RUN_SECONDS / ROUNDS))
+((ROUND_SECONDS >= 1)) || ROUND_SECONDS=1
 ORIGIN="dyn.example.test"
 read -r -a PEERS <<<"${QDYN_BENCH_PEERS:-nsd knot bind}"
 for peer in "${PEERS[@]}"; do
@@ -280,16 +288,18 @@ rss_mib() {  # PID FIELD(VmRSS|VmHWM) -> MiB of it and its children
 machine_busy_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
 
 # --- one dnsperf run -----------------------------------------------------------------------------
-# measure KEY TRANSPORT PIN QUERIES: dnsperf against the running server; the figures go to
-# R_<field>[KEY].
+# measure KEY TRANSPORT PIN QUERIES SECONDS: dnsperf against the running server; the figures of
+# all runs of KEY so far go to R_<field>[KEY] (qps and latency: the mean over the runs; lost,
+# CPU and other-cpu: the sums; queries per CPU-second: all answers over all CPU time).
 declare -A R_QPS R_LOST R_LAT R_CPU R_QPCS R_RCODES R_RESP R_OTHER
+declare -A A_RUNS A_COMPLETED A_TICKS A_QPS A_LAT A_OTHER
 measure() {
-  local key="$1" transport="$2" pin="$3" queries="$4" prefix=() before after busy_before busy_after output
+  local key="$1" transport="$2" pin="$3" queries="$4" seconds="$5" prefix=() before after busy_before busy_after output
   [[ "$pin" == pinned ]] && prefix=(taskset -c 1)
   busy_before="$(machine_busy_ticks)"
   before="$(cpu_ticks "$server_pid")"
   output="$(/usr/bin/time -f 'dnsperf-cpu %U %S' "${prefix[@]}" dnsperf -m "$transport" -s 127.0.0.1 -p "$server_port" -d "$queries" \
-    -l "$RUN_SECONDS" -c "$CLIENTS" -T 1 -q "$OUTSTANDING" -t 2 2>&1)" || { log "dns: dnsperf failed: $output"; exit 1; }
+    -l "$seconds" -c "$CLIENTS" -T 1 -q "$OUTSTANDING" -t 2 2>&1)" || { log "dns: dnsperf failed: $output"; exit 1; }
   after="$(cpu_ticks "$server_pid")"
   busy_after="$(machine_busy_ticks)"
   printf '%s\n' "$output" >"$work/dnsperf.$key.txt"
@@ -309,13 +319,24 @@ measure() {
     }
     END { print completed + 0, lost + 0, qps + 0, (lat == "" ? 0 : lat), resp + 0, client + 0, (bad == "" ? "ok" : bad) }' <<<"$output")
   local ticks=$((after - before))
-  R_QPS[$key]="$qps"; R_LOST[$key]="$lost"; R_LAT[$key]="$lat"; R_RCODES[$key]="$rcodes"; R_RESP[$key]="$resp"
-  # Fewer than one tick of CPU (a very short run) counts as one tick. "Other": what the machine
-  # was busy with besides the server and dnsperf (other work, or kernel time charged to no one
-  # of them); a large value means the figures of this run are disturbed.
-  read -r "R_CPU[$key]" "R_QPCS[$key]" "R_OTHER[$key]" < <(awk -v c="$completed" -v t="$ticks" -v h="$TICKS_PER_SECOND" \
-    -v busy=$((busy_after - busy_before)) -v client="$client_cpu" \
-    'BEGIN {other = busy / h - t / h - client; printf "%.2f %d %.2f\n", t / h, c / ((t < 1 ? 1 : t) / h), (other < 0 ? 0 : other)}')
+  A_RUNS[$key]=$((${A_RUNS[$key]:-0} + 1))
+  A_COMPLETED[$key]=$((${A_COMPLETED[$key]:-0} + completed))
+  A_TICKS[$key]=$((${A_TICKS[$key]:-0} + ticks))
+  A_QPS[$key]=$((${A_QPS[$key]:-0} + qps))
+  R_LOST[$key]=$((${R_LOST[$key]:-0} + lost))
+  R_RESP[$key]="$resp"
+  # One run with other rcodes marks the server's figures for good.
+  [[ "${R_RCODES[$key]:-ok}" != ok ]] || R_RCODES[$key]="$rcodes"
+  # "Other": what the machine was busy with besides the server and dnsperf (other work, or kernel
+  # time charged to no one of them); a large value means the figures of this run are disturbed.
+  read -r "A_LAT[$key]" "A_OTHER[$key]" < <(awk -v l="${A_LAT[$key]:-0}" -v o="${A_OTHER[$key]:-0}" -v lat="$lat" \
+    -v t="$ticks" -v h="$TICKS_PER_SECOND" -v busy=$((busy_after - busy_before)) -v client="$client_cpu" \
+    'BEGIN {other = busy / h - t / h - client; printf "%f %f\n", l + lat, o + (other < 0 ? 0 : other)}')
+  # Fewer than one tick of CPU (very short runs) counts as one tick.
+  read -r "R_QPS[$key]" "R_LAT[$key]" "R_CPU[$key]" "R_QPCS[$key]" "R_OTHER[$key]" < <(awk -v n="${A_RUNS[$key]}" \
+    -v q="${A_QPS[$key]}" -v l="${A_LAT[$key]}" -v c="${A_COMPLETED[$key]}" -v t="${A_TICKS[$key]}" \
+    -v h="$TICKS_PER_SECOND" -v o="${A_OTHER[$key]}" \
+    'BEGIN {printf "%d %.3f %.2f %d %.2f\n", q / n, l / n, t / h, c / ((t < 1 ? 1 : t) / h), o}')
 }
 
 # Every server answers the sample questions alike (the zones are the same): the rcode and the
@@ -337,23 +358,31 @@ check_answers() {  # NAME
   fi
 }
 
-log "dns: $(wc -l <"$work/queries") queries in the file, $((STATIC + DYNAMIC + 3)) hosts; $RUN_SECONDS s per run; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "dns: $(wc -l <"$work/queries") queries in the file, $((STATIC + DYNAMIC + 3)) hosts; $ROUNDS rounds of $ROUND_SECONDS s per run; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A RSS
-for name in "${SERVERS[@]}"; do
-  for pin in shared pinned; do
-    start_server "$name" "$pin"
-    check_answers "$name"
-    for transport in udp tcp; do
-      log "dns: $name $transport $pin"
-      measure "$name:$transport:$pin" "$transport" "$pin" "$work/queries"
+for ((round = 1; round <= ROUNDS; round++)); do
+  order=("${SERVERS[@]}")
+  if ((round % 2 == 0)); then
+    order=()
+    for ((i = ${#SERVERS[@]} - 1; i >= 0; i--)); do order+=("${SERVERS[i]}"); done
+  fi
+  for name in "${order[@]}"; do
+    for pin in shared pinned; do
+      start_server "$name" "$pin"
+      check_answers "$name"
+      for transport in udp tcp; do
+        log "dns: round $round: $name $transport $pin"
+        measure "$name:$transport:$pin" "$transport" "$pin" "$work/queries" "$ROUND_SECONDS"
+      done
+      hwm="$(rss_mib "$server_pid" VmHWM)"
+      RSS[$name]="$(awk -v a="${RSS[$name]:-0}" -v b="$hwm" 'BEGIN {print (b > a ? b : a)}')"
+      stop_server
     done
-    RSS[$name]="$(rss_mib "$server_pid" VmHWM)"
-    stop_server
   done
 done
 
 # --- the big zone ------------------------------------------------------------------------------------
-big_start_s=0 big_stop_s=0 big_rss=0 big_hwm=0 big_qps=0 big_lost=0 big_ratio=0 big_populate_s=0
+big_start_s=0 big_starts="" big_stop_s=0 big_rss=0 big_hwm=0 big_qps=0 big_lost=0 big_ratio=0 big_populate_s=0
 if [[ "$BIG_HOSTS" -gt 0 ]]; then
   log "dns: big zone: $BIG_HOSTS dynamic hosts h0000001.big.$ORIGIN ..."
   big_account="$(printf '[[account]]\nname = "big"\npassword = "bench-only"\nhosts = ["big"]\n\n')"$'\n'
@@ -369,15 +398,21 @@ if [[ "$BIG_HOSTS" -gt 0 ]]; then
     >"$work/zone/big-sample"
   awk -v o="big" '{print $1 "." o}' "$work/zone/big-sample" | query_file /dev/stdin >"$work/big-queries"
 
-  start_server qdyn pinned "$work/qdyn/big.toml"
-  big_start_s="$(awk -v a="$launched_at" -v b="$ready_at" 'BEGIN {printf "%.2f", b - a}')"
+  # Three starts, the median counts: one start is one sample of a machine whose speed drifts.
+  # The last one stays up for the queries.
+  for attempt in 1 2 3; do
+    ((attempt == 1)) || stop_server
+    start_server qdyn pinned "$work/qdyn/big.toml"
+    big_starts+="$(awk -v a="$launched_at" -v b="$ready_at" 'BEGIN {printf "%.2f", b - a}') "
+  done
+  big_start_s="$(printf '%s\n' $big_starts | sort -n | sed -n 2p)"
   restored="$(grep -o '[0-9]* names restored' "$work/qdyn.err" | head -n1 || true)"
   probe=$((BIG_HOSTS / 2 + 1))
   want="$(printf '10.%d.%d.%d' $((probe >> 16)) $(((probe >> 8) & 255)) $((probe & 255)))"
   got="$(dig @127.0.0.1 -p "$server_port" "$(printf 'h%07d.big.%s' "$probe" "$ORIGIN")" A +short +time=2 +tries=2)"
   [[ "$got" == "$want" ]] || { log "dns: big zone answers '$got' for host $probe, expected $want"; exit 1; }
   log "dns: qdyn big udp pinned ($restored)"
-  measure big udp pinned "$work/big-queries"
+  measure big udp pinned "$work/big-queries" "$RUN_SECONDS"
   big_qps="${R_QPS[big]}"; big_lost="${R_LOST[big]}"
   big_rss="$(rss_mib "$server_pid" VmRSS)"; big_hwm="$(rss_mib "$server_pid" VmHWM)"
   t0=$EPOCHREALTIME
@@ -392,8 +427,9 @@ verdict() { if awk "BEGIN {exit !($1)}"; then echo PASS; else echo FAIL; fi; }  
 
 printf '\nAuthoritative DNS on loopback: %s hosts (%d static, %d dynamic), %d questions (A/AAAA 70%%, NXDOMAIN 20%%, SOA 10%%)\n' \
   $((STATIC + DYNAMIC + 3)) "$STATIC" $((DYNAMIC + 3)) "$(wc -l <"$work/queries")"
-printf 'dnsperf -c %s -T 1 -q %s for %s s per run; shared: no pinning; pinned: server on cpu 0, dnsperf on cpu 1\n' \
-  "$CLIENTS" "$OUTSTANDING" "$RUN_SECONDS"
+printf 'dnsperf -c %s -T 1 -q %s for %s s per server, transport and pinning, in %s rounds of %s s with the servers in\n' \
+  "$CLIENTS" "$OUTSTANDING" "$((ROUNDS * ROUND_SECONDS))" "$ROUNDS" "$ROUND_SECONDS"
+printf 'alternating order (qps and latency: the mean of the rounds); shared: no pinning; pinned: server on cpu 0, dnsperf on cpu 1\n'
 printf 'Rate limiting is off for every server:\n'
 printf '  %s\n' "${SERVER_NOTE[@]}"
 printf '\n%-5s %-5s %-7s %9s %7s %11s %8s %8s %15s %5s %7s %9s\n' server proto cpus qps lost latency-ms resp-B cpu-s queries/cpu-s rcode HWM-MiB other-cpu
@@ -441,7 +477,8 @@ done
 printf '  qdyn-server lost queries in all its runs: %s (target 0) %s\n' "$qdyn_lost" "$(verdict "$qdyn_lost == 0")"
 if [[ "$BIG_HOSTS" -gt 0 ]]; then
   printf '\nBig zone: %s dynamic hosts in the store (written in %s s), qdyn-server pinned on cpu 0:\n' "$BIG_HOSTS" "$big_populate_s"
-  printf '  start to ready (restoring the store): %s s (target < %s s) %s; stop: %s s\n' "$big_start_s" "$TARGET_BIG_START_S" \
+  printf '  start to ready (restoring the store), median of three: %s s (%s) (target < %s s) %s; stop: %s s\n' \
+    "$big_start_s" "$(printf '%s' "$big_starts" | sed 's/ $//; s/ /, /g')" "$TARGET_BIG_START_S" \
     "$(verdict "$big_start_s < $TARGET_BIG_START_S")" "$big_stop_s"
   printf '  RSS after the run: %s MiB, peak %s MiB (target < %s MiB) %s\n' "$big_rss" "$big_hwm" "$TARGET_BIG_RSS_MIB" \
     "$(verdict "$big_hwm < $TARGET_BIG_RSS_MIB")"
