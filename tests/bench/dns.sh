@@ -418,7 +418,13 @@ if [[ "$BIG_HOSTS" -gt 0 ]]; then
   t0=$EPOCHREALTIME
   stop_server
   big_stop_s="$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.2f", b - a}')"
-  big_ratio="$(awk -v a="$big_qps" -v b="${R_QPS[qdyn:udp:pinned]}" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')"
+  # The small zone again, right after the big one: the two rates the target compares then come
+  # from the same minute of a machine whose speed drifts.
+  start_server qdyn pinned
+  log "dns: qdyn small udp pinned again, next to the big zone"
+  measure small udp pinned "$work/queries" "$RUN_SECONDS"
+  stop_server
+  big_ratio="$(awk -v a="$big_qps" -v b="${R_QPS[small]}" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')"
 fi
 
 # --- report --------------------------------------------------------------------------------------
@@ -463,6 +469,7 @@ for transport in udp tcp; do
   QPS_RATIO[$transport]="$(ratio "${R_QPS[qdyn:$transport:pinned]}" "${BEST_QPS[$transport]}")"
   for pin in shared pinned; do key="qdyn:$transport:$pin"; qdyn_lost=$((qdyn_lost + R_LOST[$key])); done
 done
+for key in big small; do qdyn_lost=$((qdyn_lost + ${R_LOST[$key]:-0})); done
 cpu_ratio="$(awk -v u="${RATIO[udp]}" -v t="${RATIO[tcp]}" 'BEGIN {printf "%.2f", (u < t ? u : t)}')"
 
 printf '\nTargets (pinned runs):\n'
@@ -482,10 +489,10 @@ if [[ "$BIG_HOSTS" -gt 0 ]]; then
     "$(verdict "$big_start_s < $TARGET_BIG_START_S")" "$big_stop_s"
   printf '  RSS after the run: %s MiB, peak %s MiB (target < %s MiB) %s\n' "$big_rss" "$big_hwm" "$TARGET_BIG_RSS_MIB" \
     "$(verdict "$big_hwm < $TARGET_BIG_RSS_MIB")"
-  printf '  UDP qps on random existing hosts: %s, lost %s; small zone %s: %sx (target >= %s) %s\n' "$big_qps" "$big_lost" \
-    "${R_QPS[qdyn:udp:pinned]}" "$big_ratio" "$(awk -v d="$TARGET_BIG_QPS_DROP" 'BEGIN {print 1 - d}')" \
+  printf '  UDP qps on random existing hosts: %s, lost %s; small zone right after: %s: %sx (target >= %s) %s\n' "$big_qps" \
+    "$big_lost" "${R_QPS[small]}" "$big_ratio" "$(awk -v d="$TARGET_BIG_QPS_DROP" 'BEGIN {print 1 - d}')" \
     "$(verdict "$big_ratio >= 1 - $TARGET_BIG_QPS_DROP")"
-  printf '  queries per server CPU-second: %s (small zone %s)\n' "${R_QPCS[big]}" "${R_QPCS[qdyn:udp:pinned]}"
+  printf '  queries per server CPU-second: %s (small zone right after %s)\n' "${R_QPCS[big]}" "${R_QPCS[small]}"
 fi
 echo "RESULT cpu_efficiency_ratio_vs_best_peer=$cpu_ratio udp_cpu_ratio=${RATIO[udp]} tcp_cpu_ratio=${RATIO[tcp]}" \
   "udp_qps=${R_QPS[qdyn:udp:pinned]} tcp_qps=${R_QPS[qdyn:tcp:pinned]} best_peer=${BEST_EFF_NAME[udp]}" \
