@@ -45,6 +45,7 @@ public:
         return true;
     }
     [[nodiscard]] bool atEnd() const noexcept { return m_pos == m_bytes.size(); }
+    [[nodiscard]] std::size_t left() const noexcept { return m_bytes.size() - m_pos; }
 
 private:
     [[nodiscard]] unsigned byte(std::size_t offset) const {
@@ -90,6 +91,11 @@ Result<void> decodeRRsetsInto(std::string_view blob, std::vector<StoredRRset>& r
     Reader in(blob);
     std::uint16_t count = 0;
     if (!in.u16(count)) return makeError("RRset blob shorter than its count");
+    // A count the rest of the blob cannot hold fails before anything is sized by it: a damaged
+    // row must not make room for 65535 RRsets (or RDATAs) it does not have.
+    constexpr std::size_t kRRsetHeader = 8;  // type, TTL, RDATA count
+    constexpr std::size_t kRDataHeader = 2;  // length
+    if (count > in.left() / kRRsetHeader) return makeError("RRset blob shorter than its RRset count says");
     // resize/assign keep the capacity `rrsets` already has: a loop over many rows allocates
     // only when a row is bigger than any before it.
     rrsets.resize(count);
@@ -98,6 +104,7 @@ Result<void> decodeRRsetsInto(std::string_view blob, std::vector<StoredRRset>& r
         if (!in.u16(rrset.type) || !in.u32(rrset.ttl) || !in.u16(rdataCount)) {
             return makeError("RRset blob ends inside an RRset header");
         }
+        if (rdataCount > in.left() / kRDataHeader) return makeError("RRset blob shorter than its RDATA count says");
         rrset.rdatas.resize(rdataCount);
         for (auto& rdata : rrset.rdatas) {
             std::uint16_t length = 0;
