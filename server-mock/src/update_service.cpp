@@ -71,7 +71,7 @@ public:
         const std::string_view wire = name.lowercasedWire(buffer);
         // Every suffix that starts at a label: the name itself, its parent, and so on.
         for (std::size_t pos = 0; pos < wire.size() && wire[pos] != 0; pos += 1U + static_cast<unsigned char>(wire[pos])) {
-            if (m_wires.contains(std::string_view(wire).substr(pos))) return true;
+            if (m_wires.contains(wire.substr(pos))) return true;
         }
         return false;
     }

@@ -8,7 +8,9 @@
 // Linux with glibc only (it steers glibc's malloc through mallopt); elsewhere, or when mallopt
 // refuses (another malloc, such as AddressSanitizer's, is in use), it does nothing.
 // It must be created and destroyed on one thread while no other thread allocates heavily:
-// malloc's trim and mmap thresholds are process-wide, held for the load, restored after it.
+// malloc's trim and mmap thresholds are process-wide, held for the load, and set back to glibc's
+// initial values after it (glibc then keeps them fixed: a threshold set through mallopt ends
+// its dynamic adjustment for the rest of the process).
 #pragma once
 
 #include <cstddef>
