@@ -85,6 +85,7 @@ std::optional<std::string> restartNeededFor(const Config& running, const Config&
     if (running.dns.udpBatchWaitMicroseconds != next.dns.udpBatchWaitMicroseconds) {
         return "[dns] udp_batch_wait changed";
     }
+    if (running.dns.udpSegmentation != next.dns.udpSegmentation) return "[dns] udp_segmentation changed";
     if (running.dns.ixfrJournal != next.dns.ixfrJournal) return "[dns] ixfr_journal changed";
     if (running.forward != next.forward) return "[forward] changed";
     if (running.forward && !sameKey(running, next, running.forward->tsigKey)) return "the [forward] TSIG key changed";

@@ -406,7 +406,8 @@ struct Server::Impl {
                 [this](std::span<const std::uint8_t> query, const IpAddress& peer) {
                     return handleDns(query, peer, DnsTransport::Udp);
                 },
-                std::chrono::microseconds(config.dns.udpBatchWaitMicroseconds));
+                UdpListener::Options{std::chrono::microseconds(config.dns.udpBatchWaitMicroseconds),
+                                     config.dns.udpSegmentation});
             if (!listener) return listener.error();
             bound.push_back({"dns-udp", where.address, (*listener)->port()});
             udp.push_back(std::move(*listener));

@@ -91,6 +91,7 @@ TEST(ServerConfig, MinimalConfigHasNoListenersOrAccounts) {
     EXPECT_EQ(config->dns.tcpIdleTimeout, 10U);
     EXPECT_EQ(config->dns.tcpMaxConnections, 256U);
     EXPECT_EQ(config->dns.udpBatchWaitMicroseconds, 100U);
+    EXPECT_TRUE(config->dns.udpSegmentation);
     EXPECT_TRUE(config->accounts.empty());
 }
 
@@ -203,6 +204,10 @@ TEST(ServerConfig, DnsTcpListenersAndLimits) {
     EXPECT_EQ(errorOf(dns("udp_batch_wait = -1")), "server.toml:5: udp_batch_wait must be between 0 and 1000");
     EXPECT_EQ(errorOf(dns("udp_batch_wait = \"100us\"")),
               "server.toml:5: udp_batch_wait must be an integer (microseconds)");
+    auto unsegmented = Config::parse(dns("udp_segmentation = false"), "server.toml");
+    ASSERT_TRUE(unsegmented) << unsegmented.message();
+    EXPECT_FALSE(unsegmented->dns.udpSegmentation);
+    EXPECT_EQ(errorOf(dns("udp_segmentation = 1")), "server.toml:5: udp_segmentation must be true or false");
     EXPECT_EQ(errorOf(kZone + "dns = 1\n"), "server.toml:4: unknown key 'dns' in [zone]");
     EXPECT_EQ(errorOf("dns = 1\n" + kZone), "server.toml:1: dns must be a table ([dns])");
 }

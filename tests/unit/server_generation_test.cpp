@@ -98,6 +98,9 @@ TEST_F(GenerationTest, TheListenersSettingsNeedARestart) {
     auto udp = running;
     udp.dns.udpBatchWaitMicroseconds = running.dns.udpBatchWaitMicroseconds + 1;
     EXPECT_EQ(restartNeededFor(running, udp), "[dns] udp_batch_wait changed");
+    auto unsegmented = running;
+    unsegmented.dns.udpSegmentation = !running.dns.udpSegmentation;
+    EXPECT_EQ(restartNeededFor(running, unsegmented), "[dns] udp_segmentation changed");
     auto tcp = running;
     tcp.dns.tcpMaxConnections = running.dns.tcpMaxConnections + 1;
     EXPECT_EQ(restartNeededFor(running, tcp), "the [dns] TCP limits changed");

@@ -139,6 +139,9 @@ struct DnsOptions {
     // waits this long before the next round, so that round takes a fuller batch: fewer system
     // calls and wake-ups per query, at most this much more latency. 0: never waits.
     std::uint32_t udpBatchWaitMicroseconds = 100;
+    // The answers of one receive round to one peer go out as segmented groups (Linux UDP_SEGMENT,
+    // where the kernel and route take it): one trip through the network stack per group.
+    bool udpSegmentation = true;
     CookieOptions cookies;                   // RFC 7873/9018 server cookies
     RateLimitOptions rateLimit;              // UDP answers per source prefix without a valid cookie
     std::uint32_t ixfrJournal = 1000;        // serial changes kept for IXFR; 0: secondaries always get AXFR

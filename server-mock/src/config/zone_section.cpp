@@ -149,7 +149,7 @@ Result<ZoneConfig> parseZone(const Reader& reader, const toml::table& table) {
 
 Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
     if (auto keys = reader.onlyKeys(table,
-                                    {"tcp_idle_timeout", "tcp_max_connections", "udp_batch_wait", "cookies", "cookie_secret", "rate_limit",
+                                    {"tcp_idle_timeout", "tcp_max_connections", "udp_batch_wait", "udp_segmentation", "cookies", "cookie_secret", "rate_limit",
                                      "rate_limit_burst", "rate_limit_slip", "rate_limit_ipv4_prefix",
                                      "rate_limit_ipv6_prefix", "ixfr_journal", "whoami"},
                                     "[dns]");
@@ -171,6 +171,11 @@ Result<DnsOptions> parseDns(const Reader& reader, const toml::table& table) {
         auto value = reader.integer(*node, "udp_batch_wait", 0, kMaxUdpBatchWait, " (microseconds)");
         if (!value) return value.error();
         options.udpBatchWaitMicroseconds = *value;
+    }
+    if (const auto* node = table.get("udp_segmentation")) {
+        const auto* flag = node->as_boolean();
+        if (flag == nullptr) return reader.at(*node, "udp_segmentation must be true or false");
+        options.udpSegmentation = flag->get();
     }
     if (const auto* node = table.get("ixfr_journal")) {
         auto value = reader.integer(*node, "ixfr_journal", 0, kMaxIxfrJournal, " (serial changes)");

@@ -7,6 +7,7 @@
 #include <boost/asio/buffer.hpp>
 
 #ifdef __linux__
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -16,6 +17,7 @@
 
 #include "log.hpp"
 #include "net/asio_address.hpp"
+#include "net/udp_segments.hpp"
 #include "net/udp_socket.hpp"
 #include "qdyn_server/server.hpp"
 
@@ -25,7 +27,8 @@ namespace asio = boost::asio;
 using asio::ip::udp;
 
 #ifdef __linux__
-// Room for kBatch datagrams of any size, their sources, and the answers of one round.
+// Room for kBatch datagrams of any size, their sources, and the answers of one round, sent in
+// groups (see net/udp_segments.hpp): out[g] is group g, its datagrams outVec[first...].
 struct UdpListener::Batch {
     static constexpr std::size_t kDatagram = 65536;  // nothing silently cut (and then misparsed)
     std::vector<std::uint8_t> buffers = std::vector<std::uint8_t>(kBatch * kDatagram);
@@ -36,6 +39,14 @@ struct UdpListener::Batch {
     std::array<::iovec, kBatch> outVec{};
     std::array<std::vector<std::uint8_t>, kBatch> answers{};
     std::array<udp::endpoint, kBatch> destinations{};
+    std::array<OutgoingDatagram, kBatch> outgoing{};
+    std::array<std::size_t, kBatch> order{};
+    std::array<SegmentGroup, kBatch> groups{};
+    // A group's UDP_SEGMENT control message, aligned as the CMSG macros expect.
+    struct alignas(::cmsghdr) Control {
+        std::array<char, CMSG_SPACE(sizeof(std::uint16_t))> bytes{};
+    };
+    std::array<Control, kBatch> controls{};
 
     Batch() {
         for (std::size_t i = 0; i < kBatch; ++i) {
@@ -50,20 +61,26 @@ struct UdpListener::Batch {
 UdpListener::UdpListener(asio::io_context& io, Handler handler) : m_socket(io), m_handler(std::move(handler)) {}
 
 Result<std::shared_ptr<UdpListener>> UdpListener::open(asio::io_context& io, const ListenAddress& where,
-                                                       Handler handler, std::chrono::microseconds batchWait) {
+                                                       Handler handler, Options options) {
     auto listener = std::make_shared<UdpListener>(io, std::move(handler));
     auto port = openUdpSocket(listener->m_socket, where, "dns-udp");
     if (!port) return port.error();
     listener->m_port = *port;
 #ifdef __linux__
     listener->m_batch = std::make_unique<Batch>();
-    if (batchWait.count() > 0) {  // converted once, not at every wait
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(batchWait);
+    const auto wait = options.batchWait;
+    if (wait.count() > 0) {  // converted once, not at every wait
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(wait);
         listener->m_batchWait = ::timespec{static_cast<::time_t>(seconds.count()),
-                                           static_cast<long>(std::chrono::nanoseconds(batchWait - seconds).count())};
+                                           static_cast<long>(std::chrono::nanoseconds(wait - seconds).count())};
     }
+    // A kernel without UDP_SEGMENT (before 4.18) would send a group as one datagram: ask first.
+    // Setting it to 0 changes nothing; only a message's own size turns segmentation on.
+    int none = 0;
+    listener->m_segmentation = options.segmentation && ::setsockopt(listener->m_socket.native_handle(), SOL_UDP,
+                                                                     UDP_SEGMENT, &none, sizeof none) == 0;
 #else
-    (void)batchWait;  // one datagram per receive: there is no batch to fill
+    (void)options;  // one datagram per receive: there is no batch to fill or to group
 #endif
     return listener;
 }
@@ -145,36 +162,85 @@ void UdpListener::drain() {
             if (bytes.empty()) continue;
             batch.answers[answers] = std::move(bytes);
             batch.destinations[answers] = peer;
-            batch.outVec[answers] = {batch.answers[answers].data(), batch.answers[answers].size()};
-            auto& header = batch.out[answers].msg_hdr;
-            header = {};
-            header.msg_name = batch.destinations[answers].data();
-            header.msg_namelen = static_cast<::socklen_t>(batch.destinations[answers].size());
-            header.msg_iov = &batch.outVec[answers];
-            header.msg_iovlen = 1;
+            batch.outgoing[answers] = {{reinterpret_cast<const std::uint8_t*>(batch.destinations[answers].data()),
+                                        batch.destinations[answers].size()},
+                                       batch.answers[answers].size()};
             ++answers;
         }
-        std::size_t sent = 0;
-        while (sent < answers) {
-            const int n = ::sendmmsg(fd, batch.out.data() + sent, static_cast<unsigned>(answers - sent), MSG_DONTWAIT);
-            if (n > 0) {
-                sent += static_cast<std::size_t>(n);
-                continue;
-            }
-            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-                ++sent;  // this peer's answer cannot go (unreachable): skip it, keep the others
-                continue;
-            }
-            break;
-        }
-        // A full socket buffer: the rest waits for the reactor, each with its own buffer.
-        for (; sent < answers; ++sent) send(std::move(batch.answers[sent]), batch.destinations[sent]);
+        sendAnswers(answers);
         if (static_cast<std::size_t>(received) == kBatch) continue;  // more is waiting: at once
         // Quiet: back to the reactor. Busy: more is on its way; take it in one round a little
         // later (the rounds bound how long TCP and HTTP wait for their turn).
         if (static_cast<std::size_t>(received) < kBusyRound || !m_batchWait) return;
         ::clock_nanosleep(CLOCK_MONOTONIC, 0, &*m_batchWait, nullptr);
         ++m_batchWaits;
+    }
+}
+
+// One sendmsg per group: several datagrams to one peer go as one segmented message.
+void UdpListener::sendAnswers(std::size_t answers) {
+    auto& batch = *m_batch;
+    const std::size_t groups = planSegmentGroups(std::span(batch.outgoing.data(), answers), batch.order, batch.groups,
+                                                 m_segmentation);
+    for (std::size_t g = 0; g < groups; ++g) {
+        const auto& group = batch.groups[g];
+        for (std::size_t k = group.first; k < group.first + group.count; ++k) {
+            auto& bytes = batch.answers[batch.order[k]];
+            batch.outVec[k] = {bytes.data(), bytes.size()};
+        }
+        auto& header = batch.out[g].msg_hdr;
+        header = {};
+        auto& peer = batch.destinations[batch.order[group.first]];
+        header.msg_name = peer.data();
+        header.msg_namelen = static_cast<::socklen_t>(peer.size());
+        header.msg_iov = &batch.outVec[group.first];
+        header.msg_iovlen = group.count;
+        if (group.count > 1) {
+            header.msg_control = batch.controls[g].bytes.data();
+            header.msg_controllen = batch.controls[g].bytes.size();
+            auto* control = CMSG_FIRSTHDR(&header);
+            control->cmsg_level = SOL_UDP;
+            control->cmsg_type = UDP_SEGMENT;
+            control->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+            const auto segmentSize = static_cast<std::uint16_t>(group.segmentSize);
+            std::memcpy(CMSG_DATA(control), &segmentSize, sizeof segmentSize);
+        }
+    }
+    const int fd = m_socket.native_handle();
+    std::size_t sent = 0;
+    while (sent < groups) {
+        const int n = ::sendmmsg(fd, batch.out.data() + sent, static_cast<unsigned>(groups - sent), MSG_DONTWAIT);
+        if (n > 0) {
+            for (const auto end = sent + static_cast<std::size_t>(n); sent < end; ++sent) {
+                if (batch.groups[sent].count > 1) m_segmentedDatagrams += batch.groups[sent].count;
+            }
+            continue;
+        }
+        const int error = n < 0 ? errno : 0;
+        if (n == 0 || error == EAGAIN || error == EWOULDBLOCK) break;
+        if (batch.groups[sent].count > 1) {
+            // The route or socket cannot segment (IPsec or no checksum offload: EIO; checksums
+            // off: EINVAL; a smaller MTU: EMSGSIZE): this group's datagrams go one by one, and
+            // after EIO no group is made any more.
+            if ((error == EIO || error == EOPNOTSUPP) && m_segmentation) {
+                m_segmentation = false;
+                logLine(std::string("dns-udp: sending several answers in one segmented message failed (") +
+                        std::strerror(error) + "); they go one by one from now on");
+            }
+            sendAlone(batch.groups[sent]);
+        }
+        // A single answer that cannot go (its peer is unreachable) is skipped; the others go on.
+        ++sent;
+    }
+    // A full socket buffer: the rest waits for the reactor, each with its own buffer.
+    for (; sent < groups; ++sent) sendAlone(batch.groups[sent]);
+}
+
+void UdpListener::sendAlone(const SegmentGroup& group) {
+    auto& batch = *m_batch;
+    for (std::size_t k = group.first; k < group.first + group.count; ++k) {
+        const auto index = batch.order[k];
+        send(std::move(batch.answers[index]), batch.destinations[index]);
     }
 }
 

@@ -9,6 +9,10 @@
 // took kBusyRound datagrams or more, the way a network card moderates its interrupts: the next
 // round then takes a fuller batch, and each query costs fewer system calls and wake-ups of this
 // thread. A quiet socket never waits: a round of fewer datagrams goes back to the reactor.
+//
+// The answers of a round to one peer go out in segmented groups where the kernel can (see
+// net/udp_segments.hpp): a resolver's burst costs one trip through the network stack per group
+// instead of one per answer.
 #pragma once
 
 #include <array>
@@ -25,6 +29,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "dns/dns_reply.hpp"
+#include "net/udp_segments.hpp"
 #include "qdyn/ip_address.hpp"
 #include "qdyn/result.hpp"
 #include "qdyn_server/config.hpp"
@@ -36,17 +41,24 @@ public:
     // The reply to send back (empty to stay silent), now or later.
     using Handler = std::function<DnsReply(std::span<const std::uint8_t> query, const IpAddress& peer)>;
 
+    struct Options {
+        std::chrono::microseconds batchWait{0};  // 0: never waits between rounds
+        bool segmentation = true;                // groups answers where the kernel can (Linux)
+    };
+
     // Binds now (so errors surface from Server::start); serving begins with start().
-    // batchWait 0: never waits between rounds.
     static Result<std::shared_ptr<UdpListener>> open(boost::asio::io_context& io, const ListenAddress& where,
-                                                     Handler handler,
-                                                     std::chrono::microseconds batchWait = std::chrono::microseconds(0));
+                                                     Handler handler, Options options);
     // A round of at least this many datagrams means a busy socket (see above).
     static constexpr std::size_t kBusyRound = 4;
 
     [[nodiscard]] std::uint16_t port() const noexcept { return m_port; }
     // Batch waits so far (io thread only).
     [[nodiscard]] std::uint64_t batchWaits() const noexcept { return m_batchWaits; }
+    // Answers sent in segmented groups so far (io thread only).
+    [[nodiscard]] std::uint64_t segmentedDatagrams() const noexcept { return m_segmentedDatagrams; }
+    // Whether answers are grouped now: asked for, and the kernel takes it (io thread only).
+    [[nodiscard]] bool segmenting() const noexcept { return m_segmentation; }
     void start();
     // Closes the socket; call from the io thread (or when it does not run).
     void stop();
@@ -64,6 +76,9 @@ private:
     void onReadable(const boost::system::error_code& error);
     // Answers what the socket holds, a few rounds at most.
     void drain();
+    // Sends the round's first `answers` answers, grouped; what cannot go now goes through send().
+    void sendAnswers(std::size_t answers);
+    void sendAlone(const SegmentGroup& group);
     std::unique_ptr<Batch> m_batch;  // the buffers of one recvmmsg/sendmmsg round
     std::optional<::timespec> m_batchWait;  // none: never waits
 #else
@@ -77,6 +92,8 @@ private:
     Handler m_handler;
     std::uint16_t m_port = 0;
     std::uint64_t m_batchWaits = 0;
+    std::uint64_t m_segmentedDatagrams = 0;
+    bool m_segmentation = false;  // set by open() where the kernel segments UDP
 };
 
 }  // namespace qdyn::server
