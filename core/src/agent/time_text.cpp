@@ -10,7 +10,7 @@ std::string formatTime(std::chrono::system_clock::time_point when) {
     const auto days = std::chrono::floor<std::chrono::days>(when);
     const std::chrono::year_month_day date{days};
     const std::chrono::hh_mm_ss time{std::chrono::floor<std::chrono::seconds>(when - days)};
-    char text[48];
+    char text[128];  // room for any value the fields could hold, so the compiler sees no truncation
     std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld UTC", static_cast<int>(date.year()),
                   static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
                   static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),

@@ -62,10 +62,11 @@ std::vector<std::uint8_t> AnswerCache::lookup(std::span<const std::uint8_t> quer
     const auto found = map.find(keyOf(query));
     if (found == map.end()) return {};
     ++m_hits;
-    std::vector<std::uint8_t> answer(found->second.size());
-    std::copy(found->second.begin(), found->second.end(), answer.begin());
-    answer[0] = query[0];
-    answer[1] = query[1];
+    std::vector<std::uint8_t> answer(found->second.begin(), found->second.end());
+    if (answer.size() >= 2) {  // always (remember() keeps whole messages); said for the optimizer
+        answer[0] = query[0];
+        answer[1] = query[1];
+    }
     return answer;
 }
 

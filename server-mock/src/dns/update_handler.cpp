@@ -35,9 +35,8 @@ dns::Message updateReplyTo(const dns::Message& request, Rcode rcode) {
 
 std::string namesText(const std::vector<dns::Name>& names) {
     std::string out;
-    for (std::size_t i = 0; i < names.size() && i < kLoggedNames; ++i)
-        out += " " + names[i].toString();
-    if (names.size() > kLoggedNames) out += " (+" + std::to_string(names.size() - kLoggedNames) + " more)";
+    for (std::size_t i = 0; i < names.size() && i < kLoggedNames; ++i) out.append(" ").append(names[i].toString());
+    if (names.size() > kLoggedNames) out.append(" (+").append(std::to_string(names.size() - kLoggedNames)).append(" more)");
     return out;
 }
 
