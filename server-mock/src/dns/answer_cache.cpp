@@ -52,17 +52,16 @@ bool AnswerCache::cacheable(std::span<const std::uint8_t> query) noexcept {
 }
 
 void AnswerCache::reset(std::shared_ptr<const ZoneSnapshot> zone, std::shared_ptr<const void> generation) {
-    for (auto& map : m_maps) map.clear();
+    for (auto& table : m_tables) table.clear();
     m_zone = std::move(zone);
     m_generation = std::move(generation);
 }
 
 std::vector<std::uint8_t> AnswerCache::lookup(std::span<const std::uint8_t> query, DnsTransport transport) {
-    const auto& map = m_maps[index(transport)];
-    const auto found = map.find(keyOf(query));
-    if (found == map.end()) return {};
+    const auto found = m_tables[index(transport)].find(keyOf(query));
+    if (!found) return {};
     ++m_hits;
-    std::vector<std::uint8_t> answer(found->second.begin(), found->second.end());
+    std::vector<std::uint8_t> answer(found->begin(), found->end());
     if (answer.size() >= 2) {  // always (remember() keeps whole messages); said for the optimizer
         answer[0] = query[0];
         answer[1] = query[1];
@@ -73,10 +72,8 @@ std::vector<std::uint8_t> AnswerCache::lookup(std::span<const std::uint8_t> quer
 void AnswerCache::remember(std::span<const std::uint8_t> query, std::span<const std::uint8_t> answer,
                            DnsTransport transport) {
     if (answer.size() < kHeader) return;  // a dropped query: nothing to repeat
-    auto& map = m_maps[index(transport)];
-    // Full: start over. The hot names come back within moments; no bookkeeping per hit.
-    if (map.size() >= m_maxEntries) map.clear();
-    map.try_emplace(std::string(keyOf(query)), reinterpret_cast<const char*>(answer.data()), answer.size());
+    // Full: the table starts over. The hot names come back within moments; no bookkeeping per hit.
+    m_tables[index(transport)].insert(keyOf(query), answer);
 }
 
 }  // namespace qdyn::server

@@ -15,11 +15,9 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "dns/answer_table.hpp"
 #include "qdyn_server/dns_responder.hpp"
 #include "qdyn_server/zone.hpp"
 
@@ -28,7 +26,7 @@ namespace qdyn::server {
 class AnswerCache {
 public:
     static constexpr std::size_t kDefaultEntries = 65536;
-    explicit AnswerCache(std::size_t maxEntries = kDefaultEntries) : m_maxEntries(maxEntries) {}
+    explicit AnswerCache(std::size_t maxEntries = kDefaultEntries) : m_tables{AnswerTable(maxEntries), AnswerTable(maxEntries)} {}
 
     // True when `query` has the plain shape described above.
     static bool cacheable(std::span<const std::uint8_t> query) noexcept;
@@ -48,21 +46,14 @@ public:
     // passed to find()).
     void remember(std::span<const std::uint8_t> query, std::span<const std::uint8_t> answer, DnsTransport transport);
 
-    [[nodiscard]] std::size_t size() const noexcept { return m_maps[0].size() + m_maps[1].size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return m_tables[0].size() + m_tables[1].size(); }
     [[nodiscard]] std::uint64_t hits() const noexcept { return m_hits; }
 
 private:
     void reset(std::shared_ptr<const ZoneSnapshot> zone, std::shared_ptr<const void> generation);
     std::vector<std::uint8_t> lookup(std::span<const std::uint8_t> query, DnsTransport transport);
 
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-    };
-    using Map = std::unordered_map<std::string, std::string, Hash, std::equal_to<>>;
-
-    std::size_t m_maxEntries;
-    std::array<Map, 2> m_maps;  // by transport: the size limits differ
+    std::array<AnswerTable, 2> m_tables;  // by transport: the size limits differ
     // Held, not just compared: a freed version's address could be reused by the next one.
     std::shared_ptr<const ZoneSnapshot> m_zone;
     std::shared_ptr<const void> m_generation;
