@@ -37,7 +37,7 @@ std::size_t AnswerTable::probe(std::string_view key, std::size_t hash) const noe
 }
 
 std::optional<std::span<const std::uint8_t>> AnswerTable::find(std::string_view key) const noexcept {
-    if (m_size == 0) return std::nullopt;
+    if (m_size == 0) return std::nullopt;  // also before the first insert, when there are no slots
     const Slot& slot = m_slots[probe(key, hashOf(key))];
     if (slot.epoch != m_epoch) return std::nullopt;
     return std::span<const std::uint8_t>(m_arena.data() + slot.offset + slot.keyLength, slot.valueLength);

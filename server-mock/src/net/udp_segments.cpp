@@ -9,15 +9,15 @@ namespace qdyn::server {
 
 namespace {
 
-bool samePeer(const OutgoingDatagram& a, const OutgoingDatagram& b) {
-    return a.peer.size() == b.peer.size() && std::memcmp(a.peer.data(), b.peer.data(), a.peer.size()) == 0;
+// Peers in a fixed order: by the length of their address, then its bytes.
+int comparePeers(const OutgoingDatagram& a, const OutgoingDatagram& b) {
+    if (a.peer.size() != b.peer.size()) return a.peer.size() < b.peer.size() ? -1 : 1;
+    return std::memcmp(a.peer.data(), b.peer.data(), a.peer.size());
 }
 
-// Peers in any fixed order (by their address bytes), each peer's answers largest first, equal
-// ones in arrival order.
+// By peer; each peer's answers largest first, equal ones in arrival order.
 bool before(const OutgoingDatagram& a, std::size_t ia, const OutgoingDatagram& b, std::size_t ib) {
-    if (a.peer.size() != b.peer.size()) return a.peer.size() < b.peer.size();
-    if (const int c = std::memcmp(a.peer.data(), b.peer.data(), a.peer.size()); c != 0) return c < 0;
+    if (const int c = comparePeers(a, b); c != 0) return c < 0;
     if (a.size != b.size) return a.size > b.size;
     return ia < ib;
 }
@@ -43,7 +43,7 @@ std::size_t planSegmentGroups(std::span<const OutgoingDatagram> datagrams, std::
         std::size_t end = i + 1;
         std::size_t bytes = segmentSize;
         auto joins = [&](std::size_t at) {
-            return at < n && at - i < kMaxSegmentsPerGroup && samePeer(datagrams[order[at]], head) &&
+            return at < n && at - i < kMaxSegmentsPerGroup && comparePeers(datagrams[order[at]], head) == 0 &&
                    bytes + datagrams[order[at]].size <= kMaxGroupBytes;
         };
         // The run of the head's size, then one smaller answer to the same peer as the last (an
