@@ -30,8 +30,8 @@ TEST_PACKAGES=(
   # YAML read back (the CI workflow's test)
   python3-yaml
   # systemd-analyze (the units' test), systemd-socket-activate (socket activation test), mingw-w64
-  # (the Windows files cross-compiled)
-  systemd g++-mingw-w64-x86-64-posix
+  # (the Windows files cross-compiled), Wine (the Windows code run: tests/windows)
+  systemd g++-mingw-w64-x86-64-posix wine64
   # the man pages rendered (their test)
   groff-base
   # the RPM packages built and read back (their test)

@@ -1,13 +1,12 @@
 // The local interfaces on Windows: GetAdaptersAddresses, whose unicast entries carry the DAD
 // state (tentative, deprecated) and the prefix and suffix origins the IPv6 policy needs.
 // Compiled on Windows only. The result buffer is kept and grown between rounds.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
+// clang-format off
+#include "windows_text.hpp"  // <windows.h> lean, so winsock2.h may follow it
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <iphlpapi.h>
-#include <windows.h>
+// clang-format on
 
 #include <cstring>
 #include <utility>
@@ -20,15 +19,6 @@ namespace {
 
 constexpr ULONG kInitialBuffer = 16 * 1024;
 constexpr ULONG kSevenDays = 7 * 24 * 3600;
-
-std::string utf8(const wchar_t* wide) {
-    if (wide == nullptr || *wide == L'\0') return {};
-    const int size = ::WideCharToMultiByte(CP_UTF8, 0, wide, -1, nullptr, 0, nullptr, nullptr);
-    if (size <= 1) return {};
-    std::string out(static_cast<std::size_t>(size - 1), '\0');
-    ::WideCharToMultiByte(CP_UTF8, 0, wide, -1, out.data(), size, nullptr, nullptr);
-    return out;
-}
 
 class WindowsInterfaceSource final : public InterfaceSource {
 public:
@@ -55,7 +45,7 @@ public:
 
         bool sawInterface = m_options.interfaceName.empty();
         for (const IP_ADAPTER_ADDRESSES* adapter = adapters(); adapter != nullptr; adapter = adapter->Next) {
-            const std::string friendly = utf8(adapter->FriendlyName);
+            const std::string friendly = adapter->FriendlyName != nullptr ? narrow(adapter->FriendlyName) : std::string();
             if (!m_options.interfaceName.empty()) {
                 // A profile may name the friendly name ("Ethernet") or the adapter's GUID name.
                 if (friendly != m_options.interfaceName && m_options.interfaceName != adapter->AdapterName) continue;

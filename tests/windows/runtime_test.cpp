@@ -1,0 +1,233 @@
+// qdyn's Windows code run, not only compiled: the command runner (CreateProcessW, quoting, job
+// object, pipes), the interface source and snapshot (GetAdaptersAddresses) and the system's
+// resolvers (GetNetworkParams). Built with mingw-w64 and run under Wine by wine_runtime_test.sh;
+// a line per check, "ok" or "FAIL", and the number of failures as the exit code.
+//   runtime_test.exe CHILD_EXE SCRATCH_DIR [RESOLVER...]
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "command_runner.hpp"
+#include "interface_snapshot.hpp"
+#include "qdyn/agent/verifier.hpp"
+#include "qdyn/detect/interface_source.hpp"
+
+// After qdyn's headers: <windows.h> defines IN as an empty macro (dns::rrclass::IN).
+#include <windows.h>
+
+namespace {
+
+using qdyn::AddressFamily;
+using qdyn::IpAddress;
+using qdyn::detect::runCommand;
+using namespace std::chrono_literals;
+
+int failures = 0;
+
+// One line per check; the detail (what came back) on one line, shortened.
+void check(bool ok, const std::string& what, std::string detail = {}) {
+    std::string shown;
+    for (const char c : detail) shown += c == '\n' ? std::string("\\n") : std::string(1, c);
+    if (shown.size() > 160) shown = shown.substr(0, 157) + "...";
+    std::printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what.c_str(), shown.empty() ? "" : ": ", shown.c_str());
+    std::fflush(stdout);
+    if (!ok) ++failures;
+}
+
+std::string hex(const std::string& text) {
+    std::string out;
+    for (const char octet : text) {
+        const auto c = static_cast<unsigned char>(octet);
+        static const char digits[] = "0123456789abcdef";
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+long long millisecondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+void argvRoundTrips(const std::string& child) {
+    const std::vector<std::vector<std::string>> cases = {
+        {"plain", "two words", "", "tab\there", "line\nbreak"},
+        {R"(say "hi")", R"(a\"b)", R"(C:\Program Files\)", R"(\\server\share\)", R"(x\\\"y)", "\"", "\"\""},
+        {"\xC3\xA9t\xC3\xA9 \xE2\x9C\x93", "a&b|c>d^e%PATH%!x!", "-", "--flag=value with space"},
+    };
+    for (const auto& arguments : cases) {
+        std::vector<std::string> argv{child, "argv"};
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        std::string expected;
+        for (const auto& argument : arguments) expected += "crt " + hex(argument) + "\n";
+        for (const auto& argument : arguments) expected += "api " + hex(argument) + "\n";
+        const auto run = runCommand(argv, 20s, 1 << 16);
+        check(run.ok() && run->exitCode == 0 && run->out == expected,
+              "argv of " + std::to_string(arguments.size()) + " arguments arrives whole in both parsers",
+              run.ok() ? run->out : run.message());
+    }
+}
+
+void exitCodesAndOutput(const std::string& child) {
+    auto run = runCommand({child, "exit", "7"}, 20s, 1024);
+    check(run.ok() && run->exitCode == 7 && run->signal == 0, "exit code 7 comes back",
+          run.ok() ? std::to_string(run->exitCode) : run.message());
+    check(run.ok() && run->out == "out" && run->errHead == "err", "stdout and stderr are kept apart");
+
+    run = runCommand({child, "write", "200000"}, 20s, 200000);
+    check(run.ok() && run->out == std::string(200000, 'x'), "200000 octets of stdout arrive whole (the cap)",
+          run.ok() ? std::to_string(run->out.size()) : run.message());
+    run = runCommand({child, "stderr", "5000"}, 20s, 1024);
+    check(run.ok() && run->errHead == std::string(256, 'x'), "stderr is kept to its first 256 octets",
+          run.ok() ? std::to_string(run->errHead.size()) : run.message());
+
+    run = runCommand({child, "write", "300000"}, 20s, 65536);
+    check(!run.ok() && contains(run.message(), "wrote more than 65536 bytes to stdout"),
+          "more stdout than the cap is an error", run.ok() ? "succeeded" : run.message());
+
+    run = runCommand({child + ".missing.exe"}, 20s, 1024);
+    check(!run.ok() && contains(run.message(), "cannot run"), "a missing program is an error naming it",
+          run.ok() ? "succeeded" : run.message());
+    run = runCommand({"hook.bat", "x"}, 20s, 1024);
+    check(!run.ok() && contains(run.message(), "batch file"), "a batch file is refused",
+          run.ok() ? "succeeded" : run.message());
+}
+
+void timeoutsKillTheWholeJob(const std::string& child, const std::string& scratch) {
+    auto start = std::chrono::steady_clock::now();
+    auto run = runCommand({child, "sleep", "30000"}, 500ms, 1024);
+    auto took = millisecondsSince(start);
+    check(!run.ok() && contains(run.message(), "did not finish within 500 ms") && took < 5000,
+          "a command past its timeout is stopped", (run.ok() ? "succeeded" : run.message()) + ", " +
+                                                       std::to_string(took) + " ms");
+
+    // The command's own child would create a file 1.5 s in; killed with the job, it never does.
+    const std::string marker = scratch + "\\touched-by-grandchild";
+    ::DeleteFileA(marker.c_str());
+    run = runCommand({child, "spawn-touch", "1500", marker}, 500ms, 1024);
+    check(!run.ok() && contains(run.message(), "did not finish"), "the parent of a sleeping child times out",
+          run.ok() ? "succeeded" : run.message());
+    ::Sleep(2500);
+    check(::GetFileAttributesA(marker.c_str()) == INVALID_FILE_ATTRIBUTES,
+          "what the timed-out command started was killed with it");
+
+    // A command that exits at once but leaves a child holding its stdout: as on POSIX, the open
+    // output counts against its time, and the child goes with the job.
+    start = std::chrono::steady_clock::now();
+    run = runCommand({child, "orphan", "20000"}, 1500ms, 1024);
+    took = millisecondsSince(start);
+    check(!run.ok() && contains(run.message(), "did not finish") && took < 6000,
+          "output held open by a leftover child ends at the deadline",
+          (run.ok() ? "succeeded" : run.message()) + ", " + std::to_string(took) + " ms");
+}
+
+void environmentReachesTheChild(const std::string& child) {
+    ::SetEnvironmentVariableW(L"QDYN_TEST_VAR", L"old");
+    auto run = runCommand({child, "env", "QDYN_TEST_VAR"}, 20s, 1024);
+    check(run.ok() && run->out == hex("old") + "\n1\n", "the child inherits the environment",
+          run.ok() ? run->out : run.message());
+    run = runCommand({child, "env", "QDYN_TEST_VAR"}, 20s, 1024, {"qdyn_test_var=new \xE2\x9C\x93"});
+    check(run.ok() && run->out == hex("new \xE2\x9C\x93") + "\n1\n",
+          "a variable given replaces the inherited one of the same name in any case",
+          run.ok() ? run->out : run.message());
+    run = runCommand({child, "env", "PATH"}, 20s, 1024, {"QDYN_HOST=home.example.test"});
+    check(run.ok() && !contains(run->out, "-\n") && contains(run->out, "\n1\n"),
+          "the other variables are still inherited", run.ok() ? run->out : run.message());
+    run = runCommand({child, "env", "X"}, 20s, 1024, {"NOT A VARIABLE"});
+    check(!run.ok(), "an environment entry without '=' is refused");
+}
+
+// One command's pipes must not leak into another command started at the same time: if they
+// did, the quick command would wait for the slow one's child to close its copy.
+void concurrentCommandsKeepTheirPipes(const std::string& child) {
+    std::atomic<bool> done{false};
+    std::thread slow([&] {
+        while (!done.load()) (void)runCommand({child, "sleep", "1500"}, 20s, 1024);
+    });
+    long long worst = 0;
+    bool allOk = true;
+    for (int i = 0; i < 15; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        const auto run = runCommand({child, "exit", "0"}, 20s, 1024);
+        allOk = allOk && run.ok();
+        worst = std::max(worst, millisecondsSince(start));
+    }
+    done.store(true);
+    slow.join();
+    check(allOk && worst < 1200, "a quick command beside a slow one is not held up by it",
+          "slowest " + std::to_string(worst) + " ms");
+}
+
+bool hasAddress(const std::vector<qdyn::detect::Candidate>& candidates, const char* text) {
+    const auto wanted = IpAddress::parse(text);
+    for (const auto& candidate : candidates) {
+        if (wanted && candidate.address == *wanted) return true;
+    }
+    return false;
+}
+
+void interfaces() {
+    auto source = qdyn::detect::makeInterfaceSource({});
+    std::vector<qdyn::detect::Candidate> candidates;
+    auto result = source->detectInto(AddressFamily::V4, candidates);
+    check(result.ok() && hasAddress(candidates, "127.0.0.1"), "the interface source lists 127.0.0.1",
+          result.ok() ? std::to_string(candidates.size()) + " addresses" : result.message());
+    result = source->detectInto(AddressFamily::V6, candidates);
+    check(result.ok() && hasAddress(candidates, "::1") && !hasAddress(candidates, "127.0.0.1"),
+          "the interface source lists ::1 and only IPv6 for IPv6",
+          result.ok() ? std::to_string(candidates.size()) + " addresses" : result.message());
+    qdyn::detect::InterfaceOptions missing;
+    missing.interfaceName = "no-such-interface";
+    result = qdyn::detect::makeInterfaceSource(missing)->detectInto(AddressFamily::V4, candidates);
+    check(!result.ok() && contains(result.message(), "no interface named no-such-interface"),
+          "an interface that does not exist is an error", result.ok() ? "succeeded" : result.message());
+
+    const auto snapshot = qdyn::netmon::takeInterfaceSnapshot();
+    bool loopback = false;
+    for (const auto& address : snapshot.ok() ? snapshot->addresses : std::vector<qdyn::netmon::SnapshotAddress>{}) {
+        loopback = loopback || address.address == *IpAddress::parse("127.0.0.1");
+    }
+    check(snapshot.ok() && loopback && !snapshot->links.empty(), "the interface snapshot holds 127.0.0.1 and links",
+          snapshot.ok() ? "" : snapshot.message());
+}
+
+void resolvers(const std::vector<std::string>& expected) {
+    const auto listed = qdyn::agent::systemResolvers();
+    std::string got;
+    for (const auto& server : listed.ok() ? *listed : std::vector<qdyn::dns::ServerAddress>{}) {
+        got += (got.empty() ? "" : " ") + server.address.toString();
+    }
+    std::string wanted;
+    for (const auto& address : expected) wanted += (wanted.empty() ? "" : " ") + address;
+    if (expected.empty()) {
+        check(!listed.ok(), "no DNS server listed is an error", got);
+    } else {
+        check(listed.ok() && got == wanted, "the system's resolvers are the ones configured (" + wanted + ")",
+              listed.ok() ? got : listed.message());
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: runtime_test.exe CHILD_EXE SCRATCH_DIR [RESOLVER...]\n");
+        return 100;
+    }
+    const std::string child = argv[1];
+    const std::string scratch = argv[2];
+    argvRoundTrips(child);
+    exitCodesAndOutput(child);
+    timeoutsKillTheWholeJob(child, scratch);
+    environmentReachesTheChild(child);
+    concurrentCommandsKeepTheirPipes(child);
+    interfaces();
+    resolvers(std::vector<std::string>(argv + 3, argv + argc));
+    std::printf("%d failed\n", failures);
+    return failures;
+}

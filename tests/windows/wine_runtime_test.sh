@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# qdyn's Windows code built with mingw-w64 and run under Wine (tests/windows/runtime_test.cpp):
+# the command runner, the interface source and snapshot, the system's resolvers. Wine is not
+# Windows, but it runs the same calls through the same code paths; what Wine does not implement
+# (NotifyIpInterfaceChange is a stub there) is not tested here.
+#   tests/windows/wine_runtime_test.sh SOURCE_DIR BUILD_DIR
+set -uo pipefail
+ROOT="$1"
+OUT="$(cd "$2" && pwd)/windows-runtime"
+# shellcheck source=tests/packaging/common.sh
+source "$ROOT/tests/packaging/common.sh"
+need g++-mingw-w64-x86-64-posix x86_64-w64-mingw32-g++-posix
+WINE=""
+for candidate in /usr/lib/wine/wine64 "$(command -v wine64 || true)" "$(command -v wine || true)"; do
+  [[ -n "$candidate" && -x "$candidate" ]] && { WINE="$candidate"; break; }
+done
+[[ -n "$WINE" ]] || { echo "FAIL: Wine is missing (packaging/deps/debian.sh installs wine64)"; exit 1; }
+CXX="$(command -v x86_64-w64-mingw32-g++-posix)"
+FLAGS=(-std=c++20 -O1 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wold-style-cast -Werror
+       -I"$ROOT/core/include" -I"$ROOT/core/src/detect" -I"$ROOT/core/src/netmon" -D_WIN32_WINNT=0x0A00)
+mkdir -p "$OUT"
+
+# Each object is rebuilt only when its source or a header of core changed since.
+newest_header="$(find "$ROOT/core/include" "$ROOT/core/src" -name '*.hpp' -newer "$OUT/.built" 2>/dev/null | head -n 1)"
+[[ -f "$OUT/.built" ]] || newest_header=all
+compile() {  # SOURCE OBJECT [FLAGS...]
+  local source="$1" object="$2"
+  shift 2
+  if [[ -n "$newest_header" || ! -f "$object" || "$source" -nt "$object" ]]; then
+    "$CXX" "${FLAGS[@]}" "$@" -c "$source" -o "$object" || return 1
+  fi
+}
+sources=(core/src/detect/command_runner_windows.cpp core/src/detect/windows_command_line.cpp
+         core/src/detect/interface_source_windows.cpp core/src/netmon/interface_snapshot_windows.cpp
+         core/src/netmon/interface_snapshot.cpp core/src/agent/system_resolvers_windows.cpp
+         core/src/ip_address.cpp tests/windows/runtime_test.cpp)
+objects=()
+pids=()
+for source in "${sources[@]}"; do
+  object="$OUT/$(basename "${source%.cpp}").o"
+  objects+=("$object")
+  compile "$ROOT/$source" "$object" & pids+=($!)
+done
+compile "$ROOT/tests/windows/child.cpp" "$OUT/child.o" -municode & pids+=($!)
+built=1
+for pid in "${pids[@]}"; do wait "$pid" || built=0; done
+(( built )) || { echo "FAIL: the Windows code does not compile with $(basename "$CXX")"; exit 1; }
+"$CXX" -static -o "$OUT/runtime_test.exe" "${objects[@]}" -liphlpapi -lws2_32 ||
+  { echo "FAIL: runtime_test.exe does not link"; exit 1; }
+"$CXX" -static -municode -o "$OUT/child.exe" "$OUT/child.o" -lshell32 || { echo "FAIL: child.exe does not link"; exit 1; }
+touch "$OUT/.built"
+
+# A private Wine prefix in the build tree, made once (a few seconds); no display needed.
+export WINEPREFIX="$OUT/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
+if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
+  "$WINE" wineboot --init >/dev/null 2>&1 || { echo "FAIL: wineboot could not make a prefix in $WINEPREFIX"; exit 1; }
+fi
+scratch="$(mktemp -d)"
+cleanup() {
+  WINEPREFIX="$OUT/prefix" "$(dirname "$WINE")/wineserver" -k >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+# The child sits in a folder whose name has a space, as under "C:\Program Files".
+mkdir -p "$scratch/with space"
+cp "$OUT/child.exe" "$scratch/with space/child.exe"
+windows_path() { local path="$1"; echo "Z:${path//\//\\}"; }
+# The resolvers Wine reads from /etc/resolv.conf: its IPv4 nameservers, at most three.
+mapfile -t resolvers < <(awk '$1 == "nameserver" && $2 ~ /^[0-9.]+$/ && $2 != "0.0.0.0" { print $2 }' \
+                           /etc/resolv.conf 2>/dev/null | awk '!seen[$0]++' | head -n 3)
+"$WINE" "$OUT/runtime_test.exe" "$(windows_path "$scratch/with space/child.exe")" "$(windows_path "$scratch")" \
+  "${resolvers[@]}" 2>&1 | tr -d '\r'
+status="${PIPESTATUS[0]}"
+(( status == 0 )) || { echo "FAIL: runtime_test.exe under Wine: exit status $status"; exit 1; }
+echo "PASS: the Windows command runner, interface source, snapshot and resolvers under $("$WINE" --version 2>/dev/null)"
