@@ -11,6 +11,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "qdyn/windows_command_line.hpp"
 #include "service_host.hpp"
 
 namespace qdyn::cli::service {
@@ -87,31 +88,6 @@ void unregisterEventSource() {
     ::RegDeleteKeyW(HKEY_LOCAL_MACHINE, kEventSourceKey);
 }
 
-// One argument quoted the way CommandLineToArgvW reads it back: backslashes doubled only before
-// a quote, the whole argument quoted when it holds a blank or a quote (paths under
-// "C:\Program Files" do).
-std::wstring quoteArgument(const std::wstring& argument) {
-    if (!argument.empty() && argument.find_first_of(L" \t\n\v\"") == std::wstring::npos) return argument;
-    std::wstring quoted = L"\"";
-    std::size_t backslashes = 0;
-    for (wchar_t c : argument) {
-        if (c == L'\\') {
-            ++backslashes;
-            continue;
-        }
-        if (c == L'"') {
-            quoted.append(backslashes * 2 + 1, L'\\');
-        } else {
-            quoted.append(backslashes, L'\\');
-        }
-        backslashes = 0;
-        quoted.push_back(c);
-    }
-    quoted.append(backslashes * 2, L'\\');
-    quoted.push_back(L'"');
-    return quoted;
-}
-
 // What the dispatcher's ServiceMain needs: the manager passes it no context, so the one
 // service of this process is described here (runAsService sets it before dispatching).
 struct Host {
@@ -183,6 +159,12 @@ bool setConfig(SC_HANDLE service, DWORD level, void* info) {
     return ::ChangeServiceConfig2W(service, level, info) != FALSE;
 }
 
+// A refinement every Windows since Vista knows; a manager that does not (Wine's, which answers
+// ERROR_INVALID_LEVEL) keeps its default, and the service still runs.
+bool setRefinement(SC_HANDLE service, DWORD level, void* info) {
+    return setConfig(service, level, info) || ::GetLastError() == ERROR_INVALID_LEVEL;
+}
+
 }  // namespace
 
 Result<int> runAsService(const std::string& name, ServiceMain main) {
@@ -217,8 +199,12 @@ Result<void> installService(const ServiceSpec& spec) {
         if (length == 0 || length >= executable.size()) return systemError("cannot find qdyn's own path", ::GetLastError());
         executable.resize(length);
     }
-    std::wstring commandLine = quoteArgument(executable);
-    for (const auto& argument : spec.arguments) commandLine += L" " + quoteArgument(widen(argument));
+    // The service's command line, quoted the way CommandLineToArgvW splits it back.
+    std::vector<std::string> argv{narrow(executable)};
+    argv.insert(argv.end(), spec.arguments.begin(), spec.arguments.end());
+    const auto quoted = windowsCommandLine(argv);
+    if (!quoted) return makeError("cannot register the service: " + quoted.message());
+    const std::wstring commandLine = widen(*quoted);
     // LocalService: no rights on the machine beyond an ordinary user's, and anonymous on the
     // network, which is all an HTTPS or DNS update needs.
     const std::wstring account = spec.account.empty() ? L"NT AUTHORITY\\LocalService" : widen(spec.account);
@@ -258,8 +244,8 @@ Result<void> installService(const ServiceSpec& spec) {
     };
     if (!setConfig(service.get(), SERVICE_CONFIG_DESCRIPTION, &descriptionInfo) ||
         !setConfig(service.get(), SERVICE_CONFIG_FAILURE_ACTIONS, &failureActions) ||
-        !setConfig(service.get(), SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &failureOnExit) ||
-        !setConfig(service.get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed)) {
+        !setRefinement(service.get(), SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &failureOnExit) ||
+        !setRefinement(service.get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed)) {
         return undone(systemError("cannot configure the service '" + spec.name + "'", ::GetLastError()));
     }
     if (auto described = registerEventSource(executable); !described) return undone(described.error());

@@ -1,19 +1,26 @@
 // qdyn's Windows code run, not only compiled: the command runner (CreateProcessW, quoting, job
-// object, pipes), the interface source and snapshot (GetAdaptersAddresses) and the system's
-// resolvers (GetNetworkParams). Built with mingw-w64 and run under Wine by wine_runtime_test.sh;
-// a line per check, "ok" or "FAIL", and the number of failures as the exit code.
+// object, pipes), the interface source and snapshot (GetAdaptersAddresses), the system's
+// resolvers (GetNetworkParams), the agent as a service (registered, started and stopped through
+// the Service Control Manager, removed) and the tray's start at login (the Run key). Built with
+// mingw-w64 and run under Wine by wine_runtime_test.sh; a line per check, "ok" or "FAIL", and the
+// number of failures as the exit code.
 //   runtime_test.exe CHILD_EXE SCRATCH_DIR [RESOLVER...]
+//   runtime_test.exe --serve MARKER_FILE     (the test service's body, started by the manager)
 #include <atomic>
+#include <cstddef>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "autostart.hpp"
 #include "command_runner.hpp"
 #include "interface_snapshot.hpp"
 #include "qdyn/agent/verifier.hpp"
 #include "qdyn/detect/interface_source.hpp"
+#include "service_host.hpp"
 
 // After qdyn's headers: <windows.h> defines IN as an empty macro (dns::rrclass::IN).
 #include <windows.h>
@@ -212,9 +219,187 @@ void resolvers(const std::vector<std::string>& expected) {
     }
 }
 
+constexpr const char* kTestService = "qdyn-wine-test";
+constexpr const wchar_t* kEventSourceKey = L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\qdyn";
+
+std::string ownPath() {
+    std::string path(MAX_PATH, '\0');
+    path.resize(::GetModuleFileNameA(nullptr, path.data(), MAX_PATH));
+    return path;
+}
+
+std::string readFile(const std::string& path) {
+    std::string text;
+    if (FILE* file = std::fopen(path.c_str(), "rb"); file != nullptr) {
+        char buffer[256];
+        for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
+        std::fclose(file);
+    }
+    return text;
+}
+
+void writeFile(const std::string& path, const std::string& text) {
+    if (FILE* file = std::fopen(path.c_str(), "wb"); file != nullptr) {
+        std::fwrite(text.data(), 1, text.size(), file);
+        std::fclose(file);
+    }
+}
+
+// The test service's body: says it runs, waits to be stopped, says so.
+int serve(const std::string& marker) {
+    const auto served = qdyn::cli::service::runAsService(kTestService, [&](qdyn::cli::service::ServiceSession& session) {
+        writeFile(marker, "running");
+        session.running();
+        const bool stopped = session.waitForStop(60s);
+        session.stopping();
+        writeFile(marker, stopped ? "stopped" : "never stopped");
+        return 0;
+    });
+    return served.ok() ? *served : 90;
+}
+
+struct ServiceHandles {
+    SC_HANDLE manager = ::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
+    SC_HANDLE service = nullptr;
+    ServiceHandles() {
+        if (manager != nullptr) {
+            service = ::OpenServiceW(manager, L"qdyn-wine-test",
+                                     SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG);
+        }
+    }
+    ~ServiceHandles() {
+        if (service != nullptr) ::CloseServiceHandle(service);
+        if (manager != nullptr) ::CloseServiceHandle(manager);
+    }
+    ServiceHandles(const ServiceHandles&) = delete;
+    ServiceHandles& operator=(const ServiceHandles&) = delete;
+};
+
+// The state the service reaches within 15 s, or the last one seen.
+DWORD waitForState(SC_HANDLE service, DWORD wanted, SERVICE_STATUS& status) {
+    for (int i = 0; i < 150; ++i) {
+        if (::QueryServiceStatus(service, &status) == FALSE) return 0;
+        if (status.dwCurrentState == wanted) break;
+        ::Sleep(100);
+    }
+    return status.dwCurrentState;
+}
+
+// Started through the manager, running, stopped through it: false when it cannot be opened.
+bool startAndStop(const std::string& marker) {
+    ServiceHandles handles;
+    check(handles.service != nullptr, "the registered service opens");
+    if (handles.service == nullptr) return false;
+    std::vector<std::max_align_t> storage(8192 / sizeof(std::max_align_t));
+    auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGA*>(storage.data());
+    DWORD needed = 0;
+    const bool queried = ::QueryServiceConfigA(handles.service, config, 8192, &needed) != FALSE;
+    const std::string expectedLine = "\"" + ownPath() + "\" --serve \"" + marker + "\"";
+    check(queried && config->lpBinaryPathName == expectedLine && config->dwStartType == SERVICE_AUTO_START &&
+              config->dwServiceType == SERVICE_WIN32_OWN_PROCESS,
+          "it starts automatically, with its arguments quoted", queried ? config->lpBinaryPathName : "no config");
+    HKEY eventKey = nullptr;
+    const bool eventSource = ::RegOpenKeyExW(HKEY_LOCAL_MACHINE, kEventSourceKey, 0, KEY_READ, &eventKey) == ERROR_SUCCESS;
+    if (eventSource) ::RegCloseKey(eventKey);
+    check(eventSource, "the event log source is registered with it");
+
+    SERVICE_STATUS status{};
+    const bool started = ::StartServiceW(handles.service, 0, nullptr) != FALSE;
+    const DWORD running = started ? waitForState(handles.service, SERVICE_RUNNING, status) : 0;
+    for (int i = 0; i < 50 && readFile(marker) != "running"; ++i) ::Sleep(100);
+    check(started && running == SERVICE_RUNNING && readFile(marker) == "running" &&
+              (status.dwControlsAccepted & SERVICE_ACCEPT_STOP) != 0,
+          "the manager starts it and it reports running",
+          started ? "state " + std::to_string(running) : "StartService: error " + std::to_string(::GetLastError()));
+
+    const bool stopSent = ::ControlService(handles.service, SERVICE_CONTROL_STOP, &status) != FALSE;
+    const DWORD stopped = stopSent ? waitForState(handles.service, SERVICE_STOPPED, status) : 0;
+    for (int i = 0; i < 50 && readFile(marker) != "stopped"; ++i) ::Sleep(100);
+    check(stopSent && stopped == SERVICE_STOPPED && readFile(marker) == "stopped" && status.dwWin32ExitCode == NO_ERROR,
+          "a stop request reaches its body and it stops cleanly",
+          "state " + std::to_string(stopped) + ", exit " + std::to_string(status.dwWin32ExitCode));
+
+    return true;
+}
+
+void windowsService(const std::string& scratch) {
+    namespace service = qdyn::cli::service;
+    const auto console = service::runAsService(kTestService, [](service::ServiceSession&) { return 0; });
+    check(!console.ok() && contains(console.message(), "not started by the Service Control Manager"),
+          "the service body run from a console says how to start it", console.ok() ? "ran" : console.message());
+
+    (void)service::uninstallService(kTestService);  // left over from an interrupted run
+    const std::string marker = scratch + "\\service state.txt";
+    service::ServiceSpec spec;
+    spec.name = kTestService;
+    spec.displayName = "qdyn (Wine test)";
+    spec.description = "qdyn's service host under test";
+    spec.arguments = {"--serve", marker};
+    auto installed = service::installService(spec);
+    check(installed.ok(), "the service is registered", installed.ok() ? "" : installed.message());
+    auto again = service::installService(spec);
+    check(!again.ok() && contains(again.message(), "installed already"), "registering it twice is refused",
+          again.ok() ? "succeeded" : again.message());
+
+    // The test's own handles are closed before the removal: the manager deletes a service
+    // only once nobody holds it open.
+    if (!startAndStop(marker)) return;
+
+    auto removed = service::uninstallService(kTestService);
+    check(removed.ok(), "the service is removed", removed.ok() ? "" : removed.message());
+    const ServiceHandles after;
+    const DWORD goneError = ::GetLastError();
+    HKEY eventKey = nullptr;
+    const bool sourceGone = ::RegOpenKeyExW(HKEY_LOCAL_MACHINE, kEventSourceKey, 0, KEY_READ, &eventKey) != ERROR_SUCCESS;
+    if (!sourceGone) ::RegCloseKey(eventKey);
+    check(after.manager != nullptr && after.service == nullptr && goneError == ERROR_SERVICE_DOES_NOT_EXIST && sourceGone,
+          "nothing of it is left: the service nor its event source");
+    removed = service::uninstallService(kTestService);
+    check(!removed.ok() && contains(removed.message(), "no service"), "removing it again says there is none",
+          removed.ok() ? "succeeded" : removed.message());
+}
+
+std::wstring runValue() {
+    std::wstring value(1024, L'\0');
+    DWORD size = static_cast<DWORD>(value.size() * sizeof(wchar_t));
+    if (::RegGetValueW(HKEY_CURRENT_USER, L"Software\\Microsoft\\Windows\\CurrentVersion\\Run", L"qdyn-tray",
+                       RRF_RT_REG_SZ, nullptr, value.data(), &size) != ERROR_SUCCESS) {
+        return L"-";
+    }
+    value.resize(size / sizeof(wchar_t) - 1);
+    return value;
+}
+
+void startAtLogin() {
+    const auto autostart = qdyn::gui::makeAutostart();
+    const std::filesystem::path tray = L"C:\\Program Files\\qdyn\\qdyn-tray.exe";
+    auto result = autostart->setEnabled(true, tray);
+    check(result.ok() && autostart->isEnabled() && runValue() == L"\"C:\\Program Files\\qdyn\\qdyn-tray.exe\"",
+          "start at login writes the quoted program path under the Run key", result.ok() ? "" : result.message());
+    // Task Manager's Startup tab switched it off: the first octet of its StartupApproved value is odd.
+    HKEY approved = nullptr;
+    const BYTE off[12] = {3};
+    if (::RegCreateKeyExW(HKEY_CURRENT_USER,
+                          L"Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved\\Run", 0, nullptr,
+                          0, KEY_SET_VALUE, nullptr, &approved, nullptr) == ERROR_SUCCESS) {
+        ::RegSetValueExW(approved, L"qdyn-tray", 0, REG_BINARY, off, sizeof off);
+        ::RegCloseKey(approved);
+    }
+    check(!autostart->isEnabled(), "switched off in Task Manager, it counts as off");
+    result = autostart->setEnabled(true, tray);
+    check(result.ok() && autostart->isEnabled(), "switching it on again clears Task Manager's switch");
+    result = autostart->setEnabled(false, tray);
+    check(result.ok() && !autostart->isEnabled() && runValue() == L"-", "switching it off removes the Run value");
+    result = autostart->setEnabled(false, tray);
+    check(result.ok(), "switching it off twice is no error");
+    result = autostart->setEnabled(true, "qdyn-tray.exe");
+    check(!result.ok(), "a relative program path is refused");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--serve") return serve(argv[2]);
     if (argc < 3) {
         std::fprintf(stderr, "usage: runtime_test.exe CHILD_EXE SCRATCH_DIR [RESOLVER...]\n");
         return 100;
@@ -228,6 +413,8 @@ int main(int argc, char** argv) {
     concurrentCommandsKeepTheirPipes(child);
     interfaces();
     resolvers(std::vector<std::string>(argv + 3, argv + argc));
+    windowsService(scratch);
+    startAtLogin();
     std::printf("%d failed\n", failures);
     return failures;
 }

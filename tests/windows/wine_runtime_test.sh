@@ -2,7 +2,8 @@
 # qdyn's Windows code built with mingw-w64 and run under Wine (tests/windows/runtime_test.cpp):
 # the command runner, the interface source and snapshot, the system's resolvers. Wine is not
 # Windows, but it runs the same calls through the same code paths; what Wine does not implement
-# (NotifyIpInterfaceChange is a stub there) is not tested here.
+# (NotifyIpInterfaceChange is a stub there) is not tested here. The test registers, starts, stops
+# and removes a service in the prefix's own Service Control Manager, and writes its own registry.
 #   tests/windows/wine_runtime_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 ROOT="$1"
@@ -17,11 +18,13 @@ done
 [[ -n "$WINE" ]] || { echo "FAIL: Wine is missing (packaging/deps/debian.sh installs wine64)"; exit 1; }
 CXX="$(command -v x86_64-w64-mingw32-g++-posix)"
 FLAGS=(-std=c++20 -O1 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wold-style-cast -Werror
-       -I"$ROOT/core/include" -I"$ROOT/core/src/detect" -I"$ROOT/core/src/netmon" -D_WIN32_WINNT=0x0A00)
+       -I"$ROOT/core/include" -I"$ROOT/core/src/detect" -I"$ROOT/core/src/netmon" -I"$ROOT/cli" -I"$ROOT/gui"
+       -D_WIN32_WINNT=0x0A00)
 mkdir -p "$OUT"
 
 # Each object is rebuilt only when its source or a header of core changed since.
-newest_header="$(find "$ROOT/core/include" "$ROOT/core/src" -name '*.hpp' -newer "$OUT/.built" 2>/dev/null | head -n 1)"
+newest_header="$(find "$ROOT/core/include" "$ROOT/core/src" "$ROOT/cli" "$ROOT/gui" -name '*.hpp' -newer "$OUT/.built" \
+                 2>/dev/null | head -n 1)"
 [[ -f "$OUT/.built" ]] || newest_header=all
 compile() {  # SOURCE OBJECT [FLAGS...]
   local source="$1" object="$2"
@@ -30,10 +33,10 @@ compile() {  # SOURCE OBJECT [FLAGS...]
     "$CXX" "${FLAGS[@]}" "$@" -c "$source" -o "$object" || return 1
   fi
 }
-sources=(core/src/detect/command_runner_windows.cpp core/src/detect/windows_command_line.cpp
+sources=(core/src/detect/command_runner_windows.cpp core/src/windows_command_line.cpp
          core/src/detect/interface_source_windows.cpp core/src/netmon/interface_snapshot_windows.cpp
          core/src/netmon/interface_snapshot.cpp core/src/agent/system_resolvers_windows.cpp
-         core/src/ip_address.cpp tests/windows/runtime_test.cpp)
+         core/src/ip_address.cpp cli/service_host_windows.cpp gui/autostart_windows.cpp tests/windows/runtime_test.cpp)
 objects=()
 pids=()
 for source in "${sources[@]}"; do
@@ -45,7 +48,7 @@ compile "$ROOT/tests/windows/child.cpp" "$OUT/child.o" -municode & pids+=($!)
 built=1
 for pid in "${pids[@]}"; do wait "$pid" || built=0; done
 (( built )) || { echo "FAIL: the Windows code does not compile with $(basename "$CXX")"; exit 1; }
-"$CXX" -static -o "$OUT/runtime_test.exe" "${objects[@]}" -liphlpapi -lws2_32 ||
+"$CXX" -static -o "$OUT/runtime_test.exe" "${objects[@]}" -liphlpapi -lws2_32 -ladvapi32 ||
   { echo "FAIL: runtime_test.exe does not link"; exit 1; }
 "$CXX" -static -municode -o "$OUT/child.exe" "$OUT/child.o" -lshell32 || { echo "FAIL: child.exe does not link"; exit 1; }
 touch "$OUT/.built"
@@ -72,4 +75,4 @@ mapfile -t resolvers < <(awk '$1 == "nameserver" && $2 ~ /^[0-9.]+$/ && $2 != "0
   "${resolvers[@]}" 2>&1 | tr -d '\r'
 status="${PIPESTATUS[0]}"
 (( status == 0 )) || { echo "FAIL: runtime_test.exe under Wine: exit status $status"; exit 1; }
-echo "PASS: the Windows command runner, interface source, snapshot and resolvers under $("$WINE" --version 2>/dev/null)"
+echo "PASS: the Windows command runner, interface source and snapshot, resolvers, service host and autostart under $("$WINE" --version 2>/dev/null)"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "command_runner.hpp"
-#include "windows_command_line.hpp"
+#include "qdyn/windows_command_line.hpp"
 
 namespace qdyn::detect {
 

@@ -2,7 +2,8 @@
 // every platform: the one command line string CreateProcessW takes (quoted so that both
 // CommandLineToArgvW and the C runtimes split it back into exactly that argv), and the
 // environment block (inherited variables with replacements, names compared without case).
-// command_runner_windows.cpp turns both into UTF-16.
+// The command runner (core/src/detect/command_runner_windows.cpp) and the service's
+// registration (cli/service_host_windows.cpp) turn them into UTF-16.
 #pragma once
 
 #include <string>
@@ -11,7 +12,7 @@
 
 #include "qdyn/result.hpp"
 
-namespace qdyn::detect {
+namespace qdyn {
 
 // Windows' limit for lpCommandLine, in UTF-16 code units with the terminating NUL.
 inline constexpr std::size_t kMaxWindowsCommandLine = 32767;
@@ -37,4 +38,4 @@ void appendWindowsArgument(std::string& line, std::string_view argument);
 Result<std::vector<std::string>> windowsEnvironment(std::vector<std::string> inherited,
                                                     const std::vector<std::string>& replacements);
 
-}  // namespace qdyn::detect
+}  // namespace qdyn

@@ -1,8 +1,8 @@
-#include "windows_command_line.hpp"
+#include "qdyn/windows_command_line.hpp"
 
 #include <algorithm>
 
-namespace qdyn::detect {
+namespace qdyn {
 
 namespace {
 
@@ -111,4 +111,4 @@ Result<std::vector<std::string>> windowsEnvironment(std::vector<std::string> inh
     return inherited;
 }
 
-}  // namespace qdyn::detect
+}  // namespace qdyn

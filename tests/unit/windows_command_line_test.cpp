@@ -1,6 +1,6 @@
 // The Windows command line and environment block built from an argv vector (portable code, so
 // tested here; tests/windows/ runs the real CreateProcessW round trip under Wine).
-#include "windows_command_line.hpp"
+#include "qdyn/windows_command_line.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,11 +10,11 @@
 #include <vector>
 
 namespace {
-namespace detect_windows_command_line_test {
+namespace windows_command_line_test {
 
-using qdyn::detect::appendWindowsArgument;
-using qdyn::detect::windowsCommandLine;
-using qdyn::detect::windowsEnvironment;
+using qdyn::appendWindowsArgument;
+using qdyn::windowsCommandLine;
+using qdyn::windowsEnvironment;
 
 // CommandLineToArgvW's rules (and the C runtime's since 2008), written from Microsoft's
 // "Parsing C command-line arguments": the program name runs to the next space or tab, or when it
@@ -171,5 +171,5 @@ TEST(WindowsEnvironment, KeepsAnEmptyValueAndRefusesBadEntries) {
     EXPECT_FALSE(windowsEnvironment({}, {std::string("A=b\0c", 5)}).ok());
 }
 
-}  // namespace detect_windows_command_line_test
+}  // namespace windows_command_line_test
 }  // namespace
