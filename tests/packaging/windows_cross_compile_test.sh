@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The Windows code (every *_windows.cpp, behind the same interfaces as the Linux and macOS
 # files) compiled here with mingw-w64, with the project's warnings as errors, so it at least
-# builds although this machine cannot run it.
-#   tests/packaging/windows_cross_compile_test.sh SOURCE_DIR
+# builds although this machine cannot run it; then all of core and of the CLI as their Windows
+# builds have them, each as one translation unit, the way a unity build may put them together
+# (where <windows.h> macros and same-named helpers of different files meet).
+# tests/windows runs part of it under Wine.
+#   tests/packaging/windows_cross_compile_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 ROOT="$1"
+BUILD="$2"
 # shellcheck source=tests/packaging/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 need g++-mingw-w64-x86-64-posix x86_64-w64-mingw32-g++-posix
@@ -46,4 +50,34 @@ else
   fail "windmc refused cli/windows/qdyn_events.mc"; echo "$out" | head -n 20
 fi
 
-finish "all ${#files[@]} Windows files and the event message table compile with $(basename "$CXX")"
+# core and the CLI whole, against the libraries' headers installed here (header-only ones, and
+# libcurl's and OpenSSL's, whose declarations are the same on Windows).
+headers="$events/include"
+mkdir -p "$headers/openssl"
+for library in boost nlohmann CLI; do ln -s "/usr/include/$library" "$headers/$library"; done
+ln -s "/usr/include/$(gcc -print-multiarch)/curl" "$headers/curl"
+ln -s /usr/include/openssl/* "$headers/openssl/"
+ln -sf "/usr/include/$(gcc -print-multiarch)/openssl/"* "$headers/openssl/"
+whole_target() {  # NAME FILE...: one translation unit including every FILE
+  local name="$1" unit="$events/$1_unity.cpp"
+  shift
+  printf '#include "%s"\n' "$@" >"$unit"
+  if out="$("$CXX" "${FLAGS[@]}" -D_WIN32_WINNT=0x0A00 -DTOML_HEADER_ONLY=0 -DBOOST_ASIO_NO_DEPRECATED \
+              -DBOOST_BEAST_USE_STD_STRING_VIEW -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/cli" \
+              -I"$BUILD/core/generated" -isystem "$BUILD/toml-mended" -isystem "$headers" \
+              -fsyntax-only "$unit" 2>&1)"; then
+    echo "ok   $name: all $# files of its Windows build as one translation unit"
+  else
+    fail "$name's Windows build as one translation unit"; echo "$out" | grep -m 20 -E 'error|required from'
+  fi
+}
+not_windows='_(linux|posix|macos|other)\.cpp$|openssl_on_demand\.cpp$|toml_implementation\.cpp$'
+mapfile -t core_files < <(find "$ROOT/core/src" -name '*.cpp' | grep -v -E "$not_windows" | sort)
+mapfile -t cli_files < <(find "$ROOT/cli" -name '*.cpp' | grep -v -E "$not_windows" | sort)
+# Each file sees its own folder's headers, as in its own build.
+FLAGS+=(-I"$ROOT/core/src/detect" -I"$ROOT/core/src/netmon" -I"$ROOT/core/src/net" -I"$ROOT/core/src/dns"
+        -I"$ROOT/core/src/crypto" -I"$ROOT/core/src/config" -I"$ROOT/core/src/agent" -I"$ROOT/cli/commands")
+whole_target core "${core_files[@]}"
+whole_target cli "${cli_files[@]}"
+
+finish "all ${#files[@]} Windows files, the event message table, and core and the CLI whole compile with $(basename "$CXX")"

@@ -16,7 +16,7 @@ namespace detect_dns_echo_test {
 using namespace std::chrono_literals;
 using detect::DnsEchoAnswer;
 
-detect::DnsEchoOptions whoamiOptions(std::uint16_t port, DnsEchoAnswer answer, std::uint16_t klass = dns::rrclass::IN,
+detect::DnsEchoOptions whoamiOptions(std::uint16_t port, DnsEchoAnswer answer, std::uint16_t klass = dns::rrclass::Internet,
                                      std::string name = std::string(kWhoami)) {
     detect::DnsEchoOptions options;
     options.query = {"qdyn-server", std::move(name), klass, answer, {{ip("127.0.0.1"), port}}};
@@ -82,7 +82,7 @@ TEST_F(DnsEchoAgainstServer, TheAnswerIsNotCachedAcrossQueriers) {
 
 TEST_F(DnsEchoAgainstServer, AnotherNameIsNotWhoami) {
     const auto found =
-        ask(whoamiOptions(port("dns-udp"), DnsEchoAnswer::Txt, dns::rrclass::IN, "nobody.dyn.example.test"));
+        ask(whoamiOptions(port("dns-udp"), DnsEchoAnswer::Txt, dns::rrclass::Internet, "nobody.dyn.example.test"));
     EXPECT_FALSE(found);
 }
 
@@ -100,7 +100,7 @@ std::vector<std::uint8_t> replyWith(std::span<const std::uint8_t> request, std::
     return dns::encodeMessage(reply);
 }
 
-dns::ResourceRecord txt(std::string text, std::uint16_t klass = dns::rrclass::IN) {
+dns::ResourceRecord txt(std::string text, std::uint16_t klass = dns::rrclass::Internet) {
     return {name(kWhoami), dns::rrtype::TXT, klass, 0, dns::TxtData{{std::move(text)}}};
 }
 
@@ -142,7 +142,7 @@ TEST(DnsEchoSource, TwoAddressesOrTheWrongFamilyAreErrors) {
 }
 
 TEST(DnsEchoReply, StrictReading) {
-    const dns::Question question{name(kWhoami), dns::rrtype::TXT, dns::rrclass::IN};
+    const dns::Question question{name(kWhoami), dns::rrtype::TXT, dns::rrclass::Internet};
     dns::Message reply;
     reply.header.qr = true;
     reply.questions = {question};
@@ -156,7 +156,7 @@ TEST(DnsEchoReply, StrictReading) {
     EXPECT_FALSE(read({txt("not an address")}));
     EXPECT_FALSE(read({txt(" 192.0.2.1")}));
     EXPECT_FALSE(read({txt("192.0.2.1", dns::rrclass::CH)}));  // another class does not answer the question
-    EXPECT_FALSE(read({{name(kWhoami), dns::rrtype::TXT, dns::rrclass::IN, 0, dns::TxtData{{"192.0.2.1", "x"}}}}));
+    EXPECT_FALSE(read({{name(kWhoami), dns::rrtype::TXT, dns::rrclass::Internet, 0, dns::TxtData{{"192.0.2.1", "x"}}}}));
     reply.header.tc = true;
     EXPECT_FALSE(read({txt("192.0.2.1")}));
     reply.header.tc = false;

@@ -40,7 +40,7 @@ Name mustParse(std::string_view text) {
     return name ? *name : Name();
 }
 
-ResourceRecord rr(std::string_view owner, std::uint16_t type, RData data, std::uint16_t klass = rrclass::IN) {
+ResourceRecord rr(std::string_view owner, std::uint16_t type, RData data, std::uint16_t klass = rrclass::Internet) {
     return ResourceRecord{mustParse(owner), type, klass, 300, std::move(data)};
 }
 
@@ -103,7 +103,7 @@ TEST(DnsMessage, DecodesDigQuery) {
     ASSERT_EQ(message->questions.size(), 1U);
     EXPECT_EQ(message->questions[0].name.toString(), "home.dyn.example.test.");
     EXPECT_EQ(message->questions[0].type, rrtype::A);
-    EXPECT_EQ(message->questions[0].klass, rrclass::IN);
+    EXPECT_EQ(message->questions[0].klass, rrclass::Internet);
     ASSERT_EQ(message->additional.size(), 1U);
     const ResourceRecord& opt = message->additional[0];
     EXPECT_TRUE(opt.name.isRoot());
@@ -132,7 +132,7 @@ TEST(DnsMessage, DecodesAndProducesCompressedResponse) {
 Message allTypes() {
     Message m;
     m.header = Header{0xbeef, true, Opcode::Query, true, false, true, true, false, false, Rcode::NoError};
-    m.questions.push_back(Question{mustParse("home.dyn.example.test"), rrtype::ANY, rrclass::IN});
+    m.questions.push_back(Question{mustParse("home.dyn.example.test"), rrtype::ANY, rrclass::Internet});
     m.answers.push_back(rr("home.dyn.example.test", rrtype::A, AData{{192, 0, 2, 7}}));
     m.answers.push_back(rr("home.dyn.example.test", rrtype::AAAA,
                            AaaaData{{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}));
@@ -195,7 +195,7 @@ TEST(DnsMessage, CompressesOwnerAndRdataNames) {
 
 TEST(DnsMessage, CompressionKeepsCaseAndLeavesTsigAlone) {
     Message m;
-    m.questions.push_back(Question{mustParse("HoMe.example.test"), rrtype::A, rrclass::IN});
+    m.questions.push_back(Question{mustParse("HoMe.example.test"), rrtype::A, rrclass::Internet});
     m.answers.push_back(rr("home.example.test", rrtype::A, AData{{192, 0, 2, 1}}));
     m.additional.push_back(rr("example.test", rrtype::TSIG, RawData{{0}}, rrclass::ANY));
     const Bytes wire = encodeMessage(m);
@@ -217,7 +217,7 @@ TEST(DnsMessage, UpdateMessage) {
     Message m;
     m.header.id = 0x4242;
     m.header.opcode = Opcode::Update;
-    m.questions.push_back(Question{mustParse("example.test"), rrtype::SOA, rrclass::IN});
+    m.questions.push_back(Question{mustParse("example.test"), rrtype::SOA, rrclass::Internet});
     m.authority.push_back(ResourceRecord{mustParse("home.example.test"), rrtype::A, rrclass::ANY, 0, RawData{}});
     m.authority.push_back(rr("home.example.test", rrtype::A, AData{{198, 51, 100, 9}}));
     const Bytes wire = encodeMessage(m);

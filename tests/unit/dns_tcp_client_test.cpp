@@ -60,7 +60,7 @@ private:
         reply.header.tc = truncated;
         reply.questions = decoded->questions;
         if (!truncated && !reply.questions.empty()) {
-            reply.answers.push_back(ResourceRecord{reply.questions[0].name, rrtype::A, rrclass::IN, 60,
+            reply.answers.push_back(ResourceRecord{reply.questions[0].name, rrtype::A, rrclass::Internet, 60,
                                                    AData{{203, 0, 113, 9}}});
         }
         return encodeMessage(reply);
@@ -152,7 +152,7 @@ TEST(DnsTcpClientTest, TruncatedUdpAnswerFallsBackToTcp) {
 TEST(DnsTcpClientTest, LargeRequestGoesStraightToTcp) {
     ScriptedServer server;
     Message query = makeQuery(name("home.dyn.example.test"), rrtype::A);
-    query.additional.push_back(ResourceRecord{name("pad.example.test"), 65280, rrclass::IN, 0,
+    query.additional.push_back(ResourceRecord{name("pad.example.test"), 65280, rrclass::Internet, 0,
                                               RawData{std::vector<std::uint8_t>(600, 0x41)}});
     const std::vector<std::uint8_t> wire = encodeMessage(query);
     ASSERT_GT(wire.size(), 512U);

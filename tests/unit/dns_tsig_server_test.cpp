@@ -226,7 +226,7 @@ TEST(TsigServerTest, MisplacedRepeatedOrUninterpretableTsigIsFormErr) {
 
     Message notLast = request.message;
     notLast.additional.push_back(
-        ResourceRecord{name("x.dyn.example.test"), rrtype::A, rrclass::IN, 60, AData{{192, 0, 2, 1}}});
+        ResourceRecord{name("x.dyn.example.test"), rrtype::A, rrclass::Internet, 60, AData{{192, 0, 2, 1}}});
     EXPECT_EQ(verifyRequest(encodeMessage(notLast), keyring, kTime).verdict, FormErr);
 
     Message twice = request.message;
@@ -241,7 +241,7 @@ TEST(TsigServerTest, MisplacedRepeatedOrUninterpretableTsigIsFormErr) {
     inAuthority.additional.pop_back();
     EXPECT_EQ(verifyRequest(encodeMessage(inAuthority), keyring, kTime).verdict, FormErr);
 
-    const auto badClass = withTsig(request, [](ResourceRecord& tsig, TsigRData&) { tsig.klass = rrclass::IN; });
+    const auto badClass = withTsig(request, [](ResourceRecord& tsig, TsigRData&) { tsig.klass = rrclass::Internet; });
     EXPECT_EQ(verifyRequest(badClass, keyring, kTime).verdict, FormErr);
     const auto badTtl = withTsig(request, [](ResourceRecord& tsig, TsigRData&) { tsig.ttl = 1; });
     EXPECT_EQ(verifyRequest(badTtl, keyring, kTime).verdict, FormErr);

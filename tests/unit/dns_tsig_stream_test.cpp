@@ -27,7 +27,7 @@ TsigKey key(TsigAlgorithm algorithm = TsigAlgorithm::HmacSha256, std::string_vie
 Message transferQuery() {
     Message query;
     query.header.id = 0x4242;
-    query.questions.push_back({name("dyn.example.test"), kAxfr, rrclass::IN});
+    query.questions.push_back({name("dyn.example.test"), kAxfr, rrclass::Internet});
     return query;
 }
 
@@ -39,7 +39,7 @@ Message part(int index) {
     message.header.aa = true;
     if (index == 0) message.questions = transferQuery().questions;
     for (std::uint8_t i = 0; i < 3; ++i) {
-        message.answers.push_back({name("h" + std::to_string(index) + ".dyn.example.test"), rrtype::A, rrclass::IN, 60,
+        message.answers.push_back({name("h" + std::to_string(index) + ".dyn.example.test"), rrtype::A, rrclass::Internet, 60,
                                    AData{{192, 0, 2, static_cast<std::uint8_t>(i + 1)}}});
     }
     return message;

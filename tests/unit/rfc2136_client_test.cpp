@@ -25,14 +25,14 @@ TEST(Rfc2136BuildTest, OneAtomicMessageReplacesBothFamilies) {
     EXPECT_EQ(message.header.opcode, dns::Opcode::Update);
     EXPECT_FALSE(message.header.qr);
     ASSERT_EQ(message.questions.size(), 1U);  // zone section
-    EXPECT_EQ(message.questions[0], (dns::Question{name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::IN}));
+    EXPECT_EQ(message.questions[0], (dns::Question{name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::Internet}));
     EXPECT_TRUE(message.answers.empty());  // no prerequisites
     EXPECT_TRUE(message.additional.empty());
     const std::vector<dns::ResourceRecord> expected{
         {name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::ANY, 0, dns::RawData{}},
-        {name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::IN, 60, dns::AData{{203, 0, 113, 7}}},
+        {name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::Internet, 60, dns::AData{{203, 0, 113, 7}}},
         {name("home.dyn.example.test"), dns::rrtype::AAAA, dns::rrclass::ANY, 0, dns::RawData{}},
-        {name("home.dyn.example.test"), dns::rrtype::AAAA, dns::rrclass::IN, 60,
+        {name("home.dyn.example.test"), dns::rrtype::AAAA, dns::rrclass::Internet, 60,
          dns::AaaaData{{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}}},
     };
     EXPECT_EQ(message.authority, expected);

@@ -26,7 +26,7 @@ Bytes query(std::string_view qname, std::uint16_t id = 0x1234, std::optional<dns
     dns::Message message;
     message.header.id = id;
     message.header.rd = true;
-    message.questions.push_back({name(qname), dns::rrtype::A, dns::rrclass::IN});
+    message.questions.push_back({name(qname), dns::rrtype::A, dns::rrclass::Internet});
     if (opt) message.additional.push_back({dns::Name(), dns::rrtype::OPT, 1232, 0, *opt});
     return dns::encodeMessage(message);
 }

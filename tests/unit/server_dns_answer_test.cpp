@@ -100,7 +100,7 @@ ZoneSnapshot zone() {
 dns::Message ask(const ZoneSnapshot& snapshot, std::string_view qname, std::uint16_t qtype) {
     dns::Message query;
     query.header.id = 7;
-    query.questions.push_back({name(qname), qtype, dns::rrclass::IN});
+    query.questions.push_back({name(qname), qtype, dns::rrclass::Internet});
     auto reply = dns::decodeMessage(respond(dns::encodeMessage(query), snapshot, DnsTransport::Tcp));
     EXPECT_TRUE(reply) << (reply ? "" : reply.message());
     return reply ? *reply : dns::Message{};

@@ -32,7 +32,7 @@ ZoneSnapshot demoZone() {
 std::vector<std::uint8_t> query(const std::vector<std::uint8_t>& options, std::uint16_t id = 1) {
     dns::Message message;
     message.header.id = id;
-    message.questions.push_back({name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::IN});
+    message.questions.push_back({name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::Internet});
     message.additional.push_back({dns::Name(), dns::rrtype::OPT, 1232, 0, dns::RawData{options}});
     return dns::encodeMessage(message);
 }

@@ -45,7 +45,7 @@ ZoneSnapshot demoZone() {
 struct QueryOptions {
     std::uint16_t id = 0x4242;
     dns::Opcode opcode = dns::Opcode::Query;
-    std::uint16_t klass = dns::rrclass::IN;
+    std::uint16_t klass = dns::rrclass::Internet;
     bool rd = true;
     std::optional<std::uint16_t> ednsPayload;  // adds an OPT with this payload size
     std::uint32_t optTtl = 0;
@@ -237,7 +237,7 @@ TEST(DnsResponder, NotImpNeverAmplifies) {
     update.header.opcode = dns::Opcode::Update;
     for (int i = 0; i < 60; ++i) {
         update.questions.push_back({name("h" + std::to_string(i) + "-with-a-long-label-to-fill-space.dyn.example.test"),
-                                    rrtype::SOA, dns::rrclass::IN});
+                                    rrtype::SOA, dns::rrclass::Internet});
     }
     const auto wire = dns::encodeMessage(update);
     const auto raw = respond(wire, zone);
@@ -271,8 +271,8 @@ TEST(DnsResponder, FormErrUnlessExactlyOneQuestion) {
 
     dns::Message two;
     two.header.id = 8;
-    two.questions = {{name("home.dyn.example.test"), rrtype::A, dns::rrclass::IN},
-                     {name("home.dyn.example.test"), rrtype::AAAA, dns::rrclass::IN}};
+    two.questions = {{name("home.dyn.example.test"), rrtype::A, dns::rrclass::Internet},
+                     {name("home.dyn.example.test"), rrtype::AAAA, dns::rrclass::Internet}};
     const auto reply = ask(dns::encodeMessage(two), zone);
     EXPECT_EQ(reply.header.rcode, dns::Rcode::FormErr);
     EXPECT_EQ(reply.header.id, 8);
@@ -318,7 +318,7 @@ TEST(DnsResponder, UnknownEdnsVersionIsBadVers) {
 TEST(DnsResponder, TwoOptRecordsAreFormErr) {
     const auto zone = demoZone();
     dns::Message message;
-    message.questions.push_back({name("home.dyn.example.test"), rrtype::A, dns::rrclass::IN});
+    message.questions.push_back({name("home.dyn.example.test"), rrtype::A, dns::rrclass::Internet});
     message.additional.push_back({dns::Name(), rrtype::OPT, 1232, 0, dns::RawData{}});
     message.additional.push_back({dns::Name(), rrtype::OPT, 1232, 0, dns::RawData{}});
     EXPECT_EQ(ask(dns::encodeMessage(message), zone).header.rcode, dns::Rcode::FormErr);

@@ -49,19 +49,19 @@ protected:
 };
 
 TEST_F(WhoamiResponder, AddressOfTheQuerierWithTtlZero) {
-    const auto a = ask(kWhoami, dns::rrtype::A, dns::rrclass::IN, ip("198.51.100.8"));
+    const auto a = ask(kWhoami, dns::rrtype::A, dns::rrclass::Internet, ip("198.51.100.8"));
     EXPECT_EQ(a.header.rcode, dns::Rcode::NoError);
     EXPECT_TRUE(a.header.aa);
     ASSERT_EQ(a.answers.size(), 1U);
     EXPECT_EQ(a.answers[0].ttl, 0U);
     EXPECT_EQ(a.answers[0].data, dns::RData(dns::AData{{198, 51, 100, 8}}));
 
-    const auto aaaa = ask(kWhoami, dns::rrtype::AAAA, dns::rrclass::IN, ip("2001:db8::8"));
+    const auto aaaa = ask(kWhoami, dns::rrtype::AAAA, dns::rrclass::Internet, ip("2001:db8::8"));
     ASSERT_EQ(aaaa.answers.size(), 1U);
     EXPECT_EQ(aaaa.answers[0].type, dns::rrtype::AAAA);
     EXPECT_EQ(aaaa.answers[0].data, dns::RData(dns::AaaaData{ip("2001:db8::8").v6Bytes()}));
 
-    const auto txt = ask("WhoAmI.Dyn.Example.Test", dns::rrtype::TXT, dns::rrclass::IN, ip("2001:db8::8"));
+    const auto txt = ask("WhoAmI.Dyn.Example.Test", dns::rrtype::TXT, dns::rrclass::Internet, ip("2001:db8::8"));
     ASSERT_EQ(txt.answers.size(), 1U);
     EXPECT_EQ(txt.answers[0].data, dns::RData(dns::TxtData{{"2001:db8::8"}}));
     EXPECT_EQ(txt.answers[0].ttl, 0U);
@@ -74,9 +74,9 @@ TEST_F(WhoamiResponder, AddressOfTheQuerierWithTtlZero) {
 }
 
 TEST_F(WhoamiResponder, NodataForTheOtherFamilyAndOtherTypes) {
-    for (const auto& [type, klass, client] : {std::tuple{dns::rrtype::AAAA, dns::rrclass::IN, ip("192.0.2.8")},
-                                              std::tuple{dns::rrtype::A, dns::rrclass::IN, ip("2001:db8::8")},
-                                              std::tuple{dns::rrtype::MX, dns::rrclass::IN, ip("192.0.2.8")},
+    for (const auto& [type, klass, client] : {std::tuple{dns::rrtype::AAAA, dns::rrclass::Internet, ip("192.0.2.8")},
+                                              std::tuple{dns::rrtype::A, dns::rrclass::Internet, ip("2001:db8::8")},
+                                              std::tuple{dns::rrtype::MX, dns::rrclass::Internet, ip("192.0.2.8")},
                                               std::tuple{dns::rrtype::A, dns::rrclass::CH, ip("192.0.2.8")}}) {
         const auto reply = ask(kWhoami, type, klass, client);
         EXPECT_EQ(reply.header.rcode, dns::Rcode::NoError) << type;
@@ -85,12 +85,12 @@ TEST_F(WhoamiResponder, NodataForTheOtherFamilyAndOtherTypes) {
 }
 
 TEST_F(WhoamiResponder, WithoutTheSettingTheNameIsAnOrdinaryName) {
-    EXPECT_EQ(ask(kWhoami, dns::rrtype::A, dns::rrclass::IN, ip("192.0.2.8"), false).header.rcode,
+    EXPECT_EQ(ask(kWhoami, dns::rrtype::A, dns::rrclass::Internet, ip("192.0.2.8"), false).header.rcode,
               dns::Rcode::NxDomain);
     EXPECT_EQ(ask(kWhoami, dns::rrtype::TXT, dns::rrclass::CH, ip("192.0.2.8"), false).header.rcode,
               dns::Rcode::Refused);
     // Other names keep their answers with the setting on.
-    EXPECT_EQ(ask("other.dyn.example.test", dns::rrtype::A, dns::rrclass::IN, ip("192.0.2.8")).header.rcode,
+    EXPECT_EQ(ask("other.dyn.example.test", dns::rrtype::A, dns::rrclass::Internet, ip("192.0.2.8")).header.rcode,
               dns::Rcode::NxDomain);
 }
 

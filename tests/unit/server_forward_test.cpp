@@ -54,7 +54,7 @@ TEST(ForwardUpdateTest, EachRRsetIsDeletedThenGivenWhatIsServed) {
     const auto& update = message.authority;
     ASSERT_EQ(update.size(), 5U);  // A: delete + 2 adds; AAAA: delete; TXT: delete; no SOA/NS
     EXPECT_EQ(update[0], (dns::ResourceRecord{name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::ANY, 0, dns::RawData{}}));
-    EXPECT_EQ(update[1], (dns::ResourceRecord{name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::IN, 120,
+    EXPECT_EQ(update[1], (dns::ResourceRecord{name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::Internet, 120,
                                               addressRData(ip("192.0.2.1"))}));
     EXPECT_EQ(update[2].data, addressRData(ip("192.0.2.2")));
     EXPECT_EQ(update[3], (dns::ResourceRecord{name("home.dyn.example.test"), dns::rrtype::AAAA, dns::rrclass::ANY, 0, dns::RawData{}}));
@@ -77,11 +77,11 @@ TEST(ForwardUpdateTest, AnOfflineHostsAddressesAreDeletedOnly) {
 TEST(ForwardUpdateTest, AChangeNamesEachTouchedRRsetOnce) {
     ZoneChange change;
     const auto a = [](const char* owner, const char* address) {
-        return dns::ResourceRecord{name(owner), dns::rrtype::A, dns::rrclass::IN, 60, addressRData(ip(address))};
+        return dns::ResourceRecord{name(owner), dns::rrtype::A, dns::rrclass::Internet, 60, addressRData(ip(address))};
     };
     change.removed = {a("home.dyn.example.test", "192.0.2.1"), a("nas.dyn.example.test", "192.0.2.9")};
     change.added = {a("home.dyn.example.test", "192.0.2.2"), a("home.dyn.example.test", "192.0.2.3"),
-                    dns::ResourceRecord{name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::IN, 60, dns::SoaData{}}};
+                    dns::ResourceRecord{name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::Internet, 60, dns::SoaData{}}};
     const auto keys = touchedRRsets(change);
     ASSERT_EQ(keys.size(), 2U);
     EXPECT_EQ(keys[0], (RRsetKey{name("home.dyn.example.test"), dns::rrtype::A}));

@@ -130,7 +130,7 @@ TEST_F(ServerLoopback, UpdateOverHttpIsVisibleOverDns) {
 
     dns::Message query;
     query.header.id = 99;
-    query.questions.push_back({name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::IN});
+    query.questions.push_back({name("home.dyn.example.test"), dns::rrtype::A, dns::rrclass::Internet});
     const auto reply = dns::decodeMessage(udpExchange(m_dns, dns::encodeMessage(query)));
     ASSERT_TRUE(reply) << reply.message();
     EXPECT_EQ(reply->header.id, 99);
@@ -150,7 +150,7 @@ TEST_F(ServerLoopback, ABurstOfUdpQueriesGetsEveryAnswerToItsSender) {
         dns::Message query;
         query.header.id = static_cast<std::uint16_t>(i);
         query.questions.push_back({name(i % 3 == 0 ? "dyn.example.test" : "nx.dyn.example.test"),
-                                   i % 3 == 0 ? dns::rrtype::SOA : dns::rrtype::A, dns::rrclass::IN});
+                                   i % 3 == 0 ? dns::rrtype::SOA : dns::rrtype::A, dns::rrclass::Internet});
         const auto wire = dns::encodeMessage(query);
         const int fd = i % 2 == 0 ? first.get() : second.get();
         ASSERT_EQ(::sendto(fd, wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),

@@ -43,7 +43,7 @@ std::shared_ptr<const ZoneChange> change(std::uint32_t from, std::uint32_t to, s
     auto out = std::make_shared<ZoneChange>(ZoneChange{from, to, {}, {}, complete});
     for (std::size_t i = 0; i < records; ++i) {
         out->added.push_back(
-            {name("h.dyn.example.test"), dns::rrtype::A, dns::rrclass::IN, 60, addressRData(ip("192.0.2.1"))});
+            {name("h.dyn.example.test"), dns::rrtype::A, dns::rrclass::Internet, 60, addressRData(ip("192.0.2.1"))});
     }
     return out;
 }
@@ -98,7 +98,7 @@ dns::Message replyTo(const SentNotify& sent, dns::Rcode rcode = dns::Rcode::NoEr
     reply.header.aa = true;
     reply.header.opcode = dns::Opcode::Notify;
     reply.header.rcode = rcode;
-    reply.questions.push_back({sent.origin, dns::rrtype::SOA, dns::rrclass::IN});
+    reply.questions.push_back({sent.origin, dns::rrtype::SOA, dns::rrclass::Internet});
     return reply;
 }
 
@@ -110,7 +110,7 @@ TEST(NotifyMessageTest, IsAnAuthoritativeNotifyForTheSoaCarryingTheSerial) {
     EXPECT_TRUE(message.header.aa);
     EXPECT_FALSE(message.header.qr);
     ASSERT_EQ(message.questions.size(), 1U);
-    EXPECT_EQ(message.questions[0], (dns::Question{name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::IN}));
+    EXPECT_EQ(message.questions[0], (dns::Question{name("dyn.example.test"), dns::rrtype::SOA, dns::rrclass::Internet}));
     ASSERT_EQ(message.answers.size(), 1U);
     EXPECT_EQ(dns::soaOf(message.answers[0].data)->serial, 42U);
     EXPECT_TRUE(message.additional.empty());

@@ -123,7 +123,7 @@ TEST_F(ServerSecondaryTest, AxfrStreamsOverTcpAndAPipelinedQueryFollowsIt) {
     const qdyn::test::Fd fd(qdyn::test::connectTcp(server->port("dns-tcp")));
     dns::Message axfr;
     axfr.header.id = 1;
-    axfr.questions.push_back({name("dyn.example.test"), kAxfr, dns::rrclass::IN});
+    axfr.questions.push_back({name("dyn.example.test"), kAxfr, dns::rrclass::Internet});
     auto both = framed(axfr);
     auto soa = dns::makeQuery(name("dyn.example.test"), dns::rrtype::SOA);
     soa.header.id = 2;

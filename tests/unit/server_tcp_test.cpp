@@ -97,7 +97,7 @@ Bytes frame(const Bytes& message) {
 Bytes query(std::uint16_t id, std::string_view qname, std::uint16_t type) {
     dns::Message message;
     message.header.id = id;
-    message.questions.push_back({name(qname), type, dns::rrclass::IN});
+    message.questions.push_back({name(qname), type, dns::rrclass::Internet});
     return frame(dns::encodeMessage(message));
 }
 

@@ -85,10 +85,10 @@ dns::Message query(std::uint16_t type, std::optional<std::uint32_t> clientSerial
                    const char* zoneName = "dyn.example.test") {
     dns::Message message;
     message.header.id = 0x1234;
-    message.questions.push_back({name(zoneName), type, dns::rrclass::IN});
+    message.questions.push_back({name(zoneName), type, dns::rrclass::Internet});
     if (clientSerial) {
         dns::SoaData soa{name("ns1.dyn.example.test"), name("hostmaster.example.test"), *clientSerial, 1, 1, 1, 1};
-        message.authority.push_back({name(zoneName), dns::rrtype::SOA, dns::rrclass::IN, 0, soa});
+        message.authority.push_back({name(zoneName), dns::rrtype::SOA, dns::rrclass::Internet, 0, soa});
     }
     return message;
 }

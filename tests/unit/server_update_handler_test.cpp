@@ -105,7 +105,7 @@ dns::ResourceRecord record(std::string_view owner, std::uint16_t type, std::uint
 }
 // Update RRs (RFC 2136 2.5).
 dns::ResourceRecord add(std::string_view owner, std::uint16_t type, dns::RData data, std::uint32_t ttl = 300) {
-    return record(owner, type, rrclass::IN, ttl, std::move(data));
+    return record(owner, type, rrclass::Internet, ttl, std::move(data));
 }
 dns::ResourceRecord deleteRRset(std::string_view owner, std::uint16_t type) {
     return record(owner, type, rrclass::ANY, 0, dns::RawData{});
@@ -130,7 +130,7 @@ dns::ResourceRecord absent(std::string_view owner, std::uint16_t type) {
     return record(owner, type, rrclass::NONE, 0, dns::RawData{});
 }
 dns::ResourceRecord holds(std::string_view owner, std::uint16_t type, dns::RData data) {
-    return record(owner, type, rrclass::IN, 0, std::move(data));
+    return record(owner, type, rrclass::Internet, 0, std::move(data));
 }
 
 dns::RData a(std::string_view text) {
@@ -167,7 +167,7 @@ dns::RData caa(std::uint8_t flags, std::string_view tag, std::string_view value)
 
 dns::Message updateMessage(const std::vector<dns::ResourceRecord>& prerequisites,
                            const std::vector<dns::ResourceRecord>& updates, std::string_view zone = "dyn.example.test",
-                           std::uint16_t zoneClass = rrclass::IN) {
+                           std::uint16_t zoneClass = rrclass::Internet) {
     dns::Message message;
     message.header.id = 0x4242;
     message.header.opcode = dns::Opcode::Update;
@@ -747,12 +747,12 @@ TEST_F(DnsUpdateMessage, BrokenZoneSectionsAreFormErr) {
     none.questions.clear();
     EXPECT_EQ(send(none), Rcode::FormErr);
     auto two = none;
-    two.questions = {dns::Question{name("dyn.example.test"), rrtype::SOA, rrclass::IN},
-                     dns::Question{name("dyn.example.test"), rrtype::SOA, rrclass::IN}};
+    two.questions = {dns::Question{name("dyn.example.test"), rrtype::SOA, rrclass::Internet},
+                     dns::Question{name("dyn.example.test"), rrtype::SOA, rrclass::Internet}};
     EXPECT_EQ(send(two), Rcode::FormErr);
     EXPECT_TRUE(m_last.message.questions.empty());  // not echoed
     auto typeA = none;
-    typeA.questions = {dns::Question{name("dyn.example.test"), rrtype::A, rrclass::IN}};
+    typeA.questions = {dns::Question{name("dyn.example.test"), rrtype::A, rrclass::Internet}};
     EXPECT_EQ(send(typeA), Rcode::FormErr);
     EXPECT_FALSE(rrset("home", rrtype::A));
 }

@@ -28,7 +28,7 @@ Node withA(std::initializer_list<const char*> addresses, std::uint32_t ttl = 60)
 }
 
 dns::ResourceRecord a(const char* address, std::uint32_t ttl = 60) {
-    return {name("h.dyn.example.test"), dns::rrtype::A, dns::rrclass::IN, ttl, addressRData(ip(address))};
+    return {name("h.dyn.example.test"), dns::rrtype::A, dns::rrclass::Internet, ttl, addressRData(ip(address))};
 }
 
 struct Diff {
@@ -66,8 +66,8 @@ TEST(ZoneDiffTest, LargeAddressRRsetsAndTextRRsetsDiffRecordByRecord) {
     before.rrsets.push_back(RRset{dns::rrtype::TXT, 60, false, {dns::TxtData{{"one"}}, dns::TxtData{{"two"}}}});
     after.rrsets.push_back(RRset{dns::rrtype::TXT, 60, false, {dns::TxtData{{"two"}}, dns::TxtData{{"three"}}}});
     const auto changes = diff(&before, &after);
-    const dns::ResourceRecord oneTxt{name("h.dyn.example.test"), dns::rrtype::TXT, dns::rrclass::IN, 60, dns::TxtData{{"one"}}};
-    const dns::ResourceRecord threeTxt{name("h.dyn.example.test"), dns::rrtype::TXT, dns::rrclass::IN, 60,
+    const dns::ResourceRecord oneTxt{name("h.dyn.example.test"), dns::rrtype::TXT, dns::rrclass::Internet, 60, dns::TxtData{{"one"}}};
+    const dns::ResourceRecord threeTxt{name("h.dyn.example.test"), dns::rrtype::TXT, dns::rrclass::Internet, 60,
                                        dns::TxtData{{"three"}}};
     EXPECT_EQ(changes.removed, (Records{a("192.0.2.1"), oneTxt}));
     EXPECT_EQ(changes.added, (Records{a("192.0.2.11"), threeTxt}));

@@ -61,16 +61,16 @@ inline ScriptedUdpPeer::Script dnsScript(DnsScript script) {
 
 inline dns::ResourceRecord addressRecord(std::string_view owner, std::string_view address) {
     const IpAddress parsed = ip(address);
-    if (parsed.isV4()) return {name(owner), dns::rrtype::A, dns::rrclass::IN, 60, dns::AData{parsed.v4Bytes()}};
-    return {name(owner), dns::rrtype::AAAA, dns::rrclass::IN, 60, dns::AaaaData{parsed.v6Bytes()}};
+    if (parsed.isV4()) return {name(owner), dns::rrtype::A, dns::rrclass::Internet, 60, dns::AData{parsed.v4Bytes()}};
+    return {name(owner), dns::rrtype::AAAA, dns::rrclass::Internet, 60, dns::AaaaData{parsed.v6Bytes()}};
 }
 
 inline dns::ResourceRecord nameRecord(std::string_view owner, std::uint16_t type, std::string_view target) {
-    return {name(owner), type, dns::rrclass::IN, 60, dns::NameData{name(target)}};
+    return {name(owner), type, dns::rrclass::Internet, 60, dns::NameData{name(target)}};
 }
 
 inline dns::ResourceRecord soaRecord(std::string_view zone) {
-    return {name(zone), dns::rrtype::SOA, dns::rrclass::IN, 60,
+    return {name(zone), dns::rrtype::SOA, dns::rrclass::Internet, 60,
             dns::SoaData{name("ns1.dyn.example.test"), name("hostmaster.example.test"), 1, 600, 300, 604800, 600}};
 }
 

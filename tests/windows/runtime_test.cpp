@@ -22,7 +22,7 @@
 #include "qdyn/detect/interface_source.hpp"
 #include "service_host.hpp"
 
-// After qdyn's headers: <windows.h> defines IN as an empty macro (dns::rrclass::IN).
+// After qdyn's headers: <windows.h> defines IN as an empty macro (dns::rrclass::Internet).
 #include <windows.h>
 
 namespace {

@@ -164,13 +164,13 @@ std::optional<dns::Name> zoneFromSoaReply(const dns::Name& asked, const dns::Mes
         if (record.type == dns::rrtype::CNAME && record.name == asked) return std::nullopt;
     }
     for (const auto& record : reply.answers) {
-        if (record.type == dns::rrtype::SOA && record.klass == dns::rrclass::IN && record.name == asked &&
+        if (record.type == dns::rrtype::SOA && record.klass == dns::rrclass::Internet && record.name == asked &&
             dns::soaOf(record.data) != nullptr && !record.name.isRoot()) {
             return record.name;
         }
     }
     for (const auto& record : reply.authority) {
-        if (record.type == dns::rrtype::SOA && record.klass == dns::rrclass::IN && asked.isSubdomainOf(record.name) &&
+        if (record.type == dns::rrtype::SOA && record.klass == dns::rrclass::Internet && asked.isSubdomainOf(record.name) &&
             dns::soaOf(record.data) != nullptr && !record.name.isRoot()) {
             return record.name;
         }
@@ -183,7 +183,7 @@ std::vector<dns::Name> nameServersFromReply(const dns::Name& zone, const dns::Me
     if (reply.header.rcode != dns::Rcode::NoError) return names;
     for (const auto& record : reply.answers) {
         if (names.size() >= max) break;
-        if (record.type != dns::rrtype::NS || record.klass != dns::rrclass::IN || !(record.name == zone)) continue;
+        if (record.type != dns::rrtype::NS || record.klass != dns::rrclass::Internet || !(record.name == zone)) continue;
         const auto* target = std::get_if<dns::NameData>(&record.data);
         if (target == nullptr || target->name.isRoot()) continue;
         if (std::find(names.begin(), names.end(), target->name) == names.end()) names.push_back(target->name);
@@ -195,7 +195,7 @@ std::vector<IpAddress> addressesOf(const dns::Name& name, std::uint16_t type,
                                    const std::vector<dns::ResourceRecord>& section) {
     std::vector<IpAddress> out;
     for (const auto& record : section) {
-        if (record.type != type || record.klass != dns::rrclass::IN || !(record.name == name)) continue;
+        if (record.type != type || record.klass != dns::rrclass::Internet || !(record.name == name)) continue;
         if (const auto* a = std::get_if<dns::AData>(&record.data); a != nullptr && type == dns::rrtype::A) {
             out.push_back(IpAddress::fromV4(a->address));
         } else if (const auto* aaaa = std::get_if<dns::AaaaData>(&record.data);
@@ -214,7 +214,7 @@ AnswerAddresses answerAddresses(const dns::Name& name, std::uint16_t type, const
     if (!out.addresses.empty()) return out;
     const auto cnameOf = [&](const dns::Name& owner) -> const dns::Name* {
         for (const auto& record : reply.answers) {
-            if (record.type != dns::rrtype::CNAME || record.klass != dns::rrclass::IN || !(record.name == owner)) {
+            if (record.type != dns::rrtype::CNAME || record.klass != dns::rrclass::Internet || !(record.name == owner)) {
                 continue;
             }
             if (const auto* target = std::get_if<dns::NameData>(&record.data)) return &target->name;

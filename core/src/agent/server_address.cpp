@@ -14,7 +14,7 @@ constexpr std::size_t kMaxServerText = 64;  // "[ffff:...:255.255.255.255]:65535
 constexpr std::size_t kMaxResolvers = 3;    // glibc's MAXNS
 
 // The text as an error message may quote it: capped, control octets and non-ASCII replaced.
-std::string quoted(std::string_view text) {
+std::string quotedServerText(std::string_view text) {
     std::string out = "\"";
     for (const char c : text.substr(0, kMaxServerText)) {
         const auto octet = static_cast<unsigned char>(c);
@@ -49,7 +49,7 @@ bool isSpaceOrTab(char c) {
 
 Result<dns::ServerAddress> parseServerAddress(std::string_view text) {
     const auto fail = [&](std::string_view why) {
-        return makeError("server address " + quoted(text) + ": " + std::string(why));
+        return makeError("server address " + quotedServerText(text) + ": " + std::string(why));
     };
     if (text.empty()) return fail("empty");
     if (text.size() > kMaxServerText) return fail("too long");

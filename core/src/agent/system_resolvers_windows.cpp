@@ -1,11 +1,11 @@
 // The system's resolvers on Windows: the DNS servers of the adapters as GetNetworkParams lists
 // them (IPv4 only; a profile that needs IPv6 resolvers or other ones names them with verify).
-// qdyn's headers before the Windows ones: <windows.h> defines IN (and OUT) as empty macros,
-// which would turn dns::rrclass::IN into a syntax error.
+// qdyn's headers before the Windows ones, so that no Windows macro reaches them.
 #include "qdyn/agent/verifier.hpp"
 
 // clang-format off
 #include <winsock2.h>
+#include <ws2tcpip.h>  // before iphlpapi.h, or its netioapi.h part is left out for good
 #include <iphlpapi.h>
 // clang-format on
 

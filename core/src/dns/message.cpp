@@ -31,7 +31,7 @@ std::string offsetText(std::size_t offset) { return " at offset " + std::to_stri
 
 // A/AAAA RDATA is defined per class (RFC 1035 3.4); CH and others keep their raw bytes.
 bool isInternetLike(std::uint16_t klass) noexcept {
-    return klass == rrclass::IN || klass == rrclass::NONE || klass == rrclass::ANY;
+    return klass == rrclass::Internet || klass == rrclass::NONE || klass == rrclass::ANY;
 }
 
 class Decoder {
@@ -41,7 +41,7 @@ public:
     // One RDATA filling the whole buffer (stored records), with the message rules.
     Result<RData> decodeRDataOnly(std::uint16_t type) {
         RData out;
-        if (!readRData(type, rrclass::IN, m_wire.size(), out)) return makeError(std::move(m_error));
+        if (!readRData(type, rrclass::Internet, m_wire.size(), out)) return makeError(std::move(m_error));
         return out;
     }
 

@@ -39,7 +39,7 @@ bool replyMatches(const Message& query, const Message& reply) {
 Message makeQuery(const Name& name, std::uint16_t type) {
     Message query;
     query.header.id = randomId();
-    query.questions.push_back(Question{name, type, rrclass::IN});
+    query.questions.push_back(Question{name, type, rrclass::Internet});
     return query;
 }
 

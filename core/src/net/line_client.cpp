@@ -35,7 +35,7 @@ bool isHostChar(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
 }
 
-std::string millis(std::chrono::milliseconds timeout) {
+std::string timeoutText(std::chrono::milliseconds timeout) {
     return std::to_string(timeout.count()) + " ms";
 }
 
@@ -141,7 +141,7 @@ struct LineClient::Impl {
     Result<void> await(const std::string& what, Clock::time_point deadline, const std::function<void(Done)>& start,
                        const std::function<void()>& cancel) {
         const auto outcome = run(deadline, start, cancel);
-        if (!outcome) return makeError(what + ": timed out after " + millis(timeout));
+        if (!outcome) return makeError(what + ": timed out after " + timeoutText(timeout));
         if (*outcome) return makeError(what + ": " + outcome->message());
         return {};
     }
@@ -223,7 +223,7 @@ struct LineClient::Impl {
     }
 
     Result<void> report(const std::string& what, const std::optional<boost::system::error_code>& outcome) const {
-        if (!outcome) return makeError(what + ": timed out after " + millis(timeout));
+        if (!outcome) return makeError(what + ": timed out after " + timeoutText(timeout));
         if (*outcome) return makeError(what + ": " + outcome->message());
         return {};
     }

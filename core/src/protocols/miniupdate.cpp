@@ -41,7 +41,7 @@ Verdict retry(std::string detail) {
     return Verdict{OutcomeClass::RetryLater, "network", std::move(detail)};
 }
 
-std::string quoted(std::string_view text) {
+std::string quotedReplyText(std::string_view text) {
     return "\"" + httpupdate::printable(text, 120) + "\"";
 }
 
@@ -61,7 +61,7 @@ std::vector<std::optional<IpAddress>> addressesOf(const UpdateRequest& request) 
 
 // An ERR to the session's first steps: the outcome every host gets.
 Verdict errVerdict(std::string_view text, OutcomeClass byStep, const std::string& what) {
-    return Verdict{classifyErr(text, byStep), "ERR", what + ": " + quoted(text) + protocols::retryDelayNote(text)};
+    return Verdict{classifyErr(text, byStep), "ERR", what + ": " + quotedReplyText(text) + protocols::retryDelayNote(text)};
 }
 // Sends one command and reads its reply; a transport failure or an unreadable reply is an Error.
 Result<Reply> command(net::LineClient& line, std::initializer_list<std::string_view> parts) {
@@ -69,7 +69,7 @@ Result<Reply> command(net::LineClient& line, std::initializer_list<std::string_v
     auto text = line.readLine();
     if (!text) return text.error();
     auto reply = parseReply(*text);
-    if (!reply) return makeError("unrecognised reply " + quoted(*text));
+    if (!reply) return makeError("unrecognised reply " + quotedReplyText(*text));
     return std::move(*reply);
 }
 
@@ -92,7 +92,7 @@ std::optional<Verdict> openSession(net::LineClient& line, const Settings& settin
     if (agent->status == Status::Err) {
         return errVerdict(agent->text, OutcomeClass::Abuse, "the server refused this client (AGENT)");
     }
-    if (agent->status != Status::Ok) return retry("AGENT: unexpected reply " + quoted(agent->text));
+    if (agent->status != Status::Ok) return retry("AGENT: unexpected reply " + quotedReplyText(agent->text));
 
     auto challenge = command(line, {"LOGIN ", settings.username, " digest-md5-text"});
     if (!challenge) return retry("LOGIN: " + challenge.message());
@@ -100,7 +100,7 @@ std::optional<Verdict> openSession(net::LineClient& line, const Settings& settin
         return errVerdict(challenge->text, OutcomeClass::AuthFailed, "the server refused the login");
     }
     if (challenge->status != Status::Challenge || !isChallenge(challenge->text)) {
-        return retry("LOGIN: expected CHALLENGE and 32 lower-case hex digits, got " + quoted(challenge->text));
+        return retry("LOGIN: expected CHALLENGE and 32 lower-case hex digits, got " + quotedReplyText(challenge->text));
     }
     auto response = challengeResponse(settings.password, challenge->text);
     if (!response) {
@@ -111,7 +111,7 @@ std::optional<Verdict> openSession(net::LineClient& line, const Settings& settin
     if (accepted->status == Status::Err) {
         return errVerdict(accepted->text, OutcomeClass::AuthFailed, "the server refused the login");
     }
-    if (accepted->status != Status::Ok) return retry("RESPONSE: unexpected reply " + quoted(accepted->text));
+    if (accepted->status != Status::Ok) return retry("RESPONSE: unexpected reply " + quotedReplyText(accepted->text));
     return std::nullopt;
 }
 
@@ -187,7 +187,7 @@ HostOutcome classifyUpdateReply(const std::string& host, const Reply& reply) {
     if (reply.status == Status::Err) {
         outcome.code = "ERR";
         outcome.outcome = classifyErr(reply.text, OutcomeClass::HostRejected);
-        outcome.detail = "the server refused the update: " + quoted(reply.text) + protocols::retryDelayNote(reply.text);
+        outcome.detail = "the server refused the update: " + quotedReplyText(reply.text) + protocols::retryDelayNote(reply.text);
         return outcome;
     }
     if (reply.status != Status::Ok) {
@@ -206,11 +206,11 @@ HostOutcome classifyUpdateReply(const std::string& host, const Reply& reply) {
     if (mapped != std::string::npos &&
         IpAddress::parse(std::string_view(reply.text).substr(mapped + kMappedTo.size()))) {
         // Success for another name is not success for ours.
-        outcome.detail = "the server confirmed another host: " + quoted(reply.text);
+        outcome.detail = "the server confirmed another host: " + quotedReplyText(reply.text);
         return outcome;
     }
     outcome.outcome = OutcomeClass::Updated;
-    outcome.detail = "the update was accepted: " + quoted(reply.text);
+    outcome.detail = "the update was accepted: " + quotedReplyText(reply.text);
     return outcome;
 }
 

@@ -119,18 +119,18 @@ dns::Message buildUpdate(const dns::Name& zone, const dns::Name& host, const std
     dns::Message message;
     message.header.id = id;
     message.header.opcode = dns::Opcode::Update;
-    message.questions.push_back(dns::Question{zone, dns::rrtype::SOA, dns::rrclass::IN});
+    message.questions.push_back(dns::Question{zone, dns::rrtype::SOA, dns::rrclass::Internet});
     // RFC 2136 2.5.2: class ANY, TTL 0, no RDATA deletes the RRset; the add follows in the same
     // message, so the server applies both or neither.
     if (ipv4) {
         message.authority.push_back(dns::ResourceRecord{host, dns::rrtype::A, dns::rrclass::ANY, 0, dns::RawData{}});
         message.authority.push_back(
-            dns::ResourceRecord{host, dns::rrtype::A, dns::rrclass::IN, ttl, dns::AData{ipv4->v4Bytes()}});
+            dns::ResourceRecord{host, dns::rrtype::A, dns::rrclass::Internet, ttl, dns::AData{ipv4->v4Bytes()}});
     }
     if (ipv6) {
         message.authority.push_back(dns::ResourceRecord{host, dns::rrtype::AAAA, dns::rrclass::ANY, 0, dns::RawData{}});
         message.authority.push_back(
-            dns::ResourceRecord{host, dns::rrtype::AAAA, dns::rrclass::IN, ttl, dns::AaaaData{ipv6->v6Bytes()}});
+            dns::ResourceRecord{host, dns::rrtype::AAAA, dns::rrclass::Internet, ttl, dns::AaaaData{ipv6->v6Bytes()}});
     }
     return message;
 }
@@ -139,7 +139,7 @@ dns::Message buildCredentialCheck(const dns::Name& zone, const dns::Name& probe,
     dns::Message message;
     message.header.id = id;
     message.header.opcode = dns::Opcode::Update;
-    message.questions.push_back(dns::Question{zone, dns::rrtype::SOA, dns::rrclass::IN});
+    message.questions.push_back(dns::Question{zone, dns::rrtype::SOA, dns::rrclass::Internet});
     message.answers.push_back(dns::ResourceRecord{probe, dns::rrtype::A, dns::rrclass::ANY, 0, dns::RawData{}});
     return message;
 }

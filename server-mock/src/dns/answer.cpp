@@ -8,7 +8,7 @@ namespace qdyn::server {
 namespace {
 
 dns::ResourceRecord soaRecord(const ZoneSnapshot& zone, std::uint32_t ttl) {
-    return {zone.origin, dns::rrtype::SOA, dns::rrclass::IN, ttl, zone.soa};
+    return {zone.origin, dns::rrtype::SOA, dns::rrclass::Internet, ttl, zone.soa};
 }
 
 // RFC 2308 section 3: a negative answer is cached for min(SOA TTL, SOA MINIMUM).
@@ -17,7 +17,7 @@ void addNegativeSoa(dns::Message& reply, const ZoneSnapshot& zone) {
 }
 
 void appendRRset(std::vector<dns::ResourceRecord>& section, const dns::Name& owner, const RRset& rrset) {
-    for (const auto& rdata : rrset.rdatas) section.push_back({owner, rrset.type, dns::rrclass::IN, rrset.ttl, rdata});
+    for (const auto& rdata : rrset.rdatas) section.push_back({owner, rrset.type, dns::rrclass::Internet, rrset.ttl, rdata});
 }
 
 bool alreadyAdded(const std::vector<dns::ResourceRecord>& section, const dns::Name& owner, std::uint16_t type) {
@@ -78,7 +78,7 @@ bool answerAt(dns::Message& reply, const ZoneSnapshot& zone, const dns::Name& ow
         reply.answers.push_back(soaRecord(zone, zone.apexTtl));
     } else if (apex && qtype == dns::rrtype::NS) {
         for (const auto& ns : zone.nameservers) {
-            reply.answers.push_back({owner, dns::rrtype::NS, dns::rrclass::IN, zone.apexTtl, dns::NameData{ns}});
+            reply.answers.push_back({owner, dns::rrtype::NS, dns::rrclass::Internet, zone.apexTtl, dns::NameData{ns}});
         }
     } else if (qtype == dns::rrtype::ANY) {
         if (const RRset* rrset = pickForAny(node)) appendRRset(reply.answers, owner, *rrset);

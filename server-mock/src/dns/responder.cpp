@@ -123,7 +123,7 @@ std::vector<std::uint8_t> respond(std::span<const std::uint8_t> query, const Zon
         reply.header.rcode = dns::Rcode::NotImp;
     } else if (context != nullptr && context->whoami != nullptr && question.name == *context->whoami) {
         answerWhoami(reply, question, context->client);
-    } else if (question.klass != dns::rrclass::IN && question.klass != dns::rrclass::ANY) {
+    } else if (question.klass != dns::rrclass::Internet && question.klass != dns::rrclass::ANY) {
         reply.header.rcode = dns::Rcode::Refused;
     } else if (!question.name.isSubdomainOf(zone.origin)) {
         reply.header.rcode = dns::Rcode::Refused;

@@ -274,7 +274,7 @@ Check checkPrerequisites(std::span<const dns::ResourceRecord> prerequisites, con
                 return wantPresent ? fail(Rcode::NxRrset, "no RRset " + describe(rr))
                                    : fail(Rcode::YxRrset, "RRset " + describe(rr) + " exists");
             }
-        } else if (rr.klass == dns::rrclass::IN) {
+        } else if (rr.klass == dns::rrclass::Internet) {
             valueDependent.push_back(&rr);
         } else {
             return fail(Rcode::FormErr, "prerequisite " + describe(rr) + " of class " + std::to_string(rr.klass));
@@ -305,7 +305,7 @@ Check prescan(std::span<const dns::ResourceRecord> updates, const dns::Name& ori
     for (const auto& rr : updates) {
         if (!rr.name.isSubdomainOf(origin)) return fail(Rcode::NotZone, "update " + describe(rr) + " outside the zone");
         const bool deleteAll = rr.klass == dns::rrclass::ANY && rr.type == dns::rrtype::ANY;
-        if (rr.klass == dns::rrclass::IN) {
+        if (rr.klass == dns::rrclass::Internet) {
             if (isMetaType(rr.type)) return fail(Rcode::FormErr, "update adds a meta type: " + describe(rr));
         } else if (rr.klass == dns::rrclass::ANY) {
             if (rr.ttl != 0 || !isEmptyRData(rr.data)) {
@@ -364,7 +364,7 @@ Check applyUpdates(std::span<const dns::ResourceRecord> updates, std::span<const
     for (std::size_t i = 0; i < updates.size(); ++i) {
         const dns::ResourceRecord& rr = updates[i];
         if (seen.insert(rr.name).second) touched.emplace_back(rr.name, grants[i]);
-        if (rr.klass == dns::rrclass::IN) {
+        if (rr.klass == dns::rrclass::Internet) {
             addRecord(tx.edit(rr.name), rr.name == origin, rr);
             edited.insert(rr.name);
             continue;

@@ -122,7 +122,7 @@ DnsUpdateHandler::Reply DnsUpdateHandler::handle(std::span<const std::uint8_t> w
     const dns::Question& zone = request.questions.front();
     if (zone.type != dns::rrtype::SOA)
         return answer(Rcode::FormErr, "zone RR of type " + dns::typeToString(zone.type), edns);
-    if (zone.klass != dns::rrclass::IN || !(zone.name == m_config.zone.origin)) {
+    if (zone.klass != dns::rrclass::Internet || !(zone.name == m_config.zone.origin)) {
         return answer(Rcode::NotAuth,
                       "not authoritative for " + zone.name.toString() + " class " + std::to_string(zone.klass), edns);
     }

@@ -30,9 +30,9 @@ bool asksWhoami(std::span<const std::uint8_t> query, const dns::Name& whoami) no
 void answerWhoami(dns::Message& reply, const dns::Question& question, const IpAddress& client) {
     reply.header.aa = true;
     reply.header.rcode = dns::Rcode::NoError;
-    const bool inClass = question.klass == dns::rrclass::IN || question.klass == dns::rrclass::ANY;
+    const bool inClass = question.klass == dns::rrclass::Internet || question.klass == dns::rrclass::ANY;
     const std::uint16_t addressType = client.isV4() ? dns::rrtype::A : dns::rrtype::AAAA;
-    dns::ResourceRecord record{question.name, question.type, inClass ? dns::rrclass::IN : question.klass, 0, {}};
+    dns::ResourceRecord record{question.name, question.type, inClass ? dns::rrclass::Internet : question.klass, 0, {}};
     if (question.type == dns::rrtype::TXT && (inClass || question.klass == dns::rrclass::CH)) {
         record.data = dns::TxtData{{client.toString()}};
     } else if (inClass && (question.type == addressType || question.type == dns::rrtype::ANY)) {

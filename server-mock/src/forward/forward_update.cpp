@@ -31,7 +31,7 @@ dns::Message buildForwardUpdate(const dns::Name& forwardZone, std::span<const RR
     dns::Message message;
     message.header.id = id;
     message.header.opcode = dns::Opcode::Update;
-    message.questions.push_back(dns::Question{forwardZone, dns::rrtype::SOA, dns::rrclass::IN});
+    message.questions.push_back(dns::Question{forwardZone, dns::rrtype::SOA, dns::rrclass::Internet});
     for (const auto& key : keys) {
         if (!forwardable(key.type)) continue;
         // RFC 2136 2.5.2: class ANY, TTL 0, no RDATA deletes the RRset.
@@ -40,7 +40,7 @@ dns::Message buildForwardUpdate(const dns::Name& forwardZone, std::span<const RR
         const RRset* rrset = node != nullptr ? node->find(key.type) : nullptr;
         if (rrset == nullptr || !node->serves(*rrset)) continue;
         for (const auto& rdata : rrset->rdatas) {
-            message.authority.push_back(dns::ResourceRecord{key.name, key.type, dns::rrclass::IN, rrset->ttl, rdata});
+            message.authority.push_back(dns::ResourceRecord{key.name, key.type, dns::rrclass::Internet, rrset->ttl, rdata});
         }
     }
     return message;

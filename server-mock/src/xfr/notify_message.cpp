@@ -18,8 +18,8 @@ Result<SentNotify> makeNotify(const dns::Name& origin, const dns::SoaData& soa, 
     message.header.id = id;
     message.header.opcode = dns::Opcode::Notify;
     message.header.aa = true;
-    message.questions.push_back({origin, dns::rrtype::SOA, dns::rrclass::IN});
-    message.answers.push_back({origin, dns::rrtype::SOA, dns::rrclass::IN, 0, soa});
+    message.questions.push_back({origin, dns::rrtype::SOA, dns::rrclass::Internet});
+    message.answers.push_back({origin, dns::rrtype::SOA, dns::rrclass::Internet, 0, soa});
     SentNotify sent;
     sent.id = id;
     sent.origin = origin;

@@ -146,7 +146,7 @@ TransferHandler::Reply TransferHandler::transfer(const dns::TsigRequestCheck& ch
         case Access::WrongKey:
             return single(Rcode::Refused, "not signed with the [[secondary]]'s tsig_key");
     }
-    if (question.klass != dns::rrclass::IN || !(question.name == zone->origin)) {
+    if (question.klass != dns::rrclass::Internet || !(question.name == zone->origin)) {
         return single(Rcode::NotAuth, "not our zone: " + question.name.toString());
     }
     if (axfr && transport == DnsTransport::Udp) return single(Rcode::Refused, "AXFR needs TCP");

@@ -20,7 +20,7 @@ constexpr std::size_t kTxtChunk = 255;
 dns::ResourceRecord soaWithSerial(const ZoneSnapshot& zone, std::uint32_t serial) {
     dns::SoaData soa = zone.soa;
     soa.serial = serial;
-    return {zone.origin, dns::rrtype::SOA, dns::rrclass::IN, zone.apexTtl, soa};
+    return {zone.origin, dns::rrtype::SOA, dns::rrclass::Internet, zone.apexTtl, soa};
 }
 
 // A source that produces its records in batches (one name, one journal step), so that only a
@@ -59,7 +59,7 @@ private:
             case Phase::Apex:
                 out.push_back(soaWithSerial(zone, zone.soa.serial));
                 for (const auto& ns : zone.nameservers) {
-                    out.push_back({zone.origin, dns::rrtype::NS, dns::rrclass::IN, zone.apexTtl, dns::NameData{ns}});
+                    out.push_back({zone.origin, dns::rrtype::NS, dns::rrclass::Internet, zone.apexTtl, dns::NameData{ns}});
                 }
                 if (const Node* apex = zone.find(zone.origin)) appendServedRecords(zone.origin, *apex, out);
                 m_phase = Phase::Names;

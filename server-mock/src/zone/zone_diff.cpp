@@ -21,7 +21,7 @@ const RRset* servedRRset(const Node* node, std::uint16_t type) {
 
 void appendRecords(const dns::Name& owner, const RRset& rrset, std::vector<dns::ResourceRecord>& out) {
     for (const auto& rdata : rrset.rdatas)
-        out.push_back({owner, rrset.type, dns::rrclass::IN, rrset.ttl, rdata});
+        out.push_back({owner, rrset.type, dns::rrclass::Internet, rrset.ttl, rdata});
 }
 
 // The address an A or AAAA RDATA holds, as the octets its wire form carries; empty for others.
@@ -57,7 +57,7 @@ void appendMissing(const dns::Name& owner, const RRset& from, const RRset& other
     if (comparesInPlace(from, other)) {
         for (const auto& rdata : from.rdatas) {
             if (!holdsAddress(other, addressOctets(rdata))) {
-                out.push_back({owner, from.type, dns::rrclass::IN, from.ttl, rdata});
+                out.push_back({owner, from.type, dns::rrclass::Internet, from.ttl, rdata});
             }
         }
         return;
@@ -67,7 +67,7 @@ void appendMissing(const dns::Name& owner, const RRset& from, const RRset& other
         present.insert(dns::encodeRData(other.type, rdata));
     for (const auto& rdata : from.rdatas) {
         if (present.count(dns::encodeRData(from.type, rdata)) == 0) {
-            out.push_back({owner, from.type, dns::rrclass::IN, from.ttl, rdata});
+            out.push_back({owner, from.type, dns::rrclass::Internet, from.ttl, rdata});
         }
     }
 }

@@ -25,7 +25,7 @@ enum class DnsEchoAnswer : std::uint8_t {
 struct DnsEchoQuery {
     std::string label;  // for people: "OpenDNS"
     std::string name;   // the name asked
-    std::uint16_t klass = dns::rrclass::IN;
+    std::uint16_t klass = dns::rrclass::Internet;
     DnsEchoAnswer answer = DnsEchoAnswer::AddressRecord;
     // The server to ask for each family: the query must travel over the family asked about.
     std::vector<dns::ServerAddress> servers;

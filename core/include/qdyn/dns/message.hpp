@@ -32,7 +32,8 @@ inline constexpr std::uint16_t ANY = 255;
 }  // namespace rrtype
 
 namespace rrclass {
-inline constexpr std::uint16_t IN = 1;
+// IN, spelt out: <windows.h> defines IN (and OUT) as empty macros, which would erase the name.
+inline constexpr std::uint16_t Internet = 1;
 inline constexpr std::uint16_t CH = 3;
 inline constexpr std::uint16_t NONE = 254;
 inline constexpr std::uint16_t ANY = 255;
@@ -75,7 +76,7 @@ struct Header {
 struct Question {
     Name name;
     std::uint16_t type = rrtype::A;
-    std::uint16_t klass = rrclass::IN;
+    std::uint16_t klass = rrclass::Internet;
     friend bool operator==(const Question&, const Question&) = default;
 };
 
@@ -152,7 +153,7 @@ inline const SoaData* soaOf(const RData& data) noexcept {
 struct ResourceRecord {
     Name name;
     std::uint16_t type = rrtype::A;
-    std::uint16_t klass = rrclass::IN;
+    std::uint16_t klass = rrclass::Internet;
     std::uint32_t ttl = 0;
     RData data;
     friend bool operator==(const ResourceRecord&, const ResourceRecord&) = default;
