@@ -1,6 +1,6 @@
 // The Windows service host (service_host.hpp): the Service Control Manager's dispatcher, control
 // handler and status reports around a ServiceMain, and the service's registration.
-#include "commands/windows_text.hpp"
+#include "qdyn/windows_text.hpp"
 
 #include <chrono>
 #include <exception>
@@ -23,30 +23,9 @@ namespace {
 constexpr DWORD kStopWaitHintMs = 30'000;
 constexpr DWORD kStartWaitHintMs = 15'000;
 
-std::string narrow(const std::wstring& wide) {
-    if (wide.empty()) return {};
-    const int length = ::WideCharToMultiByte(CP_UTF8, 0, wide.data(), static_cast<int>(wide.size()), nullptr, 0,
-                                             nullptr, nullptr);
-    if (length <= 0) return {};
-    std::string text(static_cast<std::size_t>(length), '\0');
-    ::WideCharToMultiByte(CP_UTF8, 0, wide.data(), static_cast<int>(wide.size()), text.data(), length, nullptr, nullptr);
-    return text;
-}
-
 // "what failed: the system's words (code N)".
 Error systemError(const std::string& what, DWORD code) {
-    wchar_t* buffer = nullptr;
-    const DWORD length = ::FormatMessageW(
-        FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, code, 0,
-        reinterpret_cast<wchar_t*>(&buffer), 0, nullptr);
-    std::wstring words = length > 0 && buffer != nullptr ? std::wstring(buffer, length) : std::wstring();
-    if (buffer != nullptr) ::LocalFree(buffer);
-    while (!words.empty() && (words.back() == L'\n' || words.back() == L'\r' || words.back() == L' ' ||
-                              words.back() == L'.')) {
-        words.pop_back();
-    }
-    std::string message = what + ": " + (words.empty() ? std::string("error") : narrow(words)) + " (code " +
-                          std::to_string(code) + ")";
+    std::string message = what + ": " + systemErrorText(code) + " (code " + std::to_string(code) + ")";
     if (code == ERROR_ACCESS_DENIED) message += "; run it from an administrator's prompt";
     return makeError(std::move(message));
 }

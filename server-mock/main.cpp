@@ -1,17 +1,19 @@
 // qdyn-server: the command line (commands/cli.cpp) decides; serving is here: load the config,
 // start every listener, print where it listens (the exact lines tests and scripts parse), then
-// serve until SIGINT/SIGTERM, re-reading the config on SIGHUP. Sockets handed over by systemd
-// (socket activation) take the place of the configured ones.
-#include <pthread.h>
-#include <unistd.h>
-
-#include <csignal>
+// serve until SIGINT/SIGTERM (Ctrl+C or the console closing on Windows), re-reading the config
+// on SIGHUP. Sockets handed over by systemd (socket activation) take the place of the
+// configured ones.
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <iostream>
+#include <mutex>
 #include <string>
 
 #include "commands/cli.hpp"
+#include "commands/terminal.hpp"
 #include "net/socket_activation.hpp"
+#include "qdyn/run_signals.hpp"
 #include "qdyn_server/config.hpp"
 #include "qdyn_server/server.hpp"
 
@@ -35,14 +37,18 @@ int serve(const std::filesystem::path& configPath) {
     }
     qdyn::server::applyActivatedSockets(*activated, *config);
 
-    // Block the stop signals before any thread starts so every thread inherits the mask and
-    // only sigwait below sees them.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    sigaddset(&stopSignals, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // Taken before any thread starts, so that every thread inherits the blocked signals and only
+    // RunSignals' own thread sees them; the requests wait here for the loop below.
+    std::mutex mutex;
+    std::condition_variable requested;
+    std::deque<qdyn::RunSignal> requests;
+    const qdyn::RunSignals signals([&](qdyn::RunSignal request) {
+        {
+            const std::lock_guard lock(mutex);
+            requests.push_back(request);
+        }
+        requested.notify_one();
+    });
 
     qdyn::server::Server server(std::move(*config));
     if (auto started = server.start(); !started) {
@@ -55,10 +61,15 @@ int serve(const std::filesystem::path& configPath) {
     }
     std::cout << "ready" << std::endl;
 
-    int received = 0;
     for (;;) {
-        sigwait(&stopSignals, &received);
-        if (received != SIGHUP) break;
+        qdyn::RunSignal request = qdyn::RunSignal::Stop;
+        {
+            std::unique_lock lock(mutex);
+            requested.wait(lock, [&] { return !requests.empty(); });
+            request = requests.front();
+            requests.pop_front();
+        }
+        if (request == qdyn::RunSignal::Stop) break;
         // The [accounts] file is read again with it, so account and tsig-key commands apply here.
         auto next = qdyn::server::Config::load(configPath);
         if (next) qdyn::server::applyActivatedSockets(*activated, *next);
@@ -69,7 +80,7 @@ int serve(const std::filesystem::path& configPath) {
             std::cerr << "qdyn-server: SIGHUP: reload refused: " << applied.message() << std::endl;
         }
     }
-    std::cerr << "qdyn-server: signal " << received << ", stopping\n";
+    std::cerr << "qdyn-server: asked to stop, stopping\n";
     server.stop();
     return 0;
 }
@@ -77,7 +88,7 @@ int serve(const std::filesystem::path& configPath) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    qdyn::server::commands::CommandIo io{std::cin, std::cout, std::cerr, ::isatty(STDIN_FILENO) == 1};
+    qdyn::server::commands::CommandIo io{std::cin, std::cout, std::cerr, qdyn::server::commands::stdinIsTerminal()};
     const auto outcome = qdyn::server::commands::runServerCli(argc, argv, io);
     return outcome.serve ? serve(outcome.configPath) : outcome.exitCode;
 }

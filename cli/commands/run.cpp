@@ -12,7 +12,7 @@
 
 #include "agent_output.hpp"
 #include "commands/command.hpp"
-#include "commands/run_signals.hpp"
+#include "qdyn/run_signals.hpp"
 #include "commands/run_support.hpp"
 #include "commands/service_notify.hpp"
 #include "exit_codes.hpp"

@@ -1,7 +1,7 @@
 // ServiceLog and ServiceNotifier (service_notify.hpp), Windows: lines on stderr in a console, in
 // the Application event log (source "qdyn") under the service manager, where stderr goes nowhere.
 // There is no systemd: the notifier has nothing to say (the service host reports the states).
-#include "windows_text.hpp"
+#include "qdyn/windows_text.hpp"
 
 #include <ctime>
 #include <string>

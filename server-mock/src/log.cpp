@@ -4,7 +4,6 @@
 // the process exits normally (a crash loses at most the last 10 ms of log).
 #include "log.hpp"
 
-#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -61,12 +60,13 @@ private:
         }
     }
 
+    // stderr is unbuffered: each call is one write of the whole batch.
     static void writeAll(const std::string& text) {
         std::size_t done = 0;
         while (done < text.size()) {
-            const auto n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
-            if (n <= 0) return;  // stderr is gone: nothing better to do with a log line
-            done += static_cast<std::size_t>(n);
+            const std::size_t n = std::fwrite(text.data() + done, 1, text.size() - done, stderr);
+            if (n == 0) return;  // stderr is gone: nothing better to do with a log line
+            done += n;
         }
     }
 

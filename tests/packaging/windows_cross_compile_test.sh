@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Windows code (every *_windows.cpp, behind the same interfaces as the Linux and macOS
 # files) compiled here with mingw-w64, with the project's warnings as errors, so it at least
-# builds although this machine cannot run it; then all of core and of the CLI as their Windows
-# builds have them, each as one translation unit, the way a unity build may put them together
-# (where <windows.h> macros and same-named helpers of different files meet).
+# builds although this machine cannot run it; then all of core, the CLI and qdyn-server as their
+# Windows builds have them, each as one translation unit, the way a unity build may put them
+# together (where <windows.h> macros and same-named helpers of different files meet).
 # tests/windows runs part of it under Wine.
 #   tests/packaging/windows_cross_compile_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
@@ -19,8 +19,8 @@ FLAGS=(-std=c++20 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversi
 mapfile -t files < <(cd "$ROOT" && find core/src cli server-mock/src gui -name '*_windows.cpp' 2>/dev/null | sort)
 (( ${#files[@]} >= 5 )) || { echo "FAIL: expected the Windows files (at least five), found ${#files[@]}"; exit 1; }
 for file in "${files[@]}"; do
-  if out="$("$CXX" "${FLAGS[@]}" -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/$(dirname "$file")" \
-              -c "$ROOT/$file" -o /dev/null 2>&1)"; then
+  if out="$("$CXX" "${FLAGS[@]}" -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/server-mock/include" \
+              -I"$ROOT/server-mock/src" -I"$ROOT/$(dirname "$file")" -c "$ROOT/$file" -o /dev/null 2>&1)"; then
     echo "ok   $file"
   else
     fail "$file"; echo "$out" | head -n 20
@@ -54,7 +54,7 @@ fi
 # libcurl's and OpenSSL's, whose declarations are the same on Windows).
 headers="$events/include"
 mkdir -p "$headers/openssl"
-for library in boost nlohmann CLI; do ln -s "/usr/include/$library" "$headers/$library"; done
+for library in boost nlohmann CLI sqlite3.h; do ln -s "/usr/include/$library" "$headers/$library"; done
 ln -s "/usr/include/$(gcc -print-multiarch)/curl" "$headers/curl"
 ln -s /usr/include/openssl/* "$headers/openssl/"
 ln -sf "/usr/include/$(gcc -print-multiarch)/openssl/"* "$headers/openssl/"
@@ -64,20 +64,23 @@ whole_target() {  # NAME FILE...: one translation unit including every FILE
   printf '#include "%s"\n' "$@" >"$unit"
   if out="$("$CXX" "${FLAGS[@]}" -D_WIN32_WINNT=0x0A00 -DTOML_HEADER_ONLY=0 -DBOOST_ASIO_NO_DEPRECATED \
               -DBOOST_BEAST_USE_STD_STRING_VIEW -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/cli" \
-              -I"$BUILD/core/generated" -isystem "$BUILD/toml-mended" -isystem "$headers" \
+              -I"$ROOT/server-mock/include" -I"$ROOT/server-mock/src" -I"$BUILD/core/generated" \
+              -isystem "$BUILD/toml-mended" -isystem "$headers" \
               -fsyntax-only "$unit" 2>&1)"; then
     echo "ok   $name: all $# files of its Windows build as one translation unit"
   else
     fail "$name's Windows build as one translation unit"; echo "$out" | grep -m 20 -E 'error|required from'
   fi
 }
-not_windows='_(linux|posix|macos|other)\.cpp$|openssl_on_demand\.cpp$|toml_implementation\.cpp$'
+not_windows='_(linux|posix|macos|other|inotify)\.cpp$|openssl_on_demand\.cpp$|toml_implementation\.cpp$'
 mapfile -t core_files < <(find "$ROOT/core/src" -name '*.cpp' | grep -v -E "$not_windows" | sort)
 mapfile -t cli_files < <(find "$ROOT/cli" -name '*.cpp' | grep -v -E "$not_windows" | sort)
+mapfile -t server_files < <(find "$ROOT/server-mock" -name '*.cpp' | grep -v -E "$not_windows" | sort)
 # Each file sees its own folder's headers, as in its own build.
 FLAGS+=(-I"$ROOT/core/src/detect" -I"$ROOT/core/src/netmon" -I"$ROOT/core/src/net" -I"$ROOT/core/src/dns"
         -I"$ROOT/core/src/crypto" -I"$ROOT/core/src/config" -I"$ROOT/core/src/agent" -I"$ROOT/cli/commands")
 whole_target core "${core_files[@]}"
 whole_target cli "${cli_files[@]}"
+whole_target qdyn-server "${server_files[@]}"
 
-finish "all ${#files[@]} Windows files, the event message table, and core and the CLI whole compile with $(basename "$CXX")"
+finish "all ${#files[@]} Windows files, the event message table, and core, the CLI and qdyn-server whole compile with $(basename "$CXX")"

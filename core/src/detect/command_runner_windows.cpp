@@ -3,7 +3,7 @@
 // only this child inherits (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), and the child started suspended
 // inside a job object, so a timeout, too much output or the end of the run kills whatever it
 // started too. One thread drains each pipe; the caller's thread waits with the deadline.
-#include "windows_text.hpp"
+#include "qdyn/windows_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -121,7 +121,7 @@ Result<std::wstring> environmentBlock(const std::vector<std::string>& environmen
     if (!merged) return merged.error();
     std::wstring block;
     for (const auto& entry : *merged) {
-        const auto wide = widen(entry);
+        const auto wide = widenStrict(entry);
         if (!wide) continue;  // not valid UTF-8: an inherited variable that did not survive the trip
         block += *wide;
         block += L'\0';
@@ -142,7 +142,7 @@ Result<CommandRun> runCommand(const std::vector<std::string>& argv, std::chrono:
                               std::size_t maxOutputBytes, const std::vector<std::string>& environment) {
     auto line = windowsCommandLine(argv);
     if (!line) return line.error();
-    auto wideLine = widen(*line);
+    auto wideLine = widenStrict(*line);
     if (!wideLine) return makeError("the command line is not valid UTF-8");
     if (wideLine->size() >= kMaxWindowsCommandLine) {
         return makeError("the command line is longer than Windows allows (32767 characters)");

@@ -2,7 +2,7 @@
 // state (tentative, deprecated) and the prefix and suffix origins the IPv6 policy needs.
 // Compiled on Windows only. The result buffer is kept and grown between rounds.
 // clang-format off
-#include "windows_text.hpp"  // <windows.h> lean, so winsock2.h may follow it
+#include "qdyn/windows_text.hpp"  // <windows.h> lean, so winsock2.h may follow it
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <iphlpapi.h>

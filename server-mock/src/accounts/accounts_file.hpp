@@ -56,18 +56,23 @@ inline constexpr std::string_view kAccountsFileHeader =
 Result<std::optional<std::string>> readAccountsFile(const std::filesystem::path& path);
 
 // Refuses a file that users other than its owner may read or change (it holds secrets), with
-// the chmod that fixes it.
+// the command that fixes it: chmod on POSIX; on Windows, an entry of its access list that lets
+// Everyone, Users, Authenticated Users, Guests or anonymous logons read or change it, and icacls.
 Result<void> checkPrivate(const std::filesystem::path& path);
 
 // Replaces the file with `content`: a temporary file in the same directory (mode 0600, the old
 // file's owner kept), fsync, rename over the old one, fsync of the directory. A new file made
 // by root belongs to the owner of its directory, which is the user the server runs as when the
 // directory is its state directory. Through a symlink the target is replaced, not the link.
+// On Windows the temporary file gets the old file's access list, or for a new file one that
+// lets only its owner, SYSTEM and the Administrators in; it is flushed and moved over the old
+// one with MOVEFILE_WRITE_THROUGH.
 Result<void> writeAccountsFile(const std::filesystem::path& link, std::string_view content);
 
 // An exclusive lock held while a command reads, changes and writes the file, so two commands
-// run at once cannot lose each other's change. It locks the directory (the file itself is
-// replaced by rename, so a lock on it would not be seen by the next command).
+// run at once cannot lose each other's change. It locks the directory on POSIX and a file beside
+// the accounts file on Windows, NAME.lock (the file itself is replaced by rename, so a lock on it
+// would not be seen by the next command).
 class AccountsFileLock {
 public:
     static Result<AccountsFileLock> acquire(const std::filesystem::path& accountsFile);
@@ -78,8 +83,10 @@ public:
     ~AccountsFileLock();
 
 private:
-    explicit AccountsFileLock(int fd) : m_fd(fd) {}
-    int m_fd = -1;
+    static constexpr std::intptr_t kNoLock = -1;
+    explicit AccountsFileLock(std::intptr_t handle) : m_handle(handle) {}
+    // The locked directory's descriptor (POSIX), or the lock file's HANDLE (Windows).
+    std::intptr_t m_handle = kNoLock;
 };
 
 }  // namespace qdyn::server::accounts

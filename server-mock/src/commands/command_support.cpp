@@ -1,42 +1,16 @@
 // Secrets for the commands: read from stdin, or made from OpenSSL's CSPRNG.
 #include "commands/command_support.hpp"
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <vector>
 
+#include "commands/terminal.hpp"
 #include "qdyn/crypto/hmac.hpp"
 
 namespace qdyn::server::commands {
-
-namespace {
-
-// Echo off on the terminal for as long as it lives.
-class NoEcho {
-public:
-    NoEcho() {
-        if (::tcgetattr(STDIN_FILENO, &m_saved) != 0) return;
-        termios quiet = m_saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        m_active = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-    }
-    ~NoEcho() {
-        if (m_active) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_saved);
-    }
-    NoEcho(const NoEcho&) = delete;
-    NoEcho& operator=(const NoEcho&) = delete;
-
-private:
-    termios m_saved{};
-    bool m_active = false;
-};
-
-}  // namespace
 
 std::string commandFooter(std::string_view what) {
     std::string footer(what);

@@ -56,6 +56,11 @@ private:
     std::vector<Signature> m_seen;
 };
 
+// The file's signature now, the link itself rather than its target (a link swapped for another
+// is a change too; the service refuses links): lstat on POSIX (file_signature_posix.cpp), the
+// file's id and times on Windows (file_signature_windows.cpp).
+StatPoller::Signature fileSignature(const std::filesystem::path& path);
+
 // `pollInterval` paces the polling watcher and inotify's safety net and retries of directories
 // that do not exist yet. Auto is inotify on Linux; when inotify cannot be set up (no instances
 // left) the watcher polls, and says so in the log.

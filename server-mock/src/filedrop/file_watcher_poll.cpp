@@ -1,7 +1,5 @@
 // The portable watcher: stat every file each poll interval. Also the factory that picks the
 // watcher for the platform and the configuration.
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -12,26 +10,6 @@
 namespace qdyn::server::filedrop {
 
 namespace {
-
-std::int64_t nanoseconds(const struct timespec& time) {
-    return static_cast<std::int64_t>(time.tv_sec) * 1000000000 + static_cast<std::int64_t>(time.tv_nsec);
-}
-
-// lstat, not stat: a link swapped for another is a change too (the service refuses links).
-StatPoller::Signature signatureOf(const std::filesystem::path& path) {
-    struct stat info {};
-    if (::lstat(path.c_str(), &info) != 0) return {};
-#ifdef __APPLE__
-    const auto& modified = info.st_mtimespec;
-    const auto& changed = info.st_ctimespec;
-#else
-    const auto& modified = info.st_mtim;
-    const auto& changed = info.st_ctim;
-#endif
-    return {static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino),
-            static_cast<std::int64_t>(info.st_size),  nanoseconds(modified),
-            nanoseconds(changed),                     static_cast<std::uint32_t>(info.st_mode)};
-}
 
 class PollWatcher final : public FileWatcher {
 public:
@@ -77,13 +55,13 @@ private:
 
 StatPoller::StatPoller(std::vector<std::filesystem::path> files) : m_files(std::move(files)) {
     m_seen.reserve(m_files.size());
-    for (const auto& file : m_files) m_seen.push_back(signatureOf(file));
+    for (const auto& file : m_files) m_seen.push_back(fileSignature(file));
 }
 
 std::vector<std::size_t> StatPoller::changed() {
     std::vector<std::size_t> out;
     for (std::size_t i = 0; i < m_files.size(); ++i) {
-        auto now = signatureOf(m_files[i]);
+        auto now = fileSignature(m_files[i]);
         if (now == m_seen[i]) continue;
         m_seen[i] = now;
         out.push_back(i);

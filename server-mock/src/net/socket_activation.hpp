@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qdyn/result.hpp"
@@ -22,10 +23,20 @@ struct ActivatedSocket {
     ListenAddress where;
 };
 
+// A front end that can take handed-over sockets: the name its sockets carry, their kind, and
+// the [listen] list they replace. Nothing for a name no front end has.
+struct ActivatableFrontEnd {
+    std::string_view kind;
+    bool datagram;
+    std::vector<ListenAddress> Config::*list;
+};
+const ActivatableFrontEnd* activatableFrontEnd(std::string_view kind);
+
 // The sockets handed to this process, each checked (stream sockets listening, datagram sockets
 // for the UDP front ends) and marked close-on-exec; the three variables are removed so that a
 // child never takes them for its own. None when the variables are absent or meant for another
-// process. An unknown name or a socket of the wrong type is an error naming it.
+// process. An unknown name or a socket of the wrong type is an error naming it. POSIX only
+// (socket_activation_posix.cpp); Windows has no such hand-over, so none are ever taken there.
 Result<std::vector<ActivatedSocket>> takeActivatedSockets();
 
 // Puts the sockets in place of [listen]'s entries for their front ends (on start and on every

@@ -20,7 +20,7 @@ Result<std::uint16_t> openTcpAcceptor(boost::asio::ip::tcp::acceptor& acceptor, 
     boost::system::error_code error;
     if (where.fd >= 0) {
         // Handed over already bound and listening (socket activation): taken as it is.
-        acceptor.assign(endpoint.protocol(), where.fd, error);
+        acceptor.assign(endpoint.protocol(), static_cast<asio::detail::socket_type>(where.fd), error);
         if (error) return fail(error);
         return where.port;
     }

@@ -20,7 +20,7 @@ Result<std::uint16_t> openUdpSocket(boost::asio::ip::udp::socket& socket, const 
     boost::system::error_code error;
     if (where.fd >= 0) {
         // Handed over already bound (socket activation): taken as it is, made non-blocking.
-        socket.assign(endpoint.protocol(), where.fd, error);
+        socket.assign(endpoint.protocol(), static_cast<asio::detail::socket_type>(where.fd), error);
         if (!error) socket.non_blocking(true, error);
         if (error) return fail(error);
         return where.port;

@@ -16,7 +16,9 @@ std::string describe(sqlite3* db) {
 
 Result<Database> Database::open(const std::filesystem::path& path, int flags, int busyTimeoutMs) {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    // SQLite takes UTF-8 file names on every platform (the native form is UTF-16 on Windows).
+    const std::u8string name = path.u8string();
+    const int rc = sqlite3_open_v2(reinterpret_cast<const char*>(name.c_str()), &raw, flags, nullptr);
     // Even a failed open may hand back a connection (to carry the message); own it either way.
     Database db;
     db.m_db.reset(raw);

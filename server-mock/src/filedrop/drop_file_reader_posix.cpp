@@ -1,4 +1,4 @@
-// The careful read of an address file: O_NOFOLLOW and O_NONBLOCK at open, then fstat on what
+// The careful read of an address file on POSIX: O_NOFOLLOW and O_NONBLOCK at open, then fstat on what
 // was opened (not on the path, which may have been swapped since), and a bounded read.
 #include "filedrop/drop_file_reader.hpp"
 

@@ -1,14 +1,14 @@
 // RunSignals (run_signals.hpp), Windows: the console's control events. Windows calls the handler
 // on a thread of its own; there is no reload request from a console (the service's comes from
 // the Service Control Manager, service_host.hpp).
-#include "windows_text.hpp"
+#include "qdyn/windows_text.hpp"
 
 #include <mutex>
 #include <utility>
 
-#include "run_signals.hpp"
+#include "qdyn/run_signals.hpp"
 
-namespace qdyn::cli {
+namespace qdyn {
 
 namespace {
 
@@ -55,4 +55,4 @@ RunSignals::~RunSignals() {
     g_handler = nullptr;
 }
 
-}  // namespace qdyn::cli
+}  // namespace qdyn

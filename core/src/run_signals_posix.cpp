@@ -1,6 +1,6 @@
 // RunSignals (run_signals.hpp), POSIX: the signals blocked everywhere and taken by one sigwait
 // thread, so no handler runs in the middle of an update and no thread is interrupted.
-#include "run_signals.hpp"
+#include "qdyn/run_signals.hpp"
 
 #include <pthread.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 #include <thread>
 #include <utility>
 
-namespace qdyn::cli {
+namespace qdyn {
 
 struct RunSignals::State {
     sigset_t signals{};
@@ -46,4 +46,4 @@ RunSignals::~RunSignals() {
     pthread_sigmask(SIG_SETMASK, &m_state->previous, nullptr);
 }
 
-}  // namespace qdyn::cli
+}  // namespace qdyn

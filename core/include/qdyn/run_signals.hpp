@@ -1,12 +1,12 @@
-// The operating system's requests to `qdyn run` (stop, reload) turned into calls of one handler,
-// on a thread of their own: signals on POSIX, console control events on Windows. Free of CLI11
-// so each platform file compiles on its own.
+// The operating system's requests to a long-running program (`qdyn run`, qdyn-server: stop,
+// reload) turned into calls of one handler, on a thread of their own: signals on POSIX, console
+// control events on Windows (run_signals_posix.cpp, run_signals_windows.cpp).
 #pragma once
 
 #include <functional>
 #include <memory>
 
-namespace qdyn::cli {
+namespace qdyn {
 
 enum class RunSignal { Stop, Reload };
 
@@ -26,4 +26,4 @@ private:
     std::unique_ptr<State> m_state;
 };
 
-}  // namespace qdyn::cli
+}  // namespace qdyn

@@ -1,5 +1,6 @@
-// What core's Windows files share: <windows.h> without its min/max macros and rarely used parts,
-// and text between UTF-8 (qdyn's strings) and UTF-16 (the wide API functions). Windows only.
+// What qdyn's Windows files share: <windows.h> without its min/max macros and rarely used parts,
+// text between UTF-8 (qdyn's strings) and UTF-16 (the wide API functions), and the system's
+// words for an error code. Windows only.
 #pragma once
 
 #ifndef WIN32_LEAN_AND_MEAN
@@ -14,10 +15,10 @@
 #include <string>
 #include <string_view>
 
-namespace qdyn::detect {
+namespace qdyn {
 
 // UTF-8 to UTF-16; nothing for text that is not valid UTF-8 or too long for the API.
-inline std::optional<std::wstring> widen(std::string_view text) {
+inline std::optional<std::wstring> widenStrict(std::string_view text) {
     if (text.empty()) return std::wstring();
     if (text.size() > 0x7fffffffU) return std::nullopt;
     const int size = static_cast<int>(text.size());
@@ -27,6 +28,9 @@ inline std::optional<std::wstring> widen(std::string_view text) {
     ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text.data(), size, wide.data(), length);
     return wide;
 }
+
+// UTF-8 to UTF-16, where the text is qdyn's own (names, paths it was given): empty when invalid.
+inline std::wstring widen(std::string_view text) { return widenStrict(text).value_or(std::wstring()); }
 
 // UTF-16 to UTF-8 (an unpaired surrogate becomes U+FFFD).
 inline std::string narrow(std::wstring_view wide) {
@@ -54,4 +58,4 @@ inline std::string systemErrorText(DWORD code) {
     return message.empty() ? "error " + std::to_string(code) : message;
 }
 
-}  // namespace qdyn::detect
+}  // namespace qdyn
