@@ -1,7 +1,8 @@
 // qdyn's Windows code run, not only compiled: the command runner (CreateProcessW, quoting, job
 // object, pipes), the interface source and snapshot (GetAdaptersAddresses), the system's
 // resolvers (GetNetworkParams), the agent as a service (registered, started and stopped through
-// the Service Control Manager, removed) and the tray's start at login (the Run key). Built with
+// the Service Control Manager, removed), the tray's start at login (the Run key) and
+// qdyn-server's file handling (server_files_check.cpp). Built with
 // mingw-w64 and run under Wine by wine_runtime_test.sh; a line per check, "ok" or "FAIL", and the
 // number of failures as the exit code.
 //   runtime_test.exe CHILD_EXE SCRATCH_DIR [RESOLVER...]
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "autostart.hpp"
+#include "checks.hpp"
 #include "command_runner.hpp"
 #include "interface_snapshot.hpp"
 #include "qdyn/agent/verifier.hpp"
@@ -31,18 +33,9 @@ using qdyn::AddressFamily;
 using qdyn::IpAddress;
 using qdyn::detect::runCommand;
 using namespace std::chrono_literals;
-
-int failures = 0;
-
-// One line per check; the detail (what came back) on one line, shortened.
-void check(bool ok, const std::string& what, std::string detail = {}) {
-    std::string shown;
-    for (const char c : detail) shown += c == '\n' ? std::string("\\n") : std::string(1, c);
-    if (shown.size() > 160) shown = shown.substr(0, 157) + "...";
-    std::printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what.c_str(), shown.empty() ? "" : ": ", shown.c_str());
-    std::fflush(stdout);
-    if (!ok) ++failures;
-}
+using qdyn::windows_test::check;
+using qdyn::windows_test::contains;
+using qdyn::windows_test::millisecondsSince;
 
 std::string hex(const std::string& text) {
     std::string out;
@@ -54,12 +47,6 @@ std::string hex(const std::string& text) {
     }
     return out;
 }
-
-long long millisecondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 void argvRoundTrips(const std::string& child) {
     const std::vector<std::vector<std::string>> cases = {
@@ -415,6 +402,7 @@ int main(int argc, char** argv) {
     resolvers(std::vector<std::string>(argv + 3, argv + argc));
     windowsService(scratch);
     startAtLogin();
-    std::printf("%d failed\n", failures);
-    return failures;
+    qdyn::windows_test::checkServerFiles(scratch);
+    std::printf("%d failed\n", qdyn::windows_test::failures);
+    return qdyn::windows_test::failures;
 }

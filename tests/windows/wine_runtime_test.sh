@@ -19,11 +19,13 @@ done
 CXX="$(command -v x86_64-w64-mingw32-g++-posix)"
 FLAGS=(-std=c++20 -O1 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wold-style-cast -Werror
        -I"$ROOT/core/include" -I"$ROOT/core/src/detect" -I"$ROOT/core/src/netmon" -I"$ROOT/cli" -I"$ROOT/gui"
+       -I"$ROOT/server-mock/include" -I"$ROOT/server-mock/src"
        -D_WIN32_WINNT=0x0A00)
 mkdir -p "$OUT"
 
 # Each object is rebuilt only when its source or a header of core changed since.
-newest_header="$(find "$ROOT/core/include" "$ROOT/core/src" "$ROOT/cli" "$ROOT/gui" -name '*.hpp' -newer "$OUT/.built" \
+newest_header="$(find "$ROOT/core/include" "$ROOT/core/src" "$ROOT/cli" "$ROOT/gui" "$ROOT/server-mock" "$ROOT/tests/windows" \
+                 -name '*.hpp' -newer "$OUT/.built" \
                  2>/dev/null | head -n 1)"
 [[ -f "$OUT/.built" ]] || newest_header=all
 compile() {  # SOURCE OBJECT [FLAGS...]
@@ -36,7 +38,10 @@ compile() {  # SOURCE OBJECT [FLAGS...]
 sources=(core/src/detect/command_runner_windows.cpp core/src/windows_command_line.cpp
          core/src/detect/interface_source_windows.cpp core/src/netmon/interface_snapshot_windows.cpp
          core/src/netmon/interface_snapshot.cpp core/src/agent/system_resolvers_windows.cpp
-         core/src/ip_address.cpp cli/service_host_windows.cpp gui/autostart_windows.cpp tests/windows/runtime_test.cpp)
+         core/src/ip_address.cpp cli/service_host_windows.cpp gui/autostart_windows.cpp
+         server-mock/src/accounts/accounts_file_windows.cpp server-mock/src/filedrop/drop_file_reader_windows.cpp
+         server-mock/src/filedrop/file_signature_windows.cpp tests/windows/runtime_test.cpp
+         tests/windows/server_files_check.cpp)
 objects=()
 pids=()
 for source in "${sources[@]}"; do
@@ -65,7 +70,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # The child sits in a folder whose name has a space, as under "C:\Program Files".
-mkdir -p "$scratch/with space"
+mkdir -p "$scratch/with space" "$scratch/drop"
 cp "$OUT/child.exe" "$scratch/with space/child.exe"
 windows_path() { local path="$1"; echo "Z:${path//\//\\}"; }
 # The resolvers Wine reads from /etc/resolv.conf: its IPv4 nameservers, at most three.
@@ -75,4 +80,4 @@ mapfile -t resolvers < <(awk '$1 == "nameserver" && $2 ~ /^[0-9.]+$/ && $2 != "0
   "${resolvers[@]}" 2>&1 | tr -d '\r'
 status="${PIPESTATUS[0]}"
 (( status == 0 )) || { echo "FAIL: runtime_test.exe under Wine: exit status $status"; exit 1; }
-echo "PASS: the Windows command runner, interface source and snapshot, resolvers, service host and autostart under $("$WINE" --version 2>/dev/null)"
+echo "PASS: the Windows command runner, interface source and snapshot, resolvers, service host, autostart and qdyn-server's files under $("$WINE" --version 2>/dev/null)"
