@@ -60,12 +60,19 @@ touch "$OUT/.built"
 
 # A private Wine prefix in the build tree, made once (a few seconds); no display needed.
 export WINEPREFIX="$OUT/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
-if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
+WINESERVER="$(dirname "$WINE")/wineserver"
+[[ -x "$WINESERVER" ]] || WINESERVER="$(command -v wineserver || echo /usr/lib/wine/wineserver)"
+if [[ ! -f "$WINEPREFIX/.qdyn-ready" ]]; then
+  rm -rf "$WINEPREFIX"
   "$WINE" wineboot --init >/dev/null 2>&1 || { echo "FAIL: wineboot could not make a prefix in $WINEPREFIX"; exit 1; }
+  # wineboot returns before the prefix's set-up (registry, services) has finished: a service
+  # registered meanwhile can be lost when the set-up writes the registry. Wait for it to end.
+  "$WINESERVER" -w
+  touch "$WINEPREFIX/.qdyn-ready"
 fi
 scratch="$(mktemp -d)"
 cleanup() {
-  WINEPREFIX="$OUT/prefix" "$(dirname "$WINE")/wineserver" -k >/dev/null 2>&1 || true
+  "$WINESERVER" -k >/dev/null 2>&1 || true
   rm -rf "$scratch"
 }
 trap cleanup EXIT
