@@ -21,9 +21,10 @@
 #include "qdyn_server/zone.hpp"
 #include "xfr/journal.hpp"
 
-namespace {
+// Every operator new of the program is counted.
+#include "counting_new.hpp"
 
-std::atomic<std::size_t> g_allocations{0};
+namespace {
 
 constexpr int kAccounts = 100;
 constexpr int kHostsPerAccount = 200;
@@ -106,11 +107,11 @@ Figures run(const qdyn::server::Config& config, std::size_t extra, std::size_t u
         if (service.apply(account, hosts[index], next).status == UpdateStatus::Updated) ++changed;
     };
     for (std::size_t i = 0; i < warmUp; ++i) update(i);
-    const std::size_t allocationsBefore = g_allocations.load();
+    const std::size_t allocationsBefore = qdyn::test::allocationCount.load();
     const auto started = std::chrono::steady_clock::now();
     for (std::size_t i = warmUp; i < warmUp + updates; ++i) update(i);
     const auto took = std::chrono::steady_clock::now() - started;
-    const std::size_t allocations = g_allocations.load() - allocationsBefore;
+    const std::size_t allocations = qdyn::test::allocationCount.load() - allocationsBefore;
     if (changed != warmUp + updates) {
         std::fprintf(stderr, "commit_cost: %zu of %zu updates changed the zone\n", changed, warmUp + updates);
         std::exit(1);
@@ -121,24 +122,6 @@ Figures run(const qdyn::server::Config& config, std::size_t extra, std::size_t u
 
 }  // namespace
 
-// Every allocating form is replaced, not just the plain one: a sanitizer runtime brings its own
-// operator new, and memory from its nothrow form freed by the delete below is a mismatch.
-void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new(std::size_t size) {
-    if (void* memory = operator new(size, std::nothrow)) return memory;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
-void operator delete(void* memory, const std::nothrow_t& /*tag*/) noexcept { std::free(memory); }
-void operator delete[](void* memory) noexcept { std::free(memory); }
-void operator delete[](void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
-void operator delete[](void* memory, const std::nothrow_t& /*tag*/) noexcept { std::free(memory); }
 
 int main(int argc, char** argv) {
     const std::size_t extra = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000000;

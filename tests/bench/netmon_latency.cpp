@@ -28,21 +28,7 @@
 #endif
 
 // Every operator new in the process is counted (malloc from C libraries is not).
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-    throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept {
-    std::free(memory);
-}
-void operator delete(void* memory, std::size_t) noexcept {
-    std::free(memory);
-}
+#include "counting_new.hpp"
 
 namespace {
 
@@ -94,11 +80,11 @@ int localRound(int rounds) {
         }
     }
     for (int i = 0; i < rounds; ++i) {
-        const auto before = g_allocations.load(std::memory_order_relaxed);
+        const auto before = qdyn::test::allocationCount.load(std::memory_order_relaxed);
         const auto start = Clock::now();
         const bool ok = round();
         const auto elapsed = Clock::now() - start;
-        allocations += g_allocations.load(std::memory_order_relaxed) - before;
+        allocations += qdyn::test::allocationCount.load(std::memory_order_relaxed) - before;
         if (!ok) {
             std::printf("error=local round failed\n");
             return 1;

@@ -26,17 +26,7 @@
 #include "qdyn/detect/interface_source.hpp"
 
 // Counts every allocation in this test binary, so a test can prove a detection round makes none.
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t /*size*/) noexcept { std::free(p); }
+#include "counting_new.hpp"
 
 namespace qdyn::detect {
 namespace {
@@ -125,12 +115,12 @@ std::string describe(const Candidate& c) {
     micros.reserve(64);
     std::size_t allocations = 0;
     for (int i = 0; i < 50; ++i) {
-        const std::size_t before = g_allocations.load();
+        const std::size_t before = qdyn::test::allocationCount.load();
         const auto start = std::chrono::steady_clock::now();
         (void)source->detectInto(AddressFamily::V4, found);
         (void)source->detectInto(AddressFamily::V6, found);
         const auto took = std::chrono::steady_clock::now() - start;
-        allocations += g_allocations.load() - before;
+        allocations += qdyn::test::allocationCount.load() - before;
         micros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
     }
     std::sort(micros.begin(), micros.end());
