@@ -1,13 +1,7 @@
 // Start at login on Windows: the value "qdyn-tray" under
 // HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run, through the Win32 registry
 // API (no Qt here, so the mingw cross-compile test builds this file on its own).
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "qdyn/windows_text.hpp"  // <windows.h>, lean, and the system's error texts
 
 #include <array>
 #include <string>
@@ -22,17 +16,8 @@ constexpr const wchar_t* kRunKey = L"Software\\Microsoft\\Windows\\CurrentVersio
 constexpr const wchar_t* kApprovedKey = L"Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved\\Run";
 constexpr const wchar_t* kValueName = L"qdyn-tray";
 
-std::string systemMessage(LSTATUS status) {
-    std::array<char, 512> buffer{};
-    const DWORD length =
-        FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, static_cast<DWORD>(status),
-                       0, buffer.data(), static_cast<DWORD>(buffer.size()), nullptr);
-    std::string text(buffer.data(), length);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
-        text.pop_back();
-    if (text.empty()) text = "error " + std::to_string(status);
-    return text;
-}
+// The system's words for a registry call's status.
+std::string systemMessage(LSTATUS status) { return systemErrorText(static_cast<DWORD>(status)); }
 
 // An open registry key, closed with its owner.
 class RegistryKey {

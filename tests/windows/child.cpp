@@ -21,8 +21,11 @@
 #include <string>
 #include <vector>
 
+#include "hex_text.hpp"
+
 namespace {
 
+// The argument as UTF-8, in hex.
 std::string hex(const wchar_t* wide) {
     std::string utf8;
     const int length = ::WideCharToMultiByte(CP_UTF8, 0, wide, -1, nullptr, 0, nullptr, nullptr);
@@ -30,14 +33,7 @@ std::string hex(const wchar_t* wide) {
         utf8.resize(static_cast<std::size_t>(length - 1));
         ::WideCharToMultiByte(CP_UTF8, 0, wide, -1, utf8.data(), length, nullptr, nullptr);
     }
-    std::string out;
-    for (const char octet : utf8) {
-        const auto c = static_cast<unsigned char>(octet);
-        static const char digits[] = "0123456789abcdef";
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out;
+    return qdyn::windows_test::hexOf(utf8);
 }
 
 void writeAll(HANDLE handle, const std::string& data) {

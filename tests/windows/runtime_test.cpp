@@ -18,6 +18,7 @@
 
 #include "autostart.hpp"
 #include "checks.hpp"
+#include "hex_text.hpp"
 #include "command_runner.hpp"
 #include "interface_snapshot.hpp"
 #include "qdyn/agent/verifier.hpp"
@@ -35,18 +36,8 @@ using qdyn::detect::runCommand;
 using namespace std::chrono_literals;
 using qdyn::windows_test::check;
 using qdyn::windows_test::contains;
+using qdyn::windows_test::hexOf;
 using qdyn::windows_test::millisecondsSince;
-
-std::string hex(const std::string& text) {
-    std::string out;
-    for (const char octet : text) {
-        const auto c = static_cast<unsigned char>(octet);
-        static const char digits[] = "0123456789abcdef";
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out;
-}
 
 void argvRoundTrips(const std::string& child) {
     const std::vector<std::vector<std::string>> cases = {
@@ -58,8 +49,8 @@ void argvRoundTrips(const std::string& child) {
         std::vector<std::string> argv{child, "argv"};
         argv.insert(argv.end(), arguments.begin(), arguments.end());
         std::string expected;
-        for (const auto& argument : arguments) expected += "crt " + hex(argument) + "\n";
-        for (const auto& argument : arguments) expected += "api " + hex(argument) + "\n";
+        for (const auto& argument : arguments) expected += "crt " + hexOf(argument) + "\n";
+        for (const auto& argument : arguments) expected += "api " + hexOf(argument) + "\n";
         const auto run = runCommand(argv, 20s, 1 << 16);
         check(run.ok() && run->exitCode == 0 && run->out == expected,
               "argv of " + std::to_string(arguments.size()) + " arguments arrives whole in both parsers",
@@ -123,10 +114,10 @@ void timeoutsKillTheWholeJob(const std::string& child, const std::string& scratc
 void environmentReachesTheChild(const std::string& child) {
     ::SetEnvironmentVariableW(L"QDYN_TEST_VAR", L"old");
     auto run = runCommand({child, "env", "QDYN_TEST_VAR"}, 20s, 1024);
-    check(run.ok() && run->out == hex("old") + "\n1\n", "the child inherits the environment",
+    check(run.ok() && run->out == hexOf("old") + "\n1\n", "the child inherits the environment",
           run.ok() ? run->out : run.message());
     run = runCommand({child, "env", "QDYN_TEST_VAR"}, 20s, 1024, {"qdyn_test_var=new \xE2\x9C\x93"});
-    check(run.ok() && run->out == hex("new \xE2\x9C\x93") + "\n1\n",
+    check(run.ok() && run->out == hexOf("new \xE2\x9C\x93") + "\n1\n",
           "a variable given replaces the inherited one of the same name in any case",
           run.ok() ? run->out : run.message());
     run = runCommand({child, "env", "PATH"}, 20s, 1024, {"QDYN_HOST=home.example.test"});

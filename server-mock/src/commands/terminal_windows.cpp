@@ -1,11 +1,5 @@
 // The terminal (terminal.hpp) on Windows: the console's input mode.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "qdyn/windows_text.hpp"  // <windows.h>, lean
 
 #include "commands/terminal.hpp"
 

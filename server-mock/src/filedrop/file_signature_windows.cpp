@@ -1,13 +1,7 @@
 // fileSignature (file_watcher.hpp) on Windows: the volume and file id (device and inode), size,
 // last write and change times and attributes of the file itself, a reparse point (a link) not
 // followed.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "qdyn/windows_text.hpp"  // <windows.h>, lean
 
 #include "filedrop/file_watcher.hpp"
 
