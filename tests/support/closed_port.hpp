@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "socket_api.hpp"
+
 namespace qdyn::test {
 
 class ClosedPort {
@@ -15,7 +17,7 @@ public:
     [[nodiscard]] std::uint16_t port() const noexcept { return m_port; }
 
 private:
-    int m_fd = -1;
+    SocketHandle m_fd = kNoSocket;
     std::uint16_t m_port = 0;
 };
 

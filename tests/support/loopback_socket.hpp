@@ -7,19 +7,21 @@
 #include <span>
 #include <string_view>
 
+#include "socket_api.hpp"
+
 namespace qdyn::test {
 
-// Owns a file descriptor; closes it on destruction.
+// Owns a socket; closes it on destruction.
 class Fd {
 public:
-    explicit Fd(int fd) : m_fd(fd) {}
+    explicit Fd(SocketHandle fd) : m_fd(fd) {}
     ~Fd();
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return m_fd; }
+    [[nodiscard]] SocketHandle get() const { return m_fd; }
 
 private:
-    int m_fd;
+    SocketHandle m_fd;
 };
 
 // A TCP socket on 127.0.0.1 that listens but never accepts: a connection completes in the
@@ -34,17 +36,17 @@ public:
     [[nodiscard]] std::uint16_t port() const { return m_port; }
 
 private:
-    int m_fd = -1;
+    SocketHandle m_fd = kNoSocket;
     std::uint16_t m_port = 0;
 };
 
 // A TCP connection to 127.0.0.1:port with Nagle off, so each send leaves as its own segment.
 // Records a test failure when the connection is refused.
-int connectTcp(std::uint16_t port);
+SocketHandle connectTcp(std::uint16_t port);
 // True when fd becomes readable (data or EOF) within the timeout.
-bool waitReadable(int fd, int timeoutMs);
+bool waitReadable(SocketHandle fd, int timeoutMs);
 // Sends everything, recording a test failure on error.
-void sendAll(int fd, std::span<const std::uint8_t> data);
-void sendAll(int fd, std::string_view data);
+void sendAll(SocketHandle fd, std::span<const std::uint8_t> data);
+void sendAll(SocketHandle fd, std::string_view data);
 
 }  // namespace qdyn::test

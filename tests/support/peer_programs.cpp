@@ -1,23 +1,55 @@
 // Finding programs and free loopback ports for tests with third-party servers.
 #include "peer_programs.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdlib>
+#include <filesystem>
+
+#include "socket_api.hpp"
+
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 namespace qdyn::test {
+
+namespace {
+
+#ifdef _WIN32
+constexpr char kListSeparator = ';';
+constexpr const char* kSystemDirectories = "";
+constexpr const char* kSuffixes[] = {".exe", ""};
+bool isExecutable(const std::filesystem::path& file) {
+    std::error_code error;
+    return std::filesystem::is_regular_file(file, error);
+}
+#else
+constexpr char kListSeparator = ':';
+constexpr const char* kSystemDirectories = ":/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr const char* kSuffixes[] = {""};
+bool isExecutable(const std::filesystem::path& file) { return ::access(file.c_str(), X_OK) == 0; }
+#endif
+
+// Binds a socket to `address` (port 0: any free one) and reads back the port; false on failure.
+bool bindLoopback(SocketHandle socket, sockaddr_in& address) {
+    socklen_t length = sizeof address;
+    return socket != kNoSocket && ::bind(socket, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+           ::getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+}
+
+}  // namespace
 
 std::string programPath(const std::string& name) {
     const char* path = std::getenv("PATH");
     std::string dirs = path != nullptr ? path : "";
-    dirs += ":/usr/sbin:/usr/bin:/sbin:/bin";
+    dirs += kSystemDirectories;
     std::size_t start = 0;
     while (start <= dirs.size()) {
-        const std::size_t end = dirs.find(':', start);
+        const std::size_t end = dirs.find(kListSeparator, start);
         const std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!dir.empty() && ::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
+        for (const char* suffix : kSuffixes) {
+            const std::filesystem::path file = std::filesystem::path(dir) / (name + suffix);
+            if (!dir.empty() && isExecutable(file)) return file.string();
+        }
         if (end == std::string::npos) break;
         start = end + 1;
     }
@@ -26,21 +58,19 @@ std::string programPath(const std::string& name) {
 
 std::uint16_t freeLoopbackPort() {
     for (int attempt = 0; attempt < 50; ++attempt) {
-        const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
+        const SocketHandle tcp = openSocket(AF_INET, SOCK_STREAM);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
         std::uint16_t port = 0;
-        if (::bind(tcp, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-            ::getsockname(tcp, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+        if (bindLoopback(tcp, address)) {
             port = ntohs(address.sin_port);
-            const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
-            const bool udpFree = ::bind(udp, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-            ::close(udp);
+            const SocketHandle udp = openSocket(AF_INET, SOCK_DGRAM);
+            const bool udpFree = bindLoopback(udp, address);
+            closeSocket(udp);
             if (!udpFree) port = 0;
         }
-        ::close(tcp);
+        closeSocket(tcp);
         if (port >= 1024) return port;
     }
     return 0;

@@ -1,20 +1,36 @@
-// TempDir over mkdtemp.
+// TempDir over std::filesystem: a new directory of a random name, private to its owner.
 #include "temp_dir.hpp"
-
-#include <stdlib.h>
-#include <sys/stat.h>
 
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <stdexcept>
 #include <string>
 
 namespace qdyn::test {
 
+namespace {
+
+std::string randomSuffix() {
+    static thread_local std::mt19937_64 generator{std::random_device{}()};
+    static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::uniform_int_distribution<std::size_t> pick(0, sizeof kDigits - 2);
+    std::string suffix;
+    for (int i = 0; i < 12; ++i) suffix += kDigits[pick(generator)];
+    return suffix;
+}
+
+}  // namespace
+
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "qdyn-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_path = pattern;
+    const std::filesystem::path base = std::filesystem::temp_directory_path();
+    for (int attempt = 0; attempt < 100 && m_path.empty(); ++attempt) {
+        const std::filesystem::path candidate = base / ("qdyn-test-" + randomSuffix());
+        // create_directory is false when the name exists already: another test's, try the next.
+        if (std::filesystem::create_directory(candidate)) m_path = candidate;
+    }
+    if (m_path.empty()) throw std::runtime_error("no new temporary directory in " + base.string());
+    std::filesystem::permissions(m_path, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
 }
 
 TempDir::~TempDir() {
@@ -29,7 +45,8 @@ std::filesystem::path TempDir::write(std::string_view name, std::string_view con
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
     }
-    ::chmod(file.c_str(), static_cast<mode_t>(mode));
+    std::filesystem::permissions(file, static_cast<std::filesystem::perms>(mode & 07777),
+                                 std::filesystem::perm_options::replace);
     return file;
 }
 
@@ -39,9 +56,10 @@ std::string readFile(const std::filesystem::path& path) {
 }
 
 unsigned fileMode(const std::filesystem::path& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) return 0;
-    return static_cast<unsigned>(info.st_mode & 07777);
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (error || !std::filesystem::exists(status)) return 0;
+    return static_cast<unsigned>(status.permissions() & std::filesystem::perms::mask);
 }
 
 }  // namespace qdyn::test

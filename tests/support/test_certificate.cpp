@@ -36,7 +36,7 @@ void addExtension(X509* cert, int nid, const char* value) {
 }
 
 void writePem(const std::filesystem::path& path, const auto& write) {
-    std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "wb"));
+    std::unique_ptr<std::FILE, Closer> file(std::fopen(path.string().c_str(), "wb"));
     if (!file || write(file.get()) != 1) fail("writing a PEM file");
 }
 

@@ -3,7 +3,9 @@
 // stderr with file and line and without passwords, the refusals.
 #include <gtest/gtest.h>
 
+#ifndef _WIN32
 #include <sys/stat.h>
+#endif
 
 #include <fstream>
 #include <string>
@@ -27,11 +29,14 @@ std::string contentOf(const std::filesystem::path& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+#ifndef _WIN32
+// Permission bits are POSIX: Windows files carry access lists, and the Windows writer sets none.
 unsigned modeOf(const std::filesystem::path& path) {
     struct stat info {};
     EXPECT_EQ(::stat(path.c_str(), &info), 0);
     return static_cast<unsigned>(info.st_mode & 07777);
 }
+#endif
 
 TEST(CliImportTest, TheManualsInadynExamplesGoToStdoutAndTheNotesToStderr) {
     const CliRun result = runQdyn({"import", kExamples});
@@ -69,7 +74,9 @@ TEST(CliImportTest, OutputIsPrivateAndNeverReplacedWithoutForce) {
                                       "qdyn import: converted 1 profile from " + ddclient.string() +
                                           " (ddclient); 1 note above",
                                   }));
+#ifndef _WIN32
     EXPECT_EQ(modeOf(output), 0600U);
+#endif
     const std::string written = contentOf(output);
     EXPECT_NE(written.find("[profile.dyn]\nprovider = \"dyn\"\nhosts = [\"home.example.net\"]\nusername = \"me\"\n"
                            "password = \"hunter2\"\npoll_interval = \"10m\"\n"),
@@ -80,10 +87,16 @@ TEST(CliImportTest, OutputIsPrivateAndNeverReplacedWithoutForce) {
     const CliRun again = runQdyn({"import", ddclient.string(), "--output", output.string()});
     EXPECT_EQ(again.code, kExitUsage);
     EXPECT_NE(again.err.find(output.string() + " exists; use --force to replace it"), std::string::npos) << again.err;
+#ifndef _WIN32
     ASSERT_EQ(::chmod(output.c_str(), 0644), 0);
+#endif
     const CliRun forced = runQdyn({"import", ddclient.string(), "--output", output.string(), "--force"});
     EXPECT_EQ(forced.code, kExitOk) << forced.err;
+#ifdef _WIN32
+    GTEST_SKIP() << "file mode bits are POSIX; Windows uses access lists (the rest of the test ran)";
+#else
     EXPECT_EQ(modeOf(output), 0600U);  // made private again: it holds a password
+#endif
 }
 
 TEST(CliImportTest, FormatsNothingConvertibleAndMissingFiles) {

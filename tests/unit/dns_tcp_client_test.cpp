@@ -1,16 +1,13 @@
 // The TCP transport and the UDP-to-TCP fallback against a scripted loopback server: UDP answers
 // with TC set, TCP answers in full (or not at all, for the timeout).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <thread>
 
 #include "closed_port.hpp"
 #include "qdyn/dns/transport.hpp"
+#include "socket_api.hpp"
 #include "test_values.hpp"
 
 namespace qdyn::dns {
@@ -18,6 +15,8 @@ namespace {
 namespace dns_tcp_client_test {
 
 using test::name;
+using test::PollEntry;
+using test::SocketHandle;
 
 // UDP and TCP on one loopback port. Every UDP query gets an empty reply with TC set; every TCP
 // query gets one A record, unless the server is told to stay silent on TCP.
@@ -28,20 +27,20 @@ public:
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         socklen_t length = sizeof address;
-        m_tcp = ::socket(AF_INET, SOCK_STREAM, 0);
+        m_tcp = test::openSocket(AF_INET, SOCK_STREAM);
         ::bind(m_tcp, reinterpret_cast<sockaddr*>(&address), sizeof address);
         ::listen(m_tcp, 4);
         ::getsockname(m_tcp, reinterpret_cast<sockaddr*>(&address), &length);
         m_port = ntohs(address.sin_port);
-        m_udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+        m_udp = test::openSocket(AF_INET, SOCK_DGRAM);
         ::bind(m_udp, reinterpret_cast<sockaddr*>(&address), sizeof address);
         m_thread = std::thread([this] { run(); });
     }
     ~ScriptedServer() {
         m_stop = true;
         m_thread.join();
-        ::close(m_tcp);
-        ::close(m_udp);
+        test::closeSocket(m_tcp);
+        test::closeSocket(m_udp);
     }
     ScriptedServer(const ScriptedServer&) = delete;
     ScriptedServer& operator=(const ScriptedServer&) = delete;
@@ -66,9 +65,9 @@ private:
         return encodeMessage(reply);
     }
 
-    static bool readAll(int fd, std::uint8_t* data, std::size_t size) {
+    static bool readAll(SocketHandle fd, std::uint8_t* data, std::size_t size) {
         while (size > 0) {
-            const ssize_t n = ::recv(fd, data, size, 0);
+            const std::ptrdiff_t n = test::receiveBytes(fd, data, size);
             if (n <= 0) return false;
             data += n;
             size -= static_cast<std::size_t>(n);
@@ -76,7 +75,7 @@ private:
         return true;
     }
 
-    void serveTcp(int fd) {
+    void serveTcp(SocketHandle fd) {
         std::uint8_t prefix[2];
         if (!readAll(fd, prefix, 2)) return;
         std::vector<std::uint8_t> query((std::size_t{prefix[0]} << 8) | prefix[1]);
@@ -90,37 +89,38 @@ private:
         std::vector<std::uint8_t> framed{static_cast<std::uint8_t>(reply.size() >> 8),
                                          static_cast<std::uint8_t>(reply.size() & 0xff)};
         framed.insert(framed.end(), reply.begin(), reply.end());
-        (void)::send(fd, framed.data(), framed.size(), MSG_NOSIGNAL);
+        (void)test::sendBytes(fd, framed.data(), framed.size());
     }
 
     void run() {
         while (!m_stop) {
-            pollfd fds[2] = {{m_udp, POLLIN, 0}, {m_tcp, POLLIN, 0}};
-            if (::poll(fds, 2, 20) <= 0) continue;
+            PollEntry fds[2] = {{m_udp, POLLIN, 0}, {m_tcp, POLLIN, 0}};
+            if (test::pollSockets(fds, 2, 20) <= 0) continue;
             if ((fds[0].revents & POLLIN) != 0) {
                 std::vector<std::uint8_t> buffer(65535);
                 sockaddr_in from{};
                 socklen_t length = sizeof from;
-                const ssize_t n = ::recvfrom(m_udp, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&from), &length);
+                const std::ptrdiff_t n =
+                    test::receiveFrom(m_udp, buffer.data(), buffer.size(), reinterpret_cast<sockaddr*>(&from), &length);
                 if (n > 0) {
                     ++m_udpQueries;
                     const auto reply = answer(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)), true);
-                    (void)::sendto(m_udp, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), length);
+                    (void)test::sendTo(m_udp, reply.data(), reply.size(), reinterpret_cast<sockaddr*>(&from), length);
                 }
             }
             if ((fds[1].revents & POLLIN) != 0) {
-                const int fd = ::accept(m_tcp, nullptr, nullptr);
-                if (fd >= 0) {
+                const SocketHandle fd = ::accept(m_tcp, nullptr, nullptr);
+                if (fd != test::kNoSocket) {
                     serveTcp(fd);
-                    ::close(fd);
+                    test::closeSocket(fd);
                 }
             }
         }
     }
 
     bool m_tcpSilent;
-    int m_tcp = -1;
-    int m_udp = -1;
+    SocketHandle m_tcp = test::kNoSocket;
+    SocketHandle m_udp = test::kNoSocket;
     std::uint16_t m_port = 0;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_udpQueries{0};

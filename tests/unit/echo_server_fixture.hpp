@@ -4,11 +4,6 @@
 // server sends (forged ids, wrong transactions, a reply from another port).
 #pragma once
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -21,6 +16,7 @@
 #include <vector>
 
 #include "qdyn_server/server.hpp"
+#include "socket_api.hpp"
 #include "test_values.hpp"
 
 namespace qdyn::test {
@@ -86,8 +82,8 @@ public:
     ~ScriptedUdpPeer() {
         m_stop = true;
         if (m_thread.joinable()) m_thread.join();
-        ::close(m_fd);
-        ::close(m_other);
+        closeSocket(m_fd);
+        closeSocket(m_other);
     }
     ScriptedUdpPeer(const ScriptedUdpPeer&) = delete;
     ScriptedUdpPeer& operator=(const ScriptedUdpPeer&) = delete;
@@ -96,12 +92,12 @@ public:
     [[nodiscard]] int requests() const { return m_requests; }
 
 private:
-    static int bindLoopback() {
-        const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    static SocketHandle bindLoopback() {
+        const SocketHandle fd = openSocket(AF_INET, SOCK_DGRAM);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        if (fd == kNoSocket || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
             ADD_FAILURE() << "cannot bind a UDP socket on 127.0.0.1";
         }
         return fd;
@@ -110,16 +106,20 @@ private:
     void serve() {
         std::uint8_t buffer[2048];
         while (!m_stop) {
-            pollfd ready{m_fd, POLLIN, 0};
-            if (::poll(&ready, 1, 20) <= 0) continue;
+            PollEntry ready{};
+            ready.fd = m_fd;
+            ready.events = POLLIN;
+            if (pollSockets(&ready, 1, 20) <= 0) continue;
             sockaddr_in from{};
             socklen_t length = sizeof from;
-            const auto got = ::recvfrom(m_fd, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &length);
+            // On Windows a reply that drew an ICMP port unreachable fails the next receive
+            // (WSAECONNRESET); like any other failed receive it is skipped.
+            const auto got = receiveFrom(m_fd, buffer, sizeof buffer, reinterpret_cast<sockaddr*>(&from), &length);
             if (got < 0) continue;
             ++m_requests;
-            const auto reply = [&](int fd) {
+            const auto reply = [&](SocketHandle fd) {
                 return [fd, from](std::span<const std::uint8_t> data) {
-                    ::sendto(fd, data.data(), data.size(), 0, reinterpret_cast<const sockaddr*>(&from), sizeof from);
+                    sendTo(fd, data.data(), data.size(), reinterpret_cast<const sockaddr*>(&from), sizeof from);
                 };
             };
             m_script(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(got)),
@@ -128,8 +128,8 @@ private:
     }
 
     Script m_script;
-    int m_fd = -1;
-    int m_other = -1;
+    SocketHandle m_fd = kNoSocket;
+    SocketHandle m_other = kNoSocket;
     std::uint16_t m_port = 0;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_requests{0};

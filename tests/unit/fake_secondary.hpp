@@ -2,17 +2,13 @@
 // the NOTIFYs qdyn-server sends and answers them when, and how, the test says.
 #pragma once
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <gtest/gtest.h>
 #include <optional>
 #include <vector>
 
 #include "qdyn/dns/message.hpp"
+#include "socket_api.hpp"
 
 namespace qdyn::test {
 
@@ -23,7 +19,7 @@ public:
     ~FakeSecondary() { close(); }
 
     void open(std::uint16_t port) {
-        m_fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+        m_fd = openSocket(AF_INET, SOCK_DGRAM);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -35,8 +31,8 @@ public:
     }
     // The port is closed: datagrams to it draw ICMP port-unreachable, as from a stopped server.
     void close() {
-        if (m_fd >= 0) ::close(m_fd);
-        m_fd = -1;
+        closeSocket(m_fd);
+        m_fd = kNoSocket;
     }
     FakeSecondary(const FakeSecondary&) = delete;
     FakeSecondary& operator=(const FakeSecondary&) = delete;
@@ -45,12 +41,14 @@ public:
 
     // The next NOTIFY, or nullopt after the timeout.
     std::optional<dns::Message> receive(int timeoutMs = 3000) {
-        pollfd poller{m_fd, POLLIN, 0};
-        if (::poll(&poller, 1, timeoutMs) != 1) return std::nullopt;
+        PollEntry poller{};
+        poller.fd = m_fd;
+        poller.events = POLLIN;
+        if (pollSockets(&poller, 1, timeoutMs) != 1) return std::nullopt;
         std::vector<std::uint8_t> buffer(4096);
         socklen_t length = sizeof m_from;
         const auto size =
-            ::recvfrom(m_fd, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&m_from), &length);
+            receiveFrom(m_fd, buffer.data(), buffer.size(), reinterpret_cast<sockaddr*>(&m_from), &length);
         if (size <= 0) return std::nullopt;
         buffer.resize(static_cast<std::size_t>(size));
         m_last = buffer;
@@ -65,12 +63,12 @@ public:
         answerWire(wire);
     }
     void answerWire(const std::vector<std::uint8_t>& wire) {
-        ::sendto(m_fd, wire.data(), wire.size(), 0, reinterpret_cast<const sockaddr*>(&m_from), sizeof m_from);
+        sendTo(m_fd, wire.data(), wire.size(), reinterpret_cast<const sockaddr*>(&m_from), sizeof m_from);
     }
     [[nodiscard]] const std::vector<std::uint8_t>& lastWire() const { return m_last; }
 
 private:
-    int m_fd = -1;
+    SocketHandle m_fd = kNoSocket;
     std::uint16_t m_port = 0;
     sockaddr_in m_from{};
     std::vector<std::uint8_t> m_last;

@@ -4,9 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +14,7 @@
 #include "qdyn/crypto/digest.hpp"
 #include "qdyn_server/server.hpp"
 #include "qdyn_server/zone.hpp"
+#include "socket_api.hpp"
 #include "temp_dir.hpp"
 #include "test_values.hpp"
 
@@ -94,7 +92,7 @@ public:
             }
             if (!waitReadable(m_fd->get(), timeoutMs.value_or(m_timeoutMs))) return std::nullopt;
             char chunk[2048];
-            const auto got = ::recv(m_fd->get(), chunk, sizeof chunk, 0);
+            const auto got = receiveBytes(m_fd->get(), chunk, sizeof chunk);
             if (got <= 0) return std::nullopt;
             m_buffer.append(chunk, static_cast<std::size_t>(got));
         }
@@ -111,10 +109,10 @@ public:
         if (!m_buffer.empty()) return false;
         if (!waitReadable(m_fd->get(), m_timeoutMs)) return false;
         char byte = 0;
-        return ::recv(m_fd->get(), &byte, 1, 0) <= 0;
+        return receiveBytes(m_fd->get(), &byte, 1) <= 0;
     }
 
-    [[nodiscard]] int fd() const { return m_fd->get(); }
+    [[nodiscard]] SocketHandle fd() const { return m_fd->get(); }
 
 private:
     std::unique_ptr<Fd> m_fd;  // behind a pointer so a client can be returned from a helper

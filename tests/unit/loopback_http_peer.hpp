@@ -4,12 +4,6 @@
 // stops in its destructor.
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -25,6 +19,7 @@
 #include <vector>
 
 #include "qdyn/crypto/hmac.hpp"
+#include "socket_api.hpp"
 
 namespace qdyn::test {
 
@@ -50,8 +45,8 @@ public:
     using Handler = std::function<Reply(const Request&)>;
 
     explicit LoopbackHttpPeer(Handler handler) : m_handler(std::move(handler)) {
-        m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (m_listen < 0) {
+        m_listen = openSocket(AF_INET, SOCK_STREAM);
+        if (m_listen == kNoSocket) {
             ADD_FAILURE() << "socket() failed";
             return;
         }
@@ -73,7 +68,7 @@ public:
     ~LoopbackHttpPeer() {
         m_stop = true;
         if (m_thread.joinable()) m_thread.join();
-        if (m_listen >= 0) ::close(m_listen);
+        closeSocket(m_listen);
     }
 
     LoopbackHttpPeer(const LoopbackHttpPeer&) = delete;
@@ -90,22 +85,22 @@ public:
 private:
     void serve() {
         while (!m_stop) {
-            pollfd ready{m_listen, POLLIN, 0};
-            if (::poll(&ready, 1, 50) <= 0) continue;
-            const int connection = ::accept(m_listen, nullptr, nullptr);
-            if (connection < 0) continue;
+            PollEntry ready{m_listen, POLLIN, 0};
+            if (pollSockets(&ready, 1, 50) <= 0) continue;
+            const SocketHandle connection = ::accept(m_listen, nullptr, nullptr);
+            if (connection == kNoSocket) continue;
             handle(connection);
-            ::close(connection);
+            closeSocket(connection);
         }
     }
 
-    void handle(int connection) {
+    void handle(SocketHandle connection) {
         std::string head;
         char buffer[4096];
         while (head.find("\r\n\r\n") == std::string::npos && head.size() < 65536) {
-            pollfd ready{connection, POLLIN, 0};
-            if (::poll(&ready, 1, 2000) <= 0) return;
-            const auto received = ::recv(connection, buffer, sizeof buffer, 0);
+            PollEntry ready{connection, POLLIN, 0};
+            if (pollSockets(&ready, 1, 2000) <= 0) return;
+            const auto received = receiveBytes(connection, buffer, sizeof buffer);
             if (received <= 0) return;
             head.append(buffer, static_cast<std::size_t>(received));
         }
@@ -142,14 +137,14 @@ private:
             out += name + ": " + value + "\r\n";
         out += "\r\n" + reply.body;
         for (std::size_t sent = 0; sent < out.size();) {
-            const auto n = ::send(connection, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
+            const auto n = sendBytes(connection, out.data() + sent, out.size() - sent);
             if (n <= 0) return;
             sent += static_cast<std::size_t>(n);
         }
     }
 
     Handler m_handler;
-    int m_listen = -1;
+    SocketHandle m_listen = kNoSocket;
     std::uint16_t m_port = 0;
     std::atomic<bool> m_stop{false};
     std::thread m_thread;

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -13,6 +12,7 @@
 #include "loopback_socket.hpp"
 #include "net/plain_http.hpp"
 #include "qdyn/net/http_client.hpp"
+#include "scoped_environment.hpp"
 
 namespace qdyn::test {
 namespace {
@@ -28,28 +28,6 @@ net::HttpRequest requestFor(std::string url) {
     return request;
 }
 
-// Sets an environment variable for one scope.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const char* value) : m_name(name) {
-        if (const char* old = std::getenv(name)) m_old = old;
-        ::setenv(name, value, 1);
-    }
-    ~ScopedEnv() {
-        if (m_old) {
-            ::setenv(m_name, m_old->c_str(), 1);
-        } else {
-            ::unsetenv(m_name);
-        }
-    }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    const char* m_name;
-    std::optional<std::string> m_old;
-};
-
 TEST(PlainHttp, TakesPlainUrlsAndLeavesTheRestToLibcurl) {
     for (const char* url : {"http://127.0.0.1:8080/nic/update?hostname=a", "HTTP://example.test", "http://[::1]/ip",
                             "http://example.test?x=1", "http://example.test/a#fragment"}) {
@@ -60,7 +38,7 @@ TEST(PlainHttp, TakesPlainUrlsAndLeavesTheRestToLibcurl) {
                             "http://[::1/", "http://[192.0.2.1]/", "ftp://example.test/", "http://"}) {
         EXPECT_FALSE(net::plainHttpTakes(requestFor(url))) << url;
     }
-    const ScopedEnv proxy("http_proxy", "http://192.0.2.1:3128");
+    const ScopedEnvironment proxy("http_proxy", "http://192.0.2.1:3128");
     EXPECT_FALSE(net::plainHttpTakes(requestFor("http://example.test/")));
 }
 

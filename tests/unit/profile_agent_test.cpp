@@ -2,9 +2,11 @@
 // and the fingerprint that lifts a stop when the profile changes.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "qdyn/config/profile.hpp"
+#include "scoped_environment.hpp"
 
 using namespace qdyn;
 using namespace qdyn::config;
@@ -125,13 +127,13 @@ TEST(ProfileAgentKeys, FingerprintChangesWithTheProfileAndTheSecretOnly) {
     ASSERT_TRUE(reordered) << reordered.message();
     EXPECT_EQ(reordered->profiles.front().fingerprint(), base->fingerprint()) << "key order and lines do not matter";
 
-    ::setenv("QDYN_TEST_FP_SECRET", "first", 1);
+    qdyn::test::setEnvironment("QDYN_TEST_FP_SECRET", "first");
     const std::string viaEnv = "[profile.home]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:8245\"\n"
                                "hosts = [\"h.example.net\"]\nusername = \"u\"\npassword_env = \"QDYN_TEST_FP_SECRET\"\n";
     auto first = parseProfiles(viaEnv, "p.toml");
-    ::setenv("QDYN_TEST_FP_SECRET", "second", 1);
+    qdyn::test::setEnvironment("QDYN_TEST_FP_SECRET", "second");
     auto second = parseProfiles(viaEnv, "p.toml");
-    ::unsetenv("QDYN_TEST_FP_SECRET");
+    qdyn::test::setEnvironment("QDYN_TEST_FP_SECRET", std::nullopt);
     ASSERT_TRUE(first && second);
     EXPECT_NE(first->profiles.front().fingerprint(), second->profiles.front().fingerprint())
         << "a new password in the environment lifts a stop for bad credentials";

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#ifndef _WIN32
 #include <sys/stat.h>
+#endif
 
 #include <filesystem>
 #include <fstream>
@@ -18,11 +20,14 @@ namespace qdyn::config {
 namespace {
 namespace profile_writer_test {
 
+#ifndef _WIN32
+// Permission bits are POSIX: Windows files carry access lists, and the Windows writer sets none.
 unsigned modeOf(const std::filesystem::path& path) {
     struct stat info {};
     EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
     return static_cast<unsigned>(info.st_mode & 07777);
 }
+#endif
 
 std::string contentOf(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -269,15 +274,22 @@ TEST(ProfileFileTest, ANewFileIsPrivateAnExistingOneKeepsItsMode) {
     const auto path = dir.path() / "profiles.toml";
     ASSERT_TRUE(writeFileAtomically(path, "one\n"));
     EXPECT_EQ(contentOf(path), "one\n");
+#ifndef _WIN32
     EXPECT_EQ(modeOf(path), 0600U);
     ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
+#endif
     ASSERT_TRUE(writeFileAtomically(path, "two\n", std::string("one\n")));
     EXPECT_EQ(contentOf(path), "two\n");
+#ifndef _WIN32
     EXPECT_EQ(modeOf(path), 0640U);
+#endif
     // Nothing but the file itself is left in the directory (no temporary files).
     std::size_t entries = 0;
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++entries;
     EXPECT_EQ(entries, 1U);
+#ifdef _WIN32
+    GTEST_SKIP() << "file mode bits are POSIX; Windows uses access lists (the rest of the test ran)";
+#endif
 }
 
 TEST(ProfileFileTest, AFileChangedMeanwhileIsNotOverwrittenAndASymlinkIsFollowed) {
@@ -288,11 +300,16 @@ TEST(ProfileFileTest, AFileChangedMeanwhileIsNotOverwrittenAndASymlinkIsFollowed
     EXPECT_NE(refused.message().find("changed while it was being edited"), std::string::npos);
     EXPECT_EQ(contentOf(path), "theirs\n");
 
+#ifdef _WIN32
+    // Symbolic links need a privilege on Windows, and the Windows writer replaces the link itself.
+    GTEST_SKIP() << "following a symlink is the POSIX writer's behaviour (the rest of the test ran)";
+#else
     const auto link = dir.path() / "link.toml";
     std::filesystem::create_symlink(path, link);
     ASSERT_TRUE(writeFileAtomically(link, "through the link\n"));
     EXPECT_TRUE(std::filesystem::is_symlink(link));
     EXPECT_EQ(contentOf(path), "through the link\n");
+#endif
 }
 
 TEST(ProfileFileTest, ReadingSaysMissingOrTooLarge) {

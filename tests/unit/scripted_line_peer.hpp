@@ -5,12 +5,6 @@
 // handshake (server side of OpenSSL), for QDNS over TLS.
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -26,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "socket_api.hpp"
+
 namespace qdyn::test {
 
 class ScriptedLinePeer {
@@ -33,7 +29,7 @@ public:
     // One accepted connection, as the script sees it.
     class Connection {
     public:
-        Connection(int fd, SSL* tls, ScriptedLinePeer& peer) : m_fd(fd), m_tls(tls), m_peer(peer) {}
+        Connection(SocketHandle fd, SSL* tls, ScriptedLinePeer& peer) : m_fd(fd), m_tls(tls), m_peer(peer) {}
 
         // Sends raw octets (add the "\n" yourself: tests of over-long or unterminated lines need that).
         void send(const std::string& octets) {
@@ -41,9 +37,9 @@ public:
             while (sent < octets.size()) {
                 const auto n =
                     m_tls != nullptr
-                        ? static_cast<long>(
+                        ? static_cast<std::ptrdiff_t>(
                               ::SSL_write(m_tls, octets.data() + sent, static_cast<int>(octets.size() - sent)))
-                        : static_cast<long>(::send(m_fd, octets.data() + sent, octets.size() - sent, MSG_NOSIGNAL));
+                        : sendBytes(m_fd, octets.data() + sent, octets.size() - sent);
                 if (n <= 0) return;
                 sent += static_cast<std::size_t>(n);
             }
@@ -61,12 +57,12 @@ public:
                     return line;
                 }
                 if (m_tls == nullptr || ::SSL_pending(m_tls) == 0) {
-                    pollfd ready{m_fd, POLLIN, 0};
-                    if (::poll(&ready, 1, static_cast<int>(wait.count())) <= 0) return std::nullopt;
+                    PollEntry ready{m_fd, POLLIN, 0};
+                    if (pollSockets(&ready, 1, static_cast<int>(wait.count())) <= 0) return std::nullopt;
                 }
                 char chunk[2048];
-                const auto n = m_tls != nullptr ? static_cast<long>(::SSL_read(m_tls, chunk, sizeof chunk))
-                                                : static_cast<long>(::recv(m_fd, chunk, sizeof chunk, 0));
+                const auto n = m_tls != nullptr ? static_cast<std::ptrdiff_t>(::SSL_read(m_tls, chunk, sizeof chunk))
+                                                : receiveBytes(m_fd, chunk, sizeof chunk);
                 if (n <= 0) return std::nullopt;
                 m_buffer.append(chunk, static_cast<std::size_t>(n));
             }
@@ -79,7 +75,7 @@ public:
         }
 
     private:
-        int m_fd;
+        SocketHandle m_fd;
         SSL* m_tls;
         ScriptedLinePeer& m_peer;
         std::string m_buffer;
@@ -94,18 +90,19 @@ public:
         : m_script(std::move(script)), m_connections(connections) {
         if (tls) {
             m_context = ::SSL_CTX_new(::TLS_server_method());
-            if (m_context == nullptr || ::SSL_CTX_use_certificate_chain_file(m_context, tls->first.c_str()) != 1 ||
-                ::SSL_CTX_use_PrivateKey_file(m_context, tls->second.c_str(), SSL_FILETYPE_PEM) != 1) {
+            if (m_context == nullptr ||
+                ::SSL_CTX_use_certificate_chain_file(m_context, tls->first.string().c_str()) != 1 ||
+                ::SSL_CTX_use_PrivateKey_file(m_context, tls->second.string().c_str(), SSL_FILETYPE_PEM) != 1) {
                 ADD_FAILURE() << "cannot load the test certificate";
                 return;
             }
         }
-        m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
+        m_listen = openSocket(AF_INET, SOCK_STREAM);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         socklen_t length = sizeof address;
-        if (m_listen < 0 || ::bind(m_listen, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        if (m_listen == kNoSocket || ::bind(m_listen, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
             ::listen(m_listen, 8) != 0 ||
             ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
             ADD_FAILURE() << "cannot listen on 127.0.0.1";
@@ -118,7 +115,7 @@ public:
     ~ScriptedLinePeer() {
         m_stop = true;
         if (m_thread.joinable()) m_thread.join();
-        if (m_listen >= 0) ::close(m_listen);
+        closeSocket(m_listen);
         if (m_context != nullptr) ::SSL_CTX_free(m_context);
     }
 
@@ -163,16 +160,17 @@ private:
 
     void serve() {
         for (std::size_t index = 0; index < m_connections && !m_stop;) {
-            pollfd ready{m_listen, POLLIN, 0};
-            if (::poll(&ready, 1, 50) <= 0) continue;
-            const int fd = ::accept(m_listen, nullptr, nullptr);
-            if (fd < 0) continue;
+            PollEntry ready{m_listen, POLLIN, 0};
+            if (pollSockets(&ready, 1, 50) <= 0) continue;
+            const SocketHandle fd = ::accept(m_listen, nullptr, nullptr);
+            if (fd == kNoSocket) continue;
             ++m_accepted;
             SSL* tls = nullptr;
             bool readyToTalk = true;
             if (m_context != nullptr) {
                 tls = ::SSL_new(m_context);
-                ::SSL_set_fd(tls, fd);
+                // OpenSSL takes the socket as an int on every platform; Winsock handles fit in one.
+                ::SSL_set_fd(tls, static_cast<int>(fd));
                 // A failed handshake (a client that refused our certificate) ends this connection.
                 readyToTalk = ::SSL_accept(tls) == 1;
             }
@@ -184,7 +182,7 @@ private:
                 if (readyToTalk) ::SSL_shutdown(tls);
                 ::SSL_free(tls);
             }
-            ::close(fd);
+            closeSocket(fd);
             ++index;
         }
     }
@@ -192,7 +190,7 @@ private:
     Script m_script;
     std::size_t m_connections;
     SSL_CTX* m_context = nullptr;
-    int m_listen = -1;
+    SocketHandle m_listen = kNoSocket;
     std::uint16_t m_port = 0;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};

@@ -2,10 +2,6 @@
 // responder (A, AAAA, TXT, CH TXT, NODATA for the rest, TTL 0, REFUSED left alone elsewhere),
 // the STUN listener's answers (Binding requests only, small, rate limited), and the [listen]
 // stun and [dns] whoami settings.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <gtest/gtest.h>
 #include <vector>
@@ -20,6 +16,7 @@
 #include "qdyn/dns/message.hpp"
 #include "qdyn_server/dns_responder.hpp"
 #include "qdyn_server/zone.hpp"
+#include "socket_api.hpp"
 
 namespace qdyn::test {
 namespace {
@@ -130,13 +127,13 @@ TEST(StunAnswer, BindingRequestsOnlyAndSmall) {
 using StunServer = EchoServerTest;
 
 TEST_F(StunServer, AnswersToOneSourceAreRateLimitedAndGarbageIgnored) {
-    const Fd fd(::socket(AF_INET, SOCK_DGRAM, 0));
+    const Fd fd(openSocket(AF_INET, SOCK_DGRAM));
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(port("stun"));
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     const auto send = [&](std::span<const std::uint8_t> data) {
-        ::sendto(fd.get(), data.data(), data.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+        sendTo(fd.get(), data.data(), data.size(), reinterpret_cast<const sockaddr*>(&to), sizeof to);
     };
     send(bytesOf("\n"));
     send(std::vector<std::uint8_t>(1400, 0));
@@ -148,7 +145,7 @@ TEST_F(StunServer, AnswersToOneSourceAreRateLimitedAndGarbageIgnored) {
     int answers = 0;
     while (waitReadable(fd.get(), 500)) {
         std::uint8_t buffer[256];
-        if (::recv(fd.get(), buffer, sizeof buffer, 0) > 0) ++answers;
+        if (receiveBytes(fd.get(), buffer, sizeof buffer) > 0) ++answers;
     }
     EXPECT_GE(answers, 1);
     EXPECT_LE(answers, static_cast<int>(server::MyipUdp::kBurst + 2 * server::MyipUdp::kAnswersPerSecond));

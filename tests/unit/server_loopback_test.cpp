@@ -1,12 +1,9 @@
-// qdyn::server::Server on loopback: real UDP and HTTP sockets on free ports, plain POSIX
+// qdyn::server::Server on loopback: real UDP and HTTP sockets on free ports, plain socket
 // clients, so the listeners' framing, keep-alive, limits and stop are covered end to end.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <boost/asio/error.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -21,6 +18,7 @@
 #include "qdyn_server/server.hpp"
 #include "demo_server_config.hpp"
 #include "loopback_socket.hpp"
+#include "socket_api.hpp"
 #include "test_values.hpp"
 
 namespace {
@@ -34,7 +32,11 @@ using qdyn::test::name;
 
 using qdyn::test::connectTcp;
 using qdyn::test::Fd;
+using qdyn::test::openSocket;
+using qdyn::test::receiveBytes;
 using qdyn::test::sendAll;
+using qdyn::test::sendTo;
+using qdyn::test::SocketHandle;
 using qdyn::test::waitReadable;
 
 sockaddr_in loopback(std::uint16_t port) {
@@ -47,13 +49,13 @@ sockaddr_in loopback(std::uint16_t port) {
 
 
 std::vector<std::uint8_t> udpExchange(std::uint16_t port, const std::vector<std::uint8_t>& query) {
-    Fd fd(::socket(AF_INET, SOCK_DGRAM, 0));
+    Fd fd(openSocket(AF_INET, SOCK_DGRAM));
     auto to = loopback(port);
-    EXPECT_EQ(::sendto(fd.get(), query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
-              static_cast<ssize_t>(query.size()));
+    EXPECT_EQ(sendTo(fd.get(), query.data(), query.size(), reinterpret_cast<sockaddr*>(&to), sizeof to),
+              static_cast<std::ptrdiff_t>(query.size()));
     if (!waitReadable(fd.get(), 5000)) return {};
     std::vector<std::uint8_t> buffer(65536);
-    const auto got = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
+    const auto got = receiveBytes(fd.get(), buffer.data(), buffer.size());
     buffer.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
     return buffer;
 }
@@ -61,11 +63,11 @@ std::vector<std::uint8_t> udpExchange(std::uint16_t port, const std::vector<std:
 
 
 // Reads one HTTP response (headers + Content-Length body), or until EOF/timeout.
-std::string readResponse(int fd) {
+std::string readResponse(SocketHandle fd) {
     std::string data;
     char buffer[4096];
     while (waitReadable(fd, 5000)) {
-        const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+        const auto n = receiveBytes(fd, buffer, sizeof buffer);
         if (n <= 0) break;
         data.append(buffer, static_cast<std::size_t>(n));
         const auto end = data.find("\r\n\r\n");
@@ -78,10 +80,10 @@ std::string readResponse(int fd) {
     return data;
 }
 
-bool closedByPeer(int fd) {
+bool closedByPeer(SocketHandle fd) {
     if (!waitReadable(fd, 5000)) return false;
     char byte = 0;
-    return ::recv(fd, &byte, 1, 0) == 0;
+    return receiveBytes(fd, &byte, 1) == 0;
 }
 
 // The demo zone with DNS over UDP and HTTP only.
@@ -143,8 +145,8 @@ TEST_F(ServerLoopback, UpdateOverHttpIsVisibleOverDns) {
 // gets exactly one answer with its own id, to the socket it came from, the cached answers too.
 TEST_F(ServerLoopback, ABurstOfUdpQueriesGetsEveryAnswerToItsSender) {
     constexpr int kQueries = 120;  // well inside the default receive buffers: UDP may drop beyond
-    Fd first(::socket(AF_INET, SOCK_DGRAM, 0));
-    Fd second(::socket(AF_INET, SOCK_DGRAM, 0));
+    Fd first(openSocket(AF_INET, SOCK_DGRAM));
+    Fd second(openSocket(AF_INET, SOCK_DGRAM));
     auto to = loopback(m_dns);
     for (int i = 0; i < kQueries; ++i) {
         dns::Message query;
@@ -152,16 +154,16 @@ TEST_F(ServerLoopback, ABurstOfUdpQueriesGetsEveryAnswerToItsSender) {
         query.questions.push_back({name(i % 3 == 0 ? "dyn.example.test" : "nx.dyn.example.test"),
                                    i % 3 == 0 ? dns::rrtype::SOA : dns::rrtype::A, dns::rrclass::Internet});
         const auto wire = dns::encodeMessage(query);
-        const int fd = i % 2 == 0 ? first.get() : second.get();
-        ASSERT_EQ(::sendto(fd, wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
-                  static_cast<ssize_t>(wire.size()));
+        const SocketHandle fd = i % 2 == 0 ? first.get() : second.get();
+        ASSERT_EQ(sendTo(fd, wire.data(), wire.size(), reinterpret_cast<sockaddr*>(&to), sizeof to),
+                  static_cast<std::ptrdiff_t>(wire.size()));
     }
-    for (const int fd : {first.get(), second.get()}) {
+    for (const SocketHandle fd : {first.get(), second.get()}) {
         std::vector<bool> seen(kQueries, false);
         int answers = 0;
         std::vector<std::uint8_t> buffer(65536);
         while (answers < kQueries / 2 && waitReadable(fd, 5000)) {
-            const auto got = ::recv(fd, buffer.data(), buffer.size(), 0);
+            const auto got = receiveBytes(fd, buffer.data(), buffer.size());
             ASSERT_GT(got, 0);
             const auto reply = dns::decodeMessage(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(got)));
             ASSERT_TRUE(reply) << reply.message();
@@ -249,7 +251,7 @@ TEST(ServerLoopbackApis, NanodnsdUnderAPrefixWithAFormPostAndTheEchoServices) {
     std::string head;
     char buffer[512];
     while (waitReadable(http.get(), 5000)) {
-        const auto n = ::recv(http.get(), buffer, sizeof buffer, 0);
+        const auto n = receiveBytes(http.get(), buffer, sizeof buffer);
         if (n <= 0) break;
         head.append(buffer, static_cast<std::size_t>(n));
     }
@@ -279,8 +281,18 @@ TEST(ServerStart, BindErrorsNameTheListener) {
     Server second(std::move(clash));
     auto started = second.start();
     ASSERT_FALSE(started);
-    EXPECT_EQ(started.message(), "http 127.0.0.1:" + std::to_string(first.port("http")) + ": Address already in use");
+    // The system's own words for EADDRINUSE (WSAEADDRINUSE on Windows).
+    const std::string inUse = boost::system::error_code(boost::asio::error::address_in_use).message();
+    EXPECT_EQ(started.message(), "http 127.0.0.1:" + std::to_string(first.port("http")) + ": " + inUse);
     EXPECT_TRUE(second.listeners().empty());
+    // UDP too: a second server never shares the first one's DNS port (on Windows SO_REUSEADDR
+    // would allow that, so the listeners claim their address exclusively there).
+    auto udpClash = loopbackConfig();
+    udpClash.dnsUdp = {ListenAddress{ip("127.0.0.1"), first.port("dns-udp")}};
+    Server third(std::move(udpClash));
+    started = third.start();
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.message(), "dns-udp 127.0.0.1:" + std::to_string(first.port("dns-udp")) + ": " + inUse);
 }
 
 }  // namespace

@@ -319,7 +319,7 @@ TEST(MiniupdateStore, AFailedWriteIsNotAcknowledged) {
     EXPECT_EQ(client.exchange("RESPONSE " + answerTo("s3cret", challenge)), "OK Authenticated");
 
     sqlite3* other = nullptr;
-    ASSERT_EQ(sqlite3_open(config.storePath.c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(config.storePath.string().c_str(), &other), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
     EXPECT_EQ(client.exchange("A_UPDATE online office.dyn.example.test 192.0.2.61"), "ERR server error, try later");
     ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);

@@ -1,10 +1,7 @@
 // qdyn-server's myip service (miniDNS, UDP; docs/protocols/miniupdate.md "myip"): "\n" is
 // answered with the sender's address, anything else with silence, and answers to one source
 // are rate limited so the port cannot be used as a reflector.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include <cstddef>
 #include <cstdint>
 #include <gtest/gtest.h>
 #include <optional>
@@ -14,6 +11,7 @@
 
 #include "line/myip_udp.hpp"
 #include "line_server_fixture.hpp"
+#include "socket_api.hpp"
 
 namespace qdyn::test {
 namespace {
@@ -22,24 +20,24 @@ namespace server_myip_test {
 // One UDP socket on loopback that talks to the myip port.
 class MyipClient {
 public:
-    explicit MyipClient(std::uint16_t port) : m_fd(::socket(AF_INET, SOCK_DGRAM, 0)) {
-        EXPECT_GE(m_fd.get(), 0);
+    explicit MyipClient(std::uint16_t port) : m_fd(openSocket(AF_INET, SOCK_DGRAM)) {
+        EXPECT_NE(m_fd.get(), kNoSocket);
         m_server.sin_family = AF_INET;
         m_server.sin_port = htons(port);
         m_server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     }
 
     void send(std::string_view payload) {
-        const auto sent = ::sendto(m_fd.get(), payload.data(), payload.size(), 0,
-                                   reinterpret_cast<const sockaddr*>(&m_server), sizeof m_server);
-        EXPECT_EQ(sent, static_cast<ssize_t>(payload.size()));
+        const auto sent = sendTo(m_fd.get(), payload.data(), payload.size(),
+                                 reinterpret_cast<const sockaddr*>(&m_server), sizeof m_server);
+        EXPECT_EQ(sent, static_cast<std::ptrdiff_t>(payload.size()));
     }
 
     // The next datagram, or nullopt when none comes within the time.
     std::optional<std::string> receive(int timeoutMs) {
         if (!waitReadable(m_fd.get(), timeoutMs)) return std::nullopt;
         char buffer[512];
-        const auto got = ::recv(m_fd.get(), buffer, sizeof buffer, 0);
+        const auto got = receiveBytes(m_fd.get(), buffer, sizeof buffer);
         if (got < 0) return std::nullopt;
         return std::string(buffer, static_cast<std::size_t>(got));
     }

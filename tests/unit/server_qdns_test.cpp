@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <sys/socket.h>
-
 #include <atomic>
 #include <string>
 #include <thread>
@@ -271,7 +269,7 @@ TEST_F(QdnsStoreTest, AnAcknowledgedUpdateSurvivesARestart) {
 TEST_F(QdnsStoreTest, AnUpdateThatCannotBeMadeDurableIsAnswered500) {
     auto session = alice();
     sqlite3* other = nullptr;
-    ASSERT_EQ(sqlite3_open((m_dir.path() / "store.db").c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open((m_dir.path() / "store.db").string().c_str(), &other), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
     session.send("UPDATE office.dyn.example.test 203.0.113.71\n");
     const auto reply = session.line(30000).value_or("<none>");

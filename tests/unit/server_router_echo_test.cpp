@@ -1,10 +1,6 @@
 // qdyn-server's router echoes: the NAT-PMP responder's answers (every result code, what is
 // dropped, sizes, the epoch), its listener on loopback (rate limited, garbage ignored), the UPnP
 // IGD routes (description, SOAP action, faults), and the [listen] natpmp and [http] igd keys.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 #include <string>
 #include <vector>
@@ -19,6 +15,7 @@
 #include "qdyn/detect/natpmp_message.hpp"
 #include "qdyn/detect/upnp_source.hpp"
 #include "qdyn_server/http_router.hpp"
+#include "socket_api.hpp"
 
 namespace qdyn::test {
 namespace {
@@ -111,7 +108,7 @@ protected:
         if (m_server) m_server->stop();
     }
     void send(const Fd& fd, const Bytes& data) {
-        ::sendto(fd.get(), data.data(), data.size(), 0, reinterpret_cast<const sockaddr*>(&m_to), sizeof m_to);
+        sendTo(fd.get(), data.data(), data.size(), reinterpret_cast<const sockaddr*>(&m_to), sizeof m_to);
     }
 
     std::unique_ptr<server::Server> m_server;
@@ -119,7 +116,7 @@ protected:
 };
 
 TEST_F(NatpmpServer, AnswersTheQuerierIgnoresGarbageAndIsRateLimited) {
-    const Fd fd(::socket(AF_INET, SOCK_DGRAM, 0));
+    const Fd fd(openSocket(AF_INET, SOCK_DGRAM));
     send(fd, {0});
     send(fd, {0, 128, 0, 0, 0, 0, 0, 0, 127, 0, 0, 1});
     send(fd, Bytes(1400, 0));
@@ -128,7 +125,7 @@ TEST_F(NatpmpServer, AnswersTheQuerierIgnoresGarbageAndIsRateLimited) {
     send(fd, {0, 0});
     ASSERT_TRUE(waitReadable(fd.get(), 2000));
     std::uint8_t buffer[64];
-    const auto got = ::recv(fd.get(), buffer, sizeof buffer, 0);
+    const auto got = receiveBytes(fd.get(), buffer, sizeof buffer);
     ASSERT_EQ(got, 12);
     const auto reply = natpmp::parseExternalAddressReply(std::span<const std::uint8_t>(buffer, 12));
     ASSERT_TRUE(reply) << reply.message();
@@ -141,7 +138,7 @@ TEST_F(NatpmpServer, AnswersTheQuerierIgnoresGarbageAndIsRateLimited) {
         send(fd, {0, 0});
     int answers = 0;
     while (waitReadable(fd.get(), 500)) {
-        if (::recv(fd.get(), buffer, sizeof buffer, 0) > 0) ++answers;
+        if (receiveBytes(fd.get(), buffer, sizeof buffer) > 0) ++answers;
     }
     EXPECT_GE(answers, 1);
     EXPECT_LE(answers, static_cast<int>(server::MyipUdp::kBurst + 2 * server::MyipUdp::kAnswersPerSecond));

@@ -2,8 +2,6 @@
 // update reaches a fake secondary, and an AXFR of a zone that needs several messages streams
 // through the real TCP listener, with a query pipelined behind it answered after its last
 // message.
-#include <sys/socket.h>
-
 #include <gtest/gtest.h>
 #include <optional>
 #include <string>
@@ -17,6 +15,7 @@
 #include "qdyn/dns/tsig.hpp"
 #include "qdyn/protocols/rfc2136.hpp"
 #include "qdyn_server/server.hpp"
+#include "socket_api.hpp"
 #include "test_values.hpp"
 
 namespace {
@@ -43,19 +42,19 @@ Bytes framed(const dns::Message& message) {
     return out;
 }
 
-std::optional<Bytes> readExact(int fd, std::size_t size) {
+std::optional<Bytes> readExact(qdyn::test::SocketHandle fd, std::size_t size) {
     Bytes out(size);
     std::size_t got = 0;
     while (got < size) {
         if (!qdyn::test::waitReadable(fd, 5000)) return std::nullopt;
-        const auto n = ::recv(fd, out.data() + got, size - got, 0);
+        const auto n = qdyn::test::receiveBytes(fd, out.data() + got, size - got);
         if (n <= 0) return std::nullopt;
         got += static_cast<std::size_t>(n);
     }
     return out;
 }
 
-std::optional<dns::Message> readFrame(int fd) {
+std::optional<dns::Message> readFrame(qdyn::test::SocketHandle fd) {
     const auto prefix = readExact(fd, 2);
     if (!prefix) return std::nullopt;
     const auto body = readExact(fd, static_cast<std::size_t>((*prefix)[0]) << 8U | (*prefix)[1]);

@@ -41,7 +41,7 @@ TEST(StoreFailureReplies, EachApiAnswersWithItsOwnFailureAndTheServerRecovers) {
     };
 
     sqlite3* other = nullptr;
-    ASSERT_EQ(sqlite3_open(config.storePath.c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(config.storePath.string().c_str(), &other), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
     auto dyndns2 = std::async(std::launch::async, get, "/nic/update?hostname=home.dyn.example.test&myip=192.0.2.61", true);
     auto nanodnsd = std::async(std::launch::async, get,

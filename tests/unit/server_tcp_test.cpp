@@ -1,14 +1,7 @@
 // DNS over TCP in qdyn::server::Server on loopback: framing, pipelining, byte-by-byte input,
 // garbage, timeouts for idle and slow clients, the connection cap's eviction of the oldest
-// connection and stop(), all with plain POSIX clients.
+// connection and stop(), all with plain socket clients.
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -21,6 +14,7 @@
 #include "qdyn_server/server.hpp"
 #include "demo_server_config.hpp"
 #include "loopback_socket.hpp"
+#include "socket_api.hpp"
 #include "test_values.hpp"
 
 namespace {
@@ -36,19 +30,30 @@ using qdyn::test::name;
 
 using qdyn::test::connectTcp;
 using qdyn::test::Fd;
+using qdyn::test::receiveBytes;
 using qdyn::test::sendAll;
+using qdyn::test::sendBytes;
+using qdyn::test::SocketHandle;
 using qdyn::test::waitReadable;
+
+// shutdown(2)'s "no more sending" under its name on each platform, so the test can check the
+// call's result (shutdownSending() of the socket layer returns none).
+#ifdef _WIN32
+constexpr int kShutWrite = SD_SEND;
+#else
+constexpr int kShutWrite = SHUT_WR;
+#endif
 
 
 
 
 // Exactly `size` bytes, or nothing on EOF, error or timeout.
-std::optional<Bytes> readExact(int fd, std::size_t size, int timeoutMs = 5000) {
+std::optional<Bytes> readExact(SocketHandle fd, std::size_t size, int timeoutMs = 5000) {
     Bytes out(size);
     std::size_t got = 0;
     while (got < size) {
         if (!waitReadable(fd, timeoutMs)) return std::nullopt;
-        const auto n = ::recv(fd, out.data() + got, size - got, 0);
+        const auto n = receiveBytes(fd, out.data() + got, size - got);
         if (n <= 0) return std::nullopt;
         got += static_cast<std::size_t>(n);
     }
@@ -56,7 +61,7 @@ std::optional<Bytes> readExact(int fd, std::size_t size, int timeoutMs = 5000) {
 }
 
 // One length-prefixed DNS message, decoded.
-dns::Message readFrame(int fd) {
+dns::Message readFrame(SocketHandle fd) {
     const auto prefix = readExact(fd, 2);
     if (!prefix) {
         ADD_FAILURE() << "no length prefix";
@@ -77,13 +82,13 @@ dns::Message readFrame(int fd) {
 }
 
 // recv()'s result once the socket is readable: 0 is an orderly close by the server.
-std::optional<ssize_t> nextRecv(int fd, int timeoutMs = 5000) {
+std::optional<std::ptrdiff_t> nextRecv(SocketHandle fd, int timeoutMs = 5000) {
     if (!waitReadable(fd, timeoutMs)) return std::nullopt;
     std::uint8_t byte = 0;
-    return ::recv(fd, &byte, 1, 0);
+    return receiveBytes(fd, &byte, 1);
 }
 
-bool closedByServer(int fd, int timeoutMs = 5000) {
+bool closedByServer(SocketHandle fd, int timeoutMs = 5000) {
     const auto got = nextRecv(fd, timeoutMs);
     return got && *got <= 0;
 }
@@ -197,7 +202,7 @@ TEST_F(ServerTcp, AnswersAClientThatHalfClosesAfterItsQueries) {
     const auto second = query(12, "ns1.dyn.example.test", dns::rrtype::A);
     batch.insert(batch.end(), second.begin(), second.end());
     sendAll(client.get(), batch);
-    ASSERT_EQ(::shutdown(client.get(), SHUT_WR), 0);
+    ASSERT_EQ(::shutdown(client.get(), kShutWrite), 0);
     expectGlueAnswer(readFrame(client.get()), 11);
     expectGlueAnswer(readFrame(client.get()), 12);
     EXPECT_EQ(nextRecv(client.get()), 0);
@@ -269,7 +274,7 @@ TEST(ServerTcpLimits, TricklingAHalfMessageDoesNotKeepTheConnection) {
     bool closed = false;
     // One byte every 300 ms would reset a naive per-read idle timer forever.
     for (std::size_t i = 0; i + 1 < message.size() && !closed; ++i) {
-        static_cast<void>(::send(client.get(), &message[i], 1, MSG_NOSIGNAL));
+        static_cast<void>(sendBytes(client.get(), &message[i], 1));
         const auto got = nextRecv(client.get(), 300);
         closed = got && *got <= 0;
     }

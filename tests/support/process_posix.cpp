@@ -1,4 +1,5 @@
-// Process helpers over posix_spawn and poll.
+// Process helpers over posix_spawn and poll (POSIX only: the tests that run programs this way,
+// shells, openssl s_server, qdyn-server in the background, are POSIX-only tests).
 #include "process.hpp"
 
 #include <fcntl.h>
@@ -38,6 +39,18 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
     return out;
 }
 
+// A pipe whose ends are closed on exec (pipe2 where there is one; macOS has none).
+bool makePipe(int (&fds)[2]) {
+#ifdef __linux__
+    return ::pipe2(fds, O_CLOEXEC) == 0;
+#else
+    if (::pipe(fds) != 0) return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return true;
+#endif
+}
+
 int decodeStatus(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
 // runProcess with stdin from /dev/null (`input` null) or from a pipe holding `input`.
@@ -47,8 +60,8 @@ ProcessResult runWithStdin(const std::vector<std::string>& argv, const std::stri
     int outPipe[2];
     int errPipe[2];
     int inPipe[2] = {-1, -1};
-    if (::pipe2(outPipe, O_CLOEXEC) != 0 || ::pipe2(errPipe, O_CLOEXEC) != 0) return result;
-    if (input != nullptr && ::pipe2(inPipe, O_CLOEXEC) != 0) return result;
+    if (!makePipe(outPipe) || !makePipe(errPipe)) return result;
+    if (input != nullptr && !makePipe(inPipe)) return result;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
@@ -152,7 +165,7 @@ BackgroundProcess::~BackgroundProcess() { stop(); }
 
 bool BackgroundProcess::start(const std::vector<std::string>& argv) {
     int outPipe[2];
-    if (::pipe2(outPipe, O_CLOEXEC) != 0) return false;
+    if (!makePipe(outPipe)) return false;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
@@ -174,7 +187,7 @@ bool BackgroundProcess::start(const std::vector<std::string>& argv) {
 bool BackgroundProcess::startWithSockets(const std::vector<std::string>& argv, const std::vector<int>& sockets,
                                          const std::vector<std::string>& names) {
     int outPipe[2];
-    if (::pipe2(outPipe, O_CLOEXEC) != 0) return false;
+    if (!makePipe(outPipe)) return false;
     // Everything the child needs is built before fork: after it, only async-signal-safe calls.
     std::vector<std::string> args = argv;
     auto argPointers = pointers(args);
