@@ -3,8 +3,9 @@
 # files) compiled here with mingw-w64, with the project's warnings as errors, so it at least
 # builds although this machine cannot run it; then all of core, the CLI and qdyn-server as their
 # Windows builds have them, each as one translation unit, the way a unity build may put them
-# together (where <windows.h> macros and same-named helpers of different files meet).
-# tests/windows runs part of it under Wine.
+# together (where <windows.h> macros and same-named helpers of different files meet); then the
+# test files the Windows build has (tests/CMakeLists.txt lists them), so the Windows CI job's
+# test suite builds. tests/windows runs part of the Windows code under Wine.
 #   tests/packaging/windows_cross_compile_test.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 ROOT="$1"
@@ -54,24 +55,25 @@ fi
 # libcurl's and OpenSSL's, whose declarations are the same on Windows).
 headers="$events/include"
 mkdir -p "$headers/openssl"
-for library in boost nlohmann CLI sqlite3.h; do ln -s "/usr/include/$library" "$headers/$library"; done
+for library in boost nlohmann CLI sqlite3.h gtest gmock; do ln -s "/usr/include/$library" "$headers/$library"; done
 ln -s "/usr/include/$(gcc -print-multiarch)/curl" "$headers/curl"
 ln -s /usr/include/openssl/* "$headers/openssl/"
 ln -sf "/usr/include/$(gcc -print-multiarch)/openssl/"* "$headers/openssl/"
-whole_target() {  # NAME FILE...: one translation unit including every FILE
-  local name="$1" unit="$events/$1_unity.cpp"
+whole_target() {  # NAME FILE... [-- FLAG...]: one translation unit including every FILE
+  local name="$1" unit="$events/${1// /_}_unity.cpp" sources=() extra=()
   shift
-  printf '#include "%s"\n' "$@" >"$unit"
-  if out="$("$CXX" "${FLAGS[@]}" -D_WIN32_WINNT=0x0A00 -DTOML_HEADER_ONLY=0 -DBOOST_ASIO_NO_DEPRECATED \
-              -DBOOST_BEAST_USE_STD_STRING_VIEW -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/cli" \
-              -I"$ROOT/server-mock/include" -I"$ROOT/server-mock/src" -I"$BUILD/core/generated" \
-              -isystem "$BUILD/toml-mended" -isystem "$headers" \
-              -fsyntax-only "$unit" 2>&1)"; then
-    echo "ok   $name: all $# files of its Windows build as one translation unit"
+  while (( $# > 0 )) && [[ "$1" != "--" ]]; do sources+=("$1"); shift; done
+  (( $# > 0 )) && { shift; extra=("$@"); }
+  printf '#include "%s"\n' "${sources[@]}" >"$unit"
+  if out="$("$CXX" "${FLAGS[@]}" "${WINDOWS_BUILD[@]}" "${extra[@]}" -fsyntax-only "$unit" 2>&1)"; then
+    echo "ok   $name: all ${#sources[@]} files of its Windows build as one translation unit"
   else
     fail "$name's Windows build as one translation unit"; echo "$out" | grep -m 20 -E 'error|required from'
   fi
 }
+WINDOWS_BUILD=(-D_WIN32_WINNT=0x0A00 -DTOML_HEADER_ONLY=0 -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW
+               -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/cli" -I"$ROOT/server-mock/include"
+               -I"$ROOT/server-mock/src" -I"$BUILD/core/generated" -isystem "$BUILD/toml-mended" -isystem "$headers")
 not_windows='_(linux|posix|macos|other|inotify)\.cpp$|openssl_on_demand\.cpp$|toml_implementation\.cpp$'
 mapfile -t core_files < <(find "$ROOT/core/src" -name '*.cpp' | grep -v -E "$not_windows" | sort)
 mapfile -t cli_files < <(find "$ROOT/cli" -name '*.cpp' | grep -v -E "$not_windows" | sort)
@@ -83,4 +85,42 @@ whole_target core "${core_files[@]}"
 whole_target cli "${cli_files[@]}"
 whole_target qdyn-server "${server_files[@]}"
 
-finish "all ${#files[@]} Windows files, the event message table, and core, the CLI and qdyn-server whole compile with $(basename "$CXX")"
+# The test files of the Windows build. The support and unit test files as one translation unit
+# (each test file keeps its names in a namespace of its own, so they meet like a unity build's):
+# 18 s where one by one takes minutes. The fuzz targets one by one, each defining the same entry.
+list="$BUILD/tests/windows_test_sources.txt"
+if [[ ! -s "$list" ]]; then
+  fail "$list is missing: tests/CMakeLists.txt writes it at configure time"
+else
+  mapfile -t test_files < <(cat "$list")
+  units=() fuzzers=()
+  for file in "${test_files[@]}"; do
+    case "$file" in
+      tests/fuzz/*) fuzzers+=("$ROOT/$file") ;;
+      *) units+=("$ROOT/$file") ;;
+    esac
+  done
+  (( ${#units[@]} >= 100 && ${#fuzzers[@]} >= 30 )) ||
+    fail "expected at least 100 support and unit test files and 30 fuzz files for Windows, found ${#units[@]} and ${#fuzzers[@]}"
+  TEST_BUILD=(-DQDYN_SOURCE_DIR='"C:/qdyn"' -DQDYN_CLI_PATH='"C:/qdyn/qdyn.exe"'
+              -DQDYN_SERVER_PATH='"C:/qdyn/qdyn-server.exe"' -I"$ROOT/tests/support" -I"$ROOT/tests/unit")
+  whole_target "the test suite" "${units[@]}" -- "${TEST_BUILD[@]}"
+  fuzz_failures="$events/fuzz-failures"
+  : >"$fuzz_failures"
+  flags_file="$events/fuzz-flags"
+  printf '%s\0' "${FLAGS[@]}" "${WINDOWS_BUILD[@]}" "${TEST_BUILD[@]}" >"$flags_file"
+  export CXX ROOT fuzz_failures flags_file
+  printf '%s\0' "${fuzzers[@]}" | xargs -0 -P "$(nproc)" -n 1 bash -c '
+    mapfile -d "" -t flags <"$flags_file"
+    if ! out="$("$CXX" "${flags[@]}" -fsyntax-only "$1" 2>&1)"; then
+      { echo "FAIL: ${1#"$ROOT"/} for Windows"; echo "$out" | grep -m 20 -E "error|required from"; } >>"$fuzz_failures"
+    fi' _
+  if [[ -s "$fuzz_failures" ]]; then
+    cat "$fuzz_failures"
+    failures=$((failures + $(grep -c '^FAIL' "$fuzz_failures")))
+  else
+    echo "ok   all ${#fuzzers[@]} fuzz targets of the Windows build"
+  fi
+fi
+
+finish "all ${#files[@]} Windows files, the event message table, core, the CLI, qdyn-server and the test files of the Windows build compile with $(basename "$CXX")"
