@@ -1,6 +1,7 @@
 // ServiceLog and ServiceNotifier (service_notify.hpp), POSIX: stderr or syslog, and systemd.
 #include "commands/service_notify.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
@@ -13,6 +14,19 @@
 namespace qdyn::cli {
 
 namespace {
+
+// The notify socket is systemd's (Linux); on a POSIX system without SOCK_CLOEXEC (macOS) the flag
+// is set after socket(2), and an unconnected datagram socket raises no SIGPIPE to guard against.
+#ifdef SOCK_CLOEXEC
+constexpr int kCloseOnExec = SOCK_CLOEXEC;
+#else
+constexpr int kCloseOnExec = 0;
+#endif
+#ifdef MSG_NOSIGNAL
+constexpr int kNoSignal = MSG_NOSIGNAL;
+#else
+constexpr int kNoSignal = 0;
+#endif
 
 int priorityOf(agent::LogLevel level) {
     switch (level) {
@@ -70,10 +84,11 @@ void ServiceNotifier::send(const std::string& message) const {
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, m_socket.data(), m_socket.size());
     if (address.sun_path[0] == '@') address.sun_path[0] = '\0';  // an abstract socket
-    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | kCloseOnExec, 0);
     if (fd < 0) return;
+    if (kCloseOnExec == 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + m_socket.size());
-    (void)::sendto(fd, message.data(), message.size(), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&address), length);
+    (void)::sendto(fd, message.data(), message.size(), kNoSignal, reinterpret_cast<const sockaddr*>(&address), length);
     ::close(fd);
 }
 
