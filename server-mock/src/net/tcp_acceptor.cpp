@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "net/address_claim.hpp"
 #include "net/asio_address.hpp"
 #include "qdyn_server/server.hpp"
 
@@ -26,8 +27,7 @@ Result<std::uint16_t> openTcpAcceptor(boost::asio::ip::tcp::acceptor& acceptor, 
     }
     acceptor.open(endpoint.protocol(), error);
     if (error) return fail(error);
-    // A restarted server must not wait for old connections in TIME_WAIT.
-    acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    claimAddress(acceptor, true, error);
     if (error) return fail(error);
     // Keep "::" from also taking IPv4, so "0.0.0.0:53" and "[::]:53" can both be listed.
     if (where.address.isV6()) acceptor.set_option(asio::ip::v6_only(true), error);

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "net/address_claim.hpp"
 #include "net/asio_address.hpp"
 #include "qdyn_server/server.hpp"
 
@@ -26,6 +27,8 @@ Result<std::uint16_t> openUdpSocket(boost::asio::ip::udp::socket& socket, const 
         return where.port;
     }
     socket.open(endpoint.protocol(), error);
+    if (error) return fail(error);
+    claimAddress(socket, false, error);
     if (error) return fail(error);
     if (where.address.isV6()) socket.set_option(asio::ip::v6_only(true), error);
     if (error) return fail(error);
