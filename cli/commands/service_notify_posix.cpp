@@ -11,22 +11,11 @@
 #include <cstring>
 #include <ctime>
 
+#include "qdyn/posix_socket_flags.hpp"
+
 namespace qdyn::cli {
 
 namespace {
-
-// The notify socket is systemd's (Linux); on a POSIX system without SOCK_CLOEXEC (macOS) the flag
-// is set after socket(2), and an unconnected datagram socket raises no SIGPIPE to guard against.
-#ifdef SOCK_CLOEXEC
-constexpr int kCloseOnExec = SOCK_CLOEXEC;
-#else
-constexpr int kCloseOnExec = 0;
-#endif
-#ifdef MSG_NOSIGNAL
-constexpr int kNoSignal = MSG_NOSIGNAL;
-#else
-constexpr int kNoSignal = 0;
-#endif
 
 int priorityOf(agent::LogLevel level) {
     switch (level) {
@@ -84,11 +73,13 @@ void ServiceNotifier::send(const std::string& message) const {
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, m_socket.data(), m_socket.size());
     if (address.sun_path[0] == '@') address.sun_path[0] = '\0';  // an abstract socket
-    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | kCloseOnExec, 0);
+    // The notify socket is systemd's (Linux); an unconnected datagram socket raises no SIGPIPE,
+    // so where there is no MSG_NOSIGNAL (macOS) nothing else is needed.
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | posix::kSocketCloseOnExec, 0);
     if (fd < 0) return;
-    if (kCloseOnExec == 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    if (posix::kSocketCloseOnExec == 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + m_socket.size());
-    (void)::sendto(fd, message.data(), message.size(), kNoSignal, reinterpret_cast<const sockaddr*>(&address), length);
+    (void)::sendto(fd, message.data(), message.size(), posix::kSendNoSignal, reinterpret_cast<const sockaddr*>(&address), length);
     ::close(fd);
 }
 

@@ -4,14 +4,11 @@
 #pragma once
 
 #ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
+#include "qdyn/windows_text.hpp"  // <windows.h>, lean and without min/max, before Winsock
+// clang-format off
 #include <winsock2.h>
 #include <ws2tcpip.h>
+// clang-format on
 #else
 #include <arpa/inet.h>
 #include <netinet/in.h>

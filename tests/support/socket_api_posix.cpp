@@ -1,37 +1,21 @@
 // The test socket layer over the POSIX socket API.
 #include "socket_api.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
+#include "qdyn/posix_socket_flags.hpp"
 
 namespace qdyn::test {
 
-namespace {
-
-// macOS has neither SOCK_CLOEXEC nor MSG_NOSIGNAL: the flag is set after socket(2), and
-// SO_NOSIGPIPE keeps a send to a closed peer from raising SIGPIPE.
-#ifdef SOCK_CLOEXEC
-constexpr int kCloseOnExec = SOCK_CLOEXEC;
-#else
-constexpr int kCloseOnExec = 0;
-#endif
-#ifdef MSG_NOSIGNAL
-constexpr int kNoSignal = MSG_NOSIGNAL;
-#else
-constexpr int kNoSignal = 0;
-#endif
-
-}  // namespace
-
 SocketHandle openSocket(int family, int type, int protocol) {
-    const SocketHandle socket = ::socket(family, type | kCloseOnExec, protocol);
+    const SocketHandle socket = ::socket(family, type | posix::kSocketCloseOnExec, protocol);
     if (socket == kNoSocket) return socket;
-    if (kCloseOnExec == 0) ::fcntl(socket, F_SETFD, FD_CLOEXEC);
-#ifdef SO_NOSIGPIPE
+    if (posix::kSocketCloseOnExec == 0) ::fcntl(socket, F_SETFD, FD_CLOEXEC);
+#ifdef SO_NOSIGPIPE  // macOS: no MSG_NOSIGNAL, so the socket itself raises no SIGPIPE
     setIntOption(socket, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #endif
     return socket;
@@ -46,13 +30,13 @@ int pollSockets(PollEntry* entries, std::size_t count, int timeoutMs) {
 }
 
 std::ptrdiff_t sendBytes(SocketHandle socket, const void* data, std::size_t size) {
-    return ::send(socket, data, size, kNoSignal);
+    return ::send(socket, data, size, posix::kSendNoSignal);
 }
 
 std::ptrdiff_t receiveBytes(SocketHandle socket, void* data, std::size_t size) { return ::recv(socket, data, size, 0); }
 
 std::ptrdiff_t sendTo(SocketHandle socket, const void* data, std::size_t size, const sockaddr* to, socklen_t length) {
-    return ::sendto(socket, data, size, kNoSignal, to, length);
+    return ::sendto(socket, data, size, posix::kSendNoSignal, to, length);
 }
 
 std::ptrdiff_t receiveFrom(SocketHandle socket, void* data, std::size_t size, sockaddr* from, socklen_t* length) {

@@ -3,13 +3,7 @@
 #include <sqlite3.h>
 
 #ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "qdyn/windows_text.hpp"  // <windows.h>, lean and without min/max
 #else
 #include <poll.h>
 #include <signal.h>
