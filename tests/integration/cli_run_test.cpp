@@ -14,6 +14,7 @@
 
 #include "process.hpp"
 #include "server_fixture.hpp"
+#include "socket_api.hpp"
 #include "temp_dir.hpp"
 
 namespace qdyn::test {
@@ -26,7 +27,7 @@ using namespace std::chrono_literals;
 class NotifySocket {
 public:
     explicit NotifySocket(const std::filesystem::path& path) : m_path(path) {
-        m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        m_fd = qdyn::test::openSocket(AF_UNIX, SOCK_DGRAM);
         sockaddr_un address{};
         address.sun_family = AF_UNIX;
         std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);

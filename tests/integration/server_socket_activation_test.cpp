@@ -16,6 +16,7 @@
 #include "process.hpp"
 #include "qdyn/dns/transport.hpp"
 #include "qdyn/net/http_client.hpp"
+#include "socket_api.hpp"
 #include "temp_dir.hpp"
 
 namespace qdyn::test {
@@ -43,7 +44,7 @@ hosts = ["home"]
 // A socket bound to 127.0.0.1 on a free port (listening when a stream socket).
 class BoundSocket {
 public:
-    explicit BoundSocket(int type) : m_fd(::socket(AF_INET, type | SOCK_CLOEXEC, 0)) {
+    explicit BoundSocket(int type) : m_fd(qdyn::test::openSocket(AF_INET, type)) {
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
