@@ -1,12 +1,13 @@
 // `qdyn import FILE`: converts a ddclient.conf or an inadyn.conf into qdyn profiles, printed or
-// written to --output (mode 0600: the result may hold passwords), and lists on stderr, with
-// its line, every setting it could not convert.
+// written to --output (private, mode 0600 or a private access list: the result may hold
+// passwords), and lists on stderr, with its line, every setting it could not convert.
 #include <string>
 
 #include "commands/command.hpp"
 #include "exit_codes.hpp"
 #include "qdyn/config/import.hpp"
 #include "qdyn/config/profile.hpp"
+#include "qdyn/private_file.hpp"
 
 namespace qdyn::cli {
 
@@ -19,7 +20,8 @@ public:
         sub->add_option("FILE", m_file, "The configuration to convert")->required();
         sub->add_option("--format", m_format, "ddclient or inadyn (default: guessed from the file's name and text)")
             ->check(CLI::IsMember({"ddclient", "inadyn"}));
-        sub->add_option("-o,--output", m_output, "Write the profiles to this file (mode 0600) instead of stdout");
+        sub->add_option("-o,--output", m_output,
+                        "Write the profiles to this file (" + std::string(privateFileWords()) + ") instead of stdout");
         sub->add_flag("-f,--force", m_force, "Replace --output when it exists");
         sub->footer(
             "Reads ddclient 3.10 syntax (global key=value lines, host lines with their own settings,\n"
@@ -87,12 +89,13 @@ private:
             io.err << "qdyn import: " << m_output << " exists; use --force to replace it\n";
             return kExitUsage;
         }
-        // Always 0600, even when replacing a file that was readable: it may hold passwords.
+        // Always private (0600, or on Windows the private access list), even when replacing a file
+        // that was readable: it may hold passwords.
         if (auto written = config::writeFileAtomically(path, text, std::nullopt, 0600); !written) {
             io.err << "qdyn import: " << written.message() << '\n';
             return kExitInternal;
         }
-        io.err << "qdyn import: wrote " << m_output << " (mode 0600)\n";
+        io.err << "qdyn import: wrote " << m_output << " (" << privateFileWords() << ")\n";
         return kExitOk;
     }
 

@@ -8,12 +8,9 @@
 #include <string>
 #include <vector>
 
-#if !defined(_WIN32)
-#include <sys/stat.h>
-#endif
-
 #include "commands/profile_common.hpp"
 #include "exit_codes.hpp"
+#include "qdyn/private_file.hpp"
 
 namespace qdyn::cli::profiles {
 
@@ -183,13 +180,12 @@ private:
         if (!m_passwordFile.empty()) {
             m_entry.passwordFrom = From::File;
             m_entry.passwordRef = absolute(m_passwordFile);
-#if !defined(_WIN32)
-            struct stat info {};
-            if (::stat(m_entry.passwordRef.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
-                io.err << "qdyn profile add: warning: " << m_entry.passwordRef
-                       << " can be read by other users; consider chmod 600 " << m_entry.passwordRef << '\n';
+            std::error_code missing;
+            if (std::filesystem::exists(m_entry.passwordRef, missing)) {
+                if (auto checked = checkPrivateFile(m_entry.passwordRef, "a password"); !checked) {
+                    io.err << "qdyn profile add: warning: " << checked.message() << '\n';
+                }
             }
-#endif
         } else if (!m_passwordEnv.empty()) {
             m_entry.passwordFrom = From::Env;
             m_entry.passwordRef = m_passwordEnv;
@@ -224,18 +220,10 @@ private:
 
     // Why an existing file may not take an inline password, or "".
     static std::string privateProblem(const std::filesystem::path& path) {
-#if !defined(_WIN32)
-        struct stat info {};
-        if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
-            char mode[8];
-            std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-            return path.string() + " can be read by other users (mode " + mode +
-                   "), so it cannot hold a password; run chmod 600 " + path.string() +
-                   " first, or use --password-file or --password-env";
+        if (auto checked = checkPrivateFile(path, "profiles"); !checked) {
+            return checked.message() + "; an inline password needs a private file (or use --password-file or "
+                                       "--password-env)";
         }
-#else
-        (void)path;
-#endif
         return {};
     }
 

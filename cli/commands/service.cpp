@@ -9,6 +9,7 @@
 #include "commands/command.hpp"
 #include "commands/run_support.hpp"
 #include "exit_codes.hpp"
+#include "service_files.hpp"
 #include "service_host.hpp"
 
 namespace qdyn::cli {
@@ -66,6 +67,12 @@ private:
     int install(Streams& io) {
         const std::filesystem::path config =
             std::filesystem::absolute(m_paths.config.empty() ? programData() / "profiles.toml" : m_paths.configPath());
+        // The service's own folder (the default one) is opened to its account, so that profile
+        // files written there later let it in too; a profile file elsewhere (a user's folder,
+        // say) is granted alone, the folder being none of the service's business.
+        std::error_code ignored;
+        const bool ownFolder = m_paths.config.empty() || config.parent_path() == programData() ||
+                               std::filesystem::equivalent(config.parent_path(), programData(), ignored);
         const std::filesystem::path state =
             std::filesystem::absolute(m_paths.stateDir.empty() ? programData() / "state" : m_paths.statePath());
         service::ServiceSpec spec;
@@ -74,15 +81,35 @@ private:
         spec.description = "Keeps the DNS names of the profiles in " + config.string() +
                            " pointed at this machine's public addresses.";
         spec.arguments = {"run", "--service", "--config", config.string(), "--state-dir", state.string()};
-        if (m_account == "NetworkService") spec.account = "NT AUTHORITY\\NetworkService";
-        if (m_account == "LocalSystem") spec.account = "LocalSystem";
+        service::ServiceFiles files{config, state, ownFolder, service::ServiceAccount::LocalService};
+        if (m_account == "NetworkService") {
+            spec.account = "NT AUTHORITY\\NetworkService";
+            files.account = service::ServiceAccount::NetworkService;
+        }
+        if (m_account == "LocalSystem") {
+            spec.account = "LocalSystem";
+            files.account = service::ServiceAccount::LocalSystem;
+        }
         if (auto installed = service::installService(spec); !installed) {
             io.err << "qdyn: " << installed.message() << '\n';
             return kExitUsage;
         }
+        // Private files (the profile file holds passwords) let in their folder's entries but
+        // everyone's groups: the service's account is given its own entries, or it could read
+        // nothing. A service that could not start is worse than none: a failure undoes it.
+        auto prepared = service::prepareServiceFiles(files);
+        if (!prepared) {
+            io.err << "qdyn: " << prepared.message() << '\n';
+            if (auto removed = service::uninstallService(spec.name); !removed) {
+                io.err << "qdyn: " << removed.message() << '\n';
+            } else {
+                io.err << "qdyn: the service was not installed\n";
+            }
+            return kExitUsage;
+        }
         io.out << "installed the service '" << spec.name << "': qdyn run --service --config " << config.string()
                << " --state-dir " << state.string() << ", as " << m_account << ", started at boot\n";
-        std::error_code ignored;
+        for (const auto& line : *prepared) io.out << line << '\n';
         if (!std::filesystem::exists(config, ignored)) {
             io.out << "note: " << config.string() << " does not exist yet; write the profiles there "
                    << "(qdyn profile add --config " << config.string() << " ...) before starting the service\n";
@@ -96,7 +123,10 @@ private:
             io.err << "qdyn: " << removed.message() << '\n';
             return kExitUsage;
         }
-        io.out << "removed the service '" << service::kServiceName << "'\n";
+        io.out << "removed the service '" << service::kServiceName << "'\n"
+               << "the entries 'qdyn service install' gave its account on the profile file, its folder and the "
+                  "state folder stay (icacls FOLDER /remove:g *S-1-5-19 /T takes them away; *S-1-5-20 for "
+                  "NetworkService)\n";
         return kExitOk;
     }
 #endif

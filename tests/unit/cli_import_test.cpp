@@ -13,6 +13,7 @@
 #include "cli_run.hpp"
 #include "exit_codes.hpp"
 #include "qdyn/config/profile.hpp"
+#include "qdyn/private_file.hpp"
 #include "temp_dir.hpp"
 
 namespace qdyn::test {
@@ -30,7 +31,7 @@ std::string contentOf(const std::filesystem::path& path) {
 }
 
 #ifndef _WIN32
-// Permission bits are POSIX: Windows files carry access lists, and the Windows writer sets none.
+// Permission bits are POSIX: Windows files carry access lists (checked under Wine, tests/windows).
 unsigned modeOf(const std::filesystem::path& path) {
     struct stat info {};
     EXPECT_EQ(::stat(path.c_str(), &info), 0);
@@ -70,7 +71,7 @@ TEST(CliImportTest, OutputIsPrivateAndNeverReplacedWithoutForce) {
     EXPECT_EQ(linesOf(first.err), (std::vector<std::string>{
                                       ddclient.string() + ":2: not converted: syslog=yes (qdyn logs to stderr, and to "
                                                           "syslog or the journal under `qdyn run`)",
-                                      "qdyn import: wrote " + output.string() + " (mode 0600)",
+                                      "qdyn import: wrote " + output.string() + " (" + std::string(privateFileWords()) + ")",
                                       "qdyn import: converted 1 profile from " + ddclient.string() +
                                           " (ddclient); 1 note above",
                                   }));

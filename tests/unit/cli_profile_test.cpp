@@ -19,6 +19,7 @@
 #include "exit_codes.hpp"
 #include "qdyn_server/server.hpp"
 #include "temp_dir.hpp"
+#include "toml_text.hpp"
 #include "test_values.hpp"
 
 namespace qdyn::test {
@@ -38,24 +39,13 @@ std::string contentOf(const std::filesystem::path& path) {
 }
 
 #ifndef _WIN32
-// Permission bits are POSIX: Windows files carry access lists, and the Windows writer sets none.
+// Permission bits are POSIX: Windows files carry access lists (checked under Wine, tests/windows).
 unsigned modeOf(const std::filesystem::path& path) {
     struct stat info {};
     EXPECT_EQ(::stat(path.c_str(), &info), 0);
     return static_cast<unsigned>(info.st_mode & 07777);
 }
 #endif
-
-// A file name as a TOML basic string: a Windows path's backslashes must be escaped (a POSIX
-// path comes out as it is, in quotes).
-std::string tomlQuoted(const std::filesystem::path& path) {
-    std::string quoted = "\"";
-    for (const char c : path.string()) {
-        if (c == '\\') quoted += '\\';
-        quoted += c;
-    }
-    return quoted + "\"";
-}
 
 class CliProfileTest : public ::testing::Test {
 protected:
@@ -67,7 +57,7 @@ protected:
                              "provider = \"dynu\"\n"
                              "hosts = [\"home.example.net\", \"nas.example.net\"]\n"
                              "username = \"alice\"\n"
-                             "password_file = " + tomlQuoted(m_secret) + "\n"
+                             "password_file = " + tomlPath(m_secret) + "\n"
                              "detect = [\"static:1.2.3.4\"]\n\n"
                              "[profile.dns]  # the TSIG one\n"
                              "protocol = \"rfc2136\"\n"
@@ -207,7 +197,7 @@ TEST_F(CliProfileTest, AddAppendsASectionAndLeavesTheRestOfTheFileAlone) {
     EXPECT_EQ(add.out, "added profile lab to " + m_file.string() + "; check it with: qdyn profile test lab\n");
     EXPECT_EQ(contentOf(m_file), before +
                                      "\n# the lab\n[profile.lab]\nprotocol = \"qdns\"\nserver = \"qdns://127.0.0.1:7393\"\n"
-                                     "hosts = [\"lab.example.test\"]\npassword_file = " + tomlQuoted(m_secret) + "\n"
+                                     "hosts = [\"lab.example.test\"]\npassword_file = " + tomlPath(m_secret) + "\n"
                                      "families = [\"ipv4\", \"ipv6\"]\ndetect = [\"interface:eth0\"]\n"
                                      "poll_interval = \"2m\"\nverify = [\"192.0.2.53\"]\n");
 #ifndef _WIN32
@@ -224,7 +214,9 @@ TEST_F(CliProfileTest, AnInlinePasswordComesFromStdinIntoAPrivateFileOnly) {
     const std::string before = contentOf(m_file);
     const CliRun readable = run(args, kSecret + "\n");
     EXPECT_EQ(readable.code, kExitUsage);
-    EXPECT_NE(readable.err.find("can be read by other users (mode 0644)"), std::string::npos) << readable.err;
+    EXPECT_EQ(readable.err, "qdyn profile add: " + m_file.string() + " holds profiles but other users can read it (mode "
+                            "0644); fix it with: chmod 600 " + m_file.string() + "; an inline password needs a private "
+                            "file (or use --password-file or --password-env)\n");
     EXPECT_EQ(contentOf(m_file), before);
 
     ASSERT_EQ(::chmod(m_file.c_str(), 0600), 0);
@@ -264,6 +256,25 @@ TEST_F(CliProfileTest, AnInlinePasswordComesFromStdinIntoAPrivateFileOnly) {
               kExitUsage);  // an empty line is no password
 #ifdef _WIN32
     GTEST_SKIP() << "a file readable by others (mode bits) is POSIX; Windows uses access lists (the rest ran)";
+#endif
+}
+
+TEST_F(CliProfileTest, APasswordFileOthersMayReadIsWarnedOf) {
+#ifdef _WIN32
+    GTEST_SKIP() << "file modes are POSIX; the access list check is run under Wine (tests/windows)";
+#else
+    const std::vector<std::string> args{"profile", "add", "lab", "--provider", "dynu", "--host", "lab.example.test",
+                                        "--password-file", m_secret.string()};
+    ASSERT_EQ(::chmod(m_secret.c_str(), 0644), 0);
+    const CliRun added = run(args);
+    ASSERT_EQ(added.code, kExitOk) << added.err;
+    EXPECT_EQ(added.err, "qdyn profile add: warning: " + m_secret.string() + " holds a password but other users can "
+                         "read it (mode 0644); fix it with: chmod 600 " + m_secret.string() + "\n");
+    ASSERT_EQ(::chmod(m_secret.c_str(), 0600), 0);
+    EXPECT_EQ(run({"profile", "remove", "lab"}).code, kExitOk);
+    const CliRun again = run(args);
+    ASSERT_EQ(again.code, kExitOk) << again.err;
+    EXPECT_EQ(again.err, "") << "a private file draws no warning";
 #endif
 }
 

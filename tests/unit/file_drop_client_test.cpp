@@ -30,14 +30,20 @@ UpdateRequest request(std::optional<IpAddress> v4 = kV4, std::optional<IpAddress
 
 TEST(FileDropTest, NamesTheFile) {
 #ifdef _WIN32
-    // An absolute name on Windows starts with a drive.
+    // An absolute name on Windows starts with a drive; in a URL a slash comes before it.
     const auto chosen = fileOf("file:///ignored", "C:/srv/dyn/john");
     ASSERT_TRUE(chosen) << chosen.message();
     EXPECT_EQ(*chosen, "C:/srv/dyn/john") << "path wins";
+    EXPECT_EQ(fileOf("file:///C:/srv/dyn/john", "").value(), "C:/srv/dyn/john");
+    EXPECT_EQ(fileOf("file://localhost/d:/dyn/john", "").value(), "d:/dyn/john");
+    EXPECT_FALSE(fileOf("file:///C:/", "")) << "a drive, no file";
+    EXPECT_FALSE(fileOf("file:///C:dyn", "")) << "relative to the drive's current folder";
 #else
     EXPECT_EQ(fileOf("file:///home/john/.dynamicdns", "").value(), "/home/john/.dynamicdns");
     EXPECT_EQ(fileOf("file://localhost/home/john/.dynamicdns", "").value(), "/home/john/.dynamicdns");
     EXPECT_EQ(fileOf("file:///ignored", "/srv/dyn/john").value(), "/srv/dyn/john") << "path wins";
+    // No drives here: "/C:/x" is a name like any other.
+    EXPECT_EQ(fileOf("file:///C:/x", "").value(), "/C:/x");
 #endif
     const char* home = std::getenv("HOME");
     if (home != nullptr && *home != '\0') {

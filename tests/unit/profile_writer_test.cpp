@@ -21,7 +21,7 @@ namespace {
 namespace profile_writer_test {
 
 #ifndef _WIN32
-// Permission bits are POSIX: Windows files carry access lists, and the Windows writer sets none.
+// Permission bits are POSIX: Windows files carry access lists (checked under Wine, tests/windows).
 unsigned modeOf(const std::filesystem::path& path) {
     struct stat info {};
     EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;

@@ -1,5 +1,6 @@
 // The Windows runtime test's reporting: a line per check, "ok" or "FAIL", and the failures
-// counted for the exit code (runtime_test.cpp and server_files_check.cpp share it).
+// counted for the exit code (runtime_test.cpp, server_files_check.cpp, private_file_check.cpp and
+// service_files_check.cpp share it).
 #pragma once
 
 #include <chrono>
@@ -29,5 +30,13 @@ inline bool contains(const std::string& text, const std::string& part) { return 
 // qdyn-server's Windows files: the accounts file, the address file reader, the file signature
 // (server_files_check.cpp).
 void checkServerFiles(const std::string& scratch);
+
+// core's atomic replacement, its access lists and the privacy check, and the file drop's
+// file:///C:/ names (private_file_check.cpp).
+void checkPrivateFiles(const std::string& scratch);
+
+// What `qdyn service install` does to the service's folders and profile file
+// (service_files_check.cpp).
+void checkServiceFiles(const std::string& scratch);
 
 }  // namespace qdyn::windows_test

@@ -1,8 +1,9 @@
 // qdyn's Windows code run, not only compiled: the command runner (CreateProcessW, quoting, job
 // object, pipes), the interface source and snapshot (GetAdaptersAddresses), the system's
 // resolvers (GetNetworkParams), the agent as a service (registered, started and stopped through
-// the Service Control Manager, removed), the tray's start at login (the Run key) and
-// qdyn-server's file handling (server_files_check.cpp). Built with
+// the Service Control Manager, removed), the tray's start at login (the Run key), core's private
+// files (private_file_check.cpp), what `qdyn service install` does to the service's files
+// (service_files_check.cpp) and qdyn-server's file handling (server_files_check.cpp). Built with
 // mingw-w64 and run under Wine by wine_runtime_test.sh; a line per check, "ok" or "FAIL", and the
 // number of failures as the exit code.
 //   runtime_test.exe CHILD_EXE SCRATCH_DIR [RESOLVER...]
@@ -393,6 +394,8 @@ int main(int argc, char** argv) {
     resolvers(std::vector<std::string>(argv + 3, argv + argc));
     windowsService(scratch);
     startAtLogin();
+    qdyn::windows_test::checkPrivateFiles(scratch);
+    qdyn::windows_test::checkServiceFiles(scratch);
     qdyn::windows_test::checkServerFiles(scratch);
     std::printf("%d failed\n", qdyn::windows_test::failures);
     return qdyn::windows_test::failures;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # qdyn's Windows code built with mingw-w64 and run under Wine (tests/windows/runtime_test.cpp):
-# the command runner, the interface source and snapshot, the system's resolvers. Wine is not
-# Windows, but it runs the same calls through the same code paths; what Wine does not implement
+# the command runner, the interface source and snapshot, the system's resolvers, core's private
+# files (atomic replacement, access lists, the privacy check), the service's files, and more. Wine
+# is not Windows, but it runs the same calls through the same code paths; what Wine does not implement
 # (NotifyIpInterfaceChange is a stub there) is not tested here. The test registers, starts, stops
 # and removes a service in the prefix's own Service Control Manager, and writes its own registry.
 #   tests/windows/wine_runtime_test.sh SOURCE_DIR BUILD_DIR
@@ -38,10 +39,13 @@ compile() {  # SOURCE OBJECT [FLAGS...]
 sources=(core/src/detect/command_runner_windows.cpp core/src/windows_command_line.cpp
          core/src/detect/interface_source_windows.cpp core/src/netmon/interface_snapshot_windows.cpp
          core/src/netmon/interface_snapshot.cpp core/src/agent/system_resolvers_windows.cpp
-         core/src/ip_address.cpp cli/service_host_windows.cpp gui/autostart_windows.cpp
-         server-mock/src/accounts/accounts_file_windows.cpp server-mock/src/filedrop/drop_file_reader_windows.cpp
-         server-mock/src/filedrop/file_signature_windows.cpp tests/windows/runtime_test.cpp
-         tests/windows/server_files_check.cpp)
+         core/src/ip_address.cpp core/src/dns/name.cpp core/src/private_file_windows.cpp
+         core/src/protocols/file_drop.cpp core/src/protocols/outcome.cpp cli/service_host_windows.cpp
+         cli/service_files_windows.cpp gui/autostart_windows.cpp
+         server-mock/src/accounts/accounts_file.cpp server-mock/src/accounts/accounts_file_windows.cpp
+         server-mock/src/filedrop/drop_file_reader_windows.cpp server-mock/src/filedrop/file_signature_windows.cpp
+         tests/windows/runtime_test.cpp tests/windows/private_file_check.cpp tests/windows/server_files_check.cpp
+         tests/windows/service_files_check.cpp)
 objects=()
 pids=()
 for source in "${sources[@]}"; do
@@ -87,4 +91,4 @@ mapfile -t resolvers < <(awk '$1 == "nameserver" && $2 ~ /^[0-9.]+$/ && $2 != "0
   "${resolvers[@]}" 2>&1 | tr -d '\r'
 status="${PIPESTATUS[0]}"
 (( status == 0 )) || { echo "FAIL: runtime_test.exe under Wine: exit status $status"; exit 1; }
-echo "PASS: the Windows command runner, interface source and snapshot, resolvers, service host, autostart and qdyn-server's files under $("$WINE" --version 2>/dev/null)"
+echo "PASS: the Windows command runner, interface source and snapshot, resolvers, service host, autostart, private files, the service's files and qdyn-server's files under $("$WINE" --version 2>/dev/null)"

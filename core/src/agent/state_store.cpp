@@ -12,10 +12,7 @@
 #include <sstream>
 #include <vector>
 
-#if !defined(_WIN32)
-#include <fcntl.h>
-#include <unistd.h>
-#endif
+#include "qdyn/private_file.hpp"
 
 namespace qdyn::agent {
 
@@ -161,31 +158,17 @@ Result<void> writeDurably(const std::filesystem::path& file, const std::string& 
         if (ec) return makeError("cannot create state directory " + dir.string() + ": " + ec.message());
         std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
     }
-    const std::filesystem::path temp = file.string() + ".tmp";
-#if !defined(_WIN32)
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return makeError("cannot write state file " + temp.string());
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n <= 0) {
-            ::close(fd);
-            return makeError("cannot write state file " + temp.string());
-        }
-        written += static_cast<std::size_t>(n);
+    FileReplaceOptions options;
+    // 0600 on POSIX, whatever the file had, as it has always been; on Windows the folder's list:
+    // the state holds addresses and outcomes, no secret.
+    options.forcedMode = 0600;
+    options.accessList = AccessList::Inherited;
+    // The state file is qdyn's own, written only here: whatever is in its place, a link too, is
+    // replaced by it.
+    options.followSymlink = false;
+    if (auto written = replaceFileAtomically(file, content, options); !written) {
+        return makeError("cannot write state file " + file.string() + ": " + written.message());
     }
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (!synced) return makeError("cannot flush state file " + temp.string());
-#else
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out << content;
-        if (!out) return makeError("cannot write state file " + temp.string());
-    }
-#endif
-    std::filesystem::rename(temp, file, ec);
-    if (ec) return makeError("cannot replace state file " + file.string() + ": " + ec.message());
     return {};
 }
 

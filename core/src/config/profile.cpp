@@ -6,18 +6,17 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #if !defined(_WIN32)
-#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
 #include "qdyn/dns/name.hpp"
 #include "qdyn/dns/tsig.hpp"
+#include "qdyn/private_file.hpp"
 #include "qdyn/protocols/custom.hpp"
 #include "qdyn/protocols/http_update.hpp"
 #include "qdyn/protocols/registry.hpp"
@@ -494,18 +493,13 @@ Result<ProfileSet> loadProfiles(const std::filesystem::path& path) {
     auto set = parseProfiles(text, path.string(), path.parent_path());
     if (!set) return set;
     set->path = path;
-#if !defined(_WIN32)
     const bool holdsInlineSecret = std::any_of(set->profiles.begin(), set->profiles.end(),
                                                [](const Profile& profile) { return profile.inlinePassword; });
-    struct stat info {};
-    if (holdsInlineSecret && ::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-        return makeError(path.string() + " holds a password but other users can read it (mode " + mode +
-                         "); fix it with: chmod 600 " + path.string() +
-                         " (or move the password to password_file or password_env)");
+    if (holdsInlineSecret) {
+        if (auto private_ = checkPrivateFile(path, "a password"); !private_) {
+            return makeError(private_.message() + " (or move the password to password_file or password_env)");
+        }
     }
-#endif
     return set;
 }
 

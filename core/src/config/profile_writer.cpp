@@ -5,22 +5,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
-#if !defined(_WIN32)
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#endif
-
 #include "profile_lines.hpp"
 #include "qdyn/config/profile.hpp"
+#include "qdyn/private_file.hpp"
 
 namespace qdyn::config {
 
@@ -424,97 +417,28 @@ Result<std::optional<std::string>> readProfileFile(const std::filesystem::path& 
     return std::optional<std::string>(std::move(text));
 }
 
-#if !defined(_WIN32)
-
 Result<void> writeFileAtomically(const std::filesystem::path& path, std::string_view text,
                                  const std::optional<std::string>& expected, std::optional<unsigned> forcedMode) {
-    std::error_code error;
-    std::filesystem::path target = path;
-    if (std::filesystem::is_symlink(path, error)) {
-        target = std::filesystem::canonical(path, error);
-        if (error) return makeError(path.string() + " is a symlink that leads nowhere: " + error.message());
-    }
-    struct stat info {};
-    const bool exists = ::stat(target.c_str(), &info) == 0;
-    if (!exists && errno != ENOENT) return makeError("cannot inspect " + target.string() + ": " + std::strerror(errno));
-    if (exists && !S_ISREG(info.st_mode)) return makeError(target.string() + " is not a regular file");
+    FileReplaceOptions options;
+    options.newFileMode = 0600;  // it may hold a password
+    options.forcedMode = forcedMode;
+    // A forced private mode (a password goes in) makes the file private on Windows too, whatever
+    // list it had; otherwise a new file is private and an existing one keeps its list.
+    options.accessList =
+        forcedMode && (*forcedMode & 077U) == 0 ? AccessList::Private : AccessList::PrivateWhenNew;
+    options.owner = ReplacedOwner::KeptByRoot;  // root editing a user's file leaves it theirs
     if (expected) {
-        auto current = readProfileFile(target);
-        if (!current) return current.error();
-        if (current->value_or(std::string()) != *expected) {
-            return makeError(target.string() + " changed while it was being edited; nothing was written, try again");
-        }
+        options.beforeWrite = [&expected](const std::filesystem::path& target) -> Result<void> {
+            auto current = readProfileFile(target);
+            if (!current) return current.error();
+            if (current->value_or(std::string()) != *expected) {
+                return makeError(target.string() +
+                                 " changed while it was being edited; nothing was written, try again");
+            }
+            return {};
+        };
     }
-    const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-    std::string temp = (directory / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-    const int fd = ::mkstemp(temp.data());  // created 0600
-    if (fd < 0) return makeError("cannot create a temporary file in " + directory.string() + ": " + std::strerror(errno));
-    const auto fail = [&](const std::string& what) -> Result<void> {
-        const std::string reason = std::strerror(errno);
-        ::close(fd);
-        ::unlink(temp.c_str());
-        return makeError(what + " " + temp + ": " + reason);
-    };
-    const mode_t mode = forcedMode ? static_cast<mode_t>(*forcedMode & 07777)
-                        : exists   ? static_cast<mode_t>(info.st_mode & 07777)
-                                   : static_cast<mode_t>(0600);
-    if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of");
-    if (exists && ::geteuid() == 0) (void)::fchown(fd, info.st_uid, info.st_gid);  // root editing a user's file
-    for (std::string_view rest = text; !rest.empty();) {
-        const ssize_t written = ::write(fd, rest.data(), rest.size());
-        if (written < 0) {
-            if (errno == EINTR) continue;
-            return fail("cannot write");
-        }
-        rest.remove_prefix(static_cast<std::size_t>(written));
-    }
-    if (::fsync(fd) != 0) return fail("cannot sync");
-    if (::close(fd) != 0) {
-        ::unlink(temp.c_str());
-        return makeError("cannot write " + temp + ": " + std::strerror(errno));
-    }
-    if (::rename(temp.c_str(), target.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
-        ::unlink(temp.c_str());
-        return makeError("cannot replace " + target.string() + ": " + reason);
-    }
-    // The rename itself is durable only once the directory is.
-    if (const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
-        (void)::fsync(dir);
-        ::close(dir);
-    }
-    return {};
+    return replaceFileAtomically(path, text, options);
 }
-
-#else
-
-Result<void> writeFileAtomically(const std::filesystem::path& path, std::string_view text,
-                                 const std::optional<std::string>& expected, std::optional<unsigned> forcedMode) {
-    (void)forcedMode;  // Windows files have ACLs, not modes: a new file inherits the directory's
-    if (expected) {
-        auto current = readProfileFile(path);
-        if (!current) return current.error();
-        if (current->value_or(std::string()) != *expected) {
-            return makeError(path.string() + " changed while it was being edited; nothing was written, try again");
-        }
-    }
-    std::filesystem::path temp = path;
-    temp += ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out) return makeError("cannot write " + temp.string());
-    }
-    std::error_code error;
-    std::filesystem::rename(temp, path, error);  // MoveFileEx with REPLACE_EXISTING
-    if (error) {
-        std::filesystem::remove(temp, error);
-        return makeError("cannot replace " + path.string() + ": " + error.message());
-    }
-    return {};
-}
-
-#endif
 
 }  // namespace qdyn::config

@@ -1,18 +1,12 @@
 // The file drop client: the file's content, the comparison with what is there, and the atomic
-// replacement (POSIX: mkstemp, fsync, rename, fsync of the directory).
+// replacement (private_file.hpp).
 #include "qdyn/protocols/file_drop.hpp"
 
-#include <cerrno>
 #include <cstdlib>
 #include <fstream>
-#include <system_error>
 #include <utility>
 
-#if !defined(_WIN32)
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#endif
+#include "qdyn/private_file.hpp"
 
 namespace qdyn::filedrop {
 
@@ -20,10 +14,6 @@ namespace {
 
 // Far more than two addresses: a file this large is not ours to compare byte by byte.
 constexpr std::size_t kMaxCompare = 4096;
-
-std::string lastError() {
-    return std::error_code(errno, std::generic_category()).message();
-}
 
 // The file's content when it is small enough to be ours, nullopt when absent or unreadable.
 std::optional<std::string> readSmall(const std::filesystem::path& file) {
@@ -50,6 +40,11 @@ Result<std::filesystem::path> fileOf(std::string_view server, std::string_view p
         }
         name = server.substr(kScheme.size());
         if (name.substr(0, 9) == "localhost") name.remove_prefix(9);
+        // file:///C:/dir/file: the slash before a drive letter is the URL's, not the name's, where
+        // a drive makes a name absolute (Windows; elsewhere "/C:/dir" is a name of its own).
+        const bool driveLetter = name.size() >= 3 && name[0] == '/' && name[2] == ':' &&
+                                 ((name[1] >= 'A' && name[1] <= 'Z') || (name[1] >= 'a' && name[1] <= 'z'));
+        if (driveLetter && std::filesystem::path(name.substr(1)).is_absolute()) name.remove_prefix(1);
     }
     if (name.substr(0, 2) == "~/") {
         const char* home = std::getenv("HOME");
@@ -72,57 +67,14 @@ std::string contentFor(const std::optional<IpAddress>& ipv4, const std::optional
 }
 
 Result<void> replaceFile(const std::filesystem::path& file, std::string_view content) {
-    const std::filesystem::path dir = file.parent_path();
-#if !defined(_WIN32)
-    // A hidden name in the same directory: rename() is atomic only within one file system.
-    std::string temp = (dir / ("." + file.filename().string() + ".qdyn-XXXXXX")).string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return makeError("cannot create a temporary file in " + dir.string() + ": " + lastError());
-    auto fail = [&](const std::string& what) -> Result<void> {
-        const std::string reason = what + ": " + lastError();
-        ::close(fd);
-        ::unlink(temp.c_str());
-        return makeError(reason);
-    };
-    struct stat existing {};
-    const mode_t mode = ::stat(file.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : 0644;
-    if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of " + temp);
-    for (std::size_t written = 0; written < content.size();) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return fail("cannot write " + temp);
-        written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) return fail("cannot flush " + temp);
-    if (::close(fd) != 0) {
-        const std::string reason = "cannot write " + temp + ": " + lastError();
-        ::unlink(temp.c_str());
-        return makeError(reason);
-    }
-    if (::rename(temp.c_str(), file.c_str()) != 0) {
-        const std::string reason = "cannot replace " + file.string() + ": " + lastError();
-        ::unlink(temp.c_str());
-        return makeError(reason);
-    }
-    // The rename itself is durable only once the directory is.
-    if (const int dirFd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dirFd >= 0) {
-        (void)::fsync(dirFd);
-        ::close(dirFd);
-    }
-    return {};
-#else
-    const std::filesystem::path temp = dir / ("." + file.filename().string() + ".qdyn-tmp");
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.flush();
-        if (!out) return makeError("cannot write " + temp.string());
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, file, ec);
-    if (ec) return makeError("cannot replace " + file.string() + ": " + ec.message());
-    return {};
-#endif
+    FileReplaceOptions options;
+    // Addresses, no secret, and the server (another program, often run by another user) must
+    // read them.
+    options.newFileMode = 0644;
+    options.accessList = AccessList::Inherited;
+    // The server refuses a link for a drop file, so a link here is replaced by the file itself.
+    options.followSymlink = false;
+    return replaceFileAtomically(file, content, options);
 }
 
 Client::Client(Settings settings) : m_settings(std::move(settings)) {}

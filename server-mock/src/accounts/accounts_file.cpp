@@ -1,9 +1,12 @@
-// The accounts file's document and its text (accounts_file.hpp); reading, writing and locking
-// the file are the platform's (accounts_file_posix.cpp, accounts_file_windows.cpp).
+// The accounts file's document and its text, its atomic replacement and privacy check (core's
+// private_file.hpp); reading and locking the file are the platform's (accounts_file_posix.cpp,
+// accounts_file_windows.cpp).
 #include "accounts/accounts_file.hpp"
 
 #include <algorithm>
 #include <cstdio>
+
+#include "qdyn/private_file.hpp"
 
 namespace qdyn::server::accounts {
 
@@ -61,6 +64,23 @@ std::string renderAccountsFile(const AccountsDocument& document) {
                "\nsecret = " + tomlString(key.secret) + "\naccount = " + tomlString(key.account) + "\n";
     }
     return out;
+}
+
+Result<void> checkPrivate(const std::filesystem::path& path) {
+    return checkPrivateFile(path, "password hashes and TSIG secrets");
+}
+
+Result<void> writeAccountsFile(const std::filesystem::path& link, std::string_view content) {
+    FileReplaceOptions options;
+    options.forcedMode = 0600;
+    // On Windows an existing file keeps its list: it may let the account the server runs as in,
+    // which a fresh private list would shut out (POSIX keeps the owner for that instead).
+    options.accessList = AccessList::PrivateWhenNew;
+    options.owner = ReplacedOwner::Kept;
+    // Without the directory on the disk a crash could bring back the old file, and an old
+    // password, after the command said it was done.
+    options.directorySyncRequired = true;
+    return replaceFileAtomically(link, content, options);
 }
 
 }  // namespace qdyn::server::accounts
