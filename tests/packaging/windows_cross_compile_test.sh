@@ -71,7 +71,12 @@ whole_target() {  # NAME FILE... [-- FLAG...]: one translation unit including ev
     fail "$name's Windows build as one translation unit"; echo "$out" | grep -m 20 -E 'error|required from'
   fi
 }
-WINDOWS_BUILD=(-D_WIN32_WINNT=0x0A00 -DTOML_HEADER_ONLY=0 -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW
+# The definitions the top CMakeLists.txt gives every Windows file, checked to be there.
+for definition in WIN32_LEAN_AND_MEAN NOMINMAX; do
+  grep -qE "add_compile_definitions\(.*\b$definition\b" "$ROOT/CMakeLists.txt" ||
+    fail "CMakeLists.txt does not define $definition for Windows (the flags below assume it)"
+done
+WINDOWS_BUILD=(-DWIN32_LEAN_AND_MEAN -DNOMINMAX -D_WIN32_WINNT=0x0A00 -DTOML_HEADER_ONLY=0 -DBOOST_ASIO_NO_DEPRECATED -DBOOST_BEAST_USE_STD_STRING_VIEW
                -I"$ROOT/core/include" -I"$ROOT/core/src" -I"$ROOT/cli" -I"$ROOT/server-mock/include"
                -I"$ROOT/server-mock/src" -I"$BUILD/core/generated" -isystem "$BUILD/toml-mended" -isystem "$headers")
 not_windows='_(linux|posix|macos|other|inotify)\.cpp$|openssl_on_demand\.cpp$|toml_implementation\.cpp$'
@@ -81,6 +86,15 @@ mapfile -t server_files < <(find "$ROOT/server-mock" -name '*.cpp' | grep -v -E 
 # Each file sees its own folder's headers, as in its own build.
 FLAGS+=(-I"$ROOT/core/src/detect" -I"$ROOT/core/src/netmon" -I"$ROOT/core/src/net" -I"$ROOT/core/src/dns"
         -I"$ROOT/core/src/crypto" -I"$ROOT/core/src/config" -I"$ROOT/core/src/agent" -I"$ROOT/cli/commands")
+# A unity batch may put a file that includes curl.h (and so <windows.h>) before one that includes
+# Boost.Asio's SSL headers: the full <windows.h> brings wincrypt.h, whose X509_NAME macro breaks
+# OpenSSL's x509.h. The build's definitions must keep that order compiling.
+printf '#include <openssl/types.h>\n#include <curl/curl.h>\n#include <boost/asio/ssl.hpp>\n' >"$events/batch_order.cpp"
+if out="$("$CXX" "${FLAGS[@]}" "${WINDOWS_BUILD[@]}" -fsyntax-only "$events/batch_order.cpp" 2>&1)"; then
+  echo "ok   curl.h before Boost.Asio's SSL headers in one unity batch"
+else
+  fail "curl.h before Boost.Asio's SSL headers does not compile for Windows"; echo "$out" | grep -m 5 error
+fi
 whole_target core "${core_files[@]}"
 whole_target cli "${cli_files[@]}"
 whole_target qdyn-server "${server_files[@]}"
