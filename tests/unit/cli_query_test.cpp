@@ -15,6 +15,7 @@
 #include "qdyn_server/server.hpp"
 #include "temp_dir.hpp"
 #include "test_values.hpp"
+#include "toml_text.hpp"
 
 namespace qdyn::test {
 namespace {
@@ -38,10 +39,10 @@ protected:
         m_profiles = m_dir.write("profiles.toml",
                                  "[profile.web]\nprotocol = \"dyndns2\"\nserver = \"http://127.0.0.1:" +
                                      std::to_string(m_server->port("http")) +
-                                     "\"\nhosts = [\"home.dyn.example.test\"]\nusername = \"alice\"\npassword_file = \"" +
-                                     secret.string() + "\"\n\n[profile.line]\nprotocol = \"qdns\"\nserver = \"" + m_qdns +
-                                     "\"\nhosts = [\"home.dyn.example.test\"]\nusername = \"alice\"\npassword_file = \"" +
-                                     secret.string() + "\"\nverify = [\"" + m_dns + "\"]\n");
+                                     "\"\nhosts = [\"home.dyn.example.test\"]\nusername = \"alice\"\npassword_file = " +
+                                     tomlPath(secret) + "\n\n[profile.line]\nprotocol = \"qdns\"\nserver = \"" + m_qdns +
+                                     "\"\nhosts = [\"home.dyn.example.test\"]\nusername = \"alice\"\npassword_file = " +
+                                     tomlPath(secret) + "\nverify = [\"" + m_dns + "\"]\n");
         // Publish an address the way a user would.
         const CliRun update = runQdyn({"update", "--config", m_profiles.string(), "-p", "web", "-a", "203.0.113.7",
                                        "--state-dir", m_dir.path().string()});

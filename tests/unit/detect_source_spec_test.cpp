@@ -70,12 +70,16 @@ TEST(DetectSourceSpecTest, ErrorsSayWhatIsWrong) {
 }
 
 TEST(DetectSourceSpecTest, CommandArgumentsAreSplitAtBlanksNeverByAShell) {
+#ifdef _WIN32
+    GTEST_SKIP() << "runs /bin/echo; tests/windows runs the Windows command runner under Wine";
+#else
     // The argument reaches the program as it is: "$(id)" is not expanded.
     auto made = sourcesFromSpec("command:/bin/echo $(id)");
     ASSERT_TRUE(made) << made.message();
     auto answer = made->at(0)->detect(AddressFamily::V4);
     ASSERT_FALSE(answer);
     EXPECT_NE(answer.message().find("$(id)"), std::string::npos) << answer.message();
+#endif
 }
 
 }  // namespace detect_source_spec_test

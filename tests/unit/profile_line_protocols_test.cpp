@@ -2,6 +2,8 @@
 // credentials each needs, and the errors a bad profile gets at load.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "qdyn/config/profile.hpp"
 #include "qdyn/protocols/registry.hpp"
 
@@ -24,6 +26,13 @@ void expectError(const std::string& text, const std::string& expected) {
 
 const UpdateRequest kRequest{{"alice.example.test"}, IpAddress::parse("203.0.113.7"), std::nullopt};
 
+// An absolute file name of the platform (a drive makes it absolute on Windows).
+#ifdef _WIN32
+const std::string kDropFile = "C:/Users/alice/.dynamicdns";
+#else
+const std::string kDropFile = "/home/alice/.dynamicdns";
+#endif
+
 TEST(ProfileLineProtocolsTest, SchemesOfTheLineProtocols) {
     EXPECT_EQ(findProtocol("qdns")->schemes, "qdns qdnss");
     EXPECT_EQ(findProtocol("miniupdate")->schemes, "miniupdate");
@@ -33,8 +42,8 @@ TEST(ProfileLineProtocolsTest, SchemesOfTheLineProtocols) {
 
 TEST(ProfileLineProtocolsTest, EachLoadsWithItsCredentials) {
     struct Case {
-        const char* text;
-        const char* firstLine;
+        std::string text;
+        std::string firstLine;
     };
     const Case cases[] = {
         {"protocol = \"qdns\"\nserver = \"dyn.example.test\"\nusername = \"alice\"\npassword = \"s3cret\"\n",
@@ -45,10 +54,10 @@ TEST(ProfileLineProtocolsTest, EachLoadsWithItsCredentials) {
          "miniupdate://update.example.test:9120: AGENT qdyn/"},
         {"protocol = \"gnudip-tcp\"\nserver = \"gnudip://192.0.2.1:4000\"\nusername = \"alice\"\npassword = \"p\"\n",
          "gnudip://192.0.2.1:4000: (reads a salt) alice:***:example.test:0:203.0.113.7"},
-        {"protocol = \"file\"\nserver = \"/home/alice/.dynamicdns\"\n", "write /home/alice/.dynamicdns"},
+        {"protocol = \"file\"\nserver = \"" + kDropFile + "\"\n", "write " + kDropFile},
     };
     for (const auto& c : cases) {
-        const Profile profile = parseOne(std::string("[profile.a]\nhosts = [\"alice.example.test\"]\n") + c.text);
+        const Profile profile = parseOne("[profile.a]\nhosts = [\"alice.example.test\"]\n" + c.text);
         auto client = makeProtocol(profile);
         ASSERT_TRUE(client) << client.message();
         EXPECT_EQ((*client)->name(), profile.protocol);

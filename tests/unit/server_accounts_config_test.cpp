@@ -10,6 +10,7 @@
 #include "qdyn_server/config.hpp"
 #include "temp_dir.hpp"
 #include "test_values.hpp"
+#include "toml_text.hpp"
 
 namespace {
 namespace server_accounts_config_test {
@@ -83,7 +84,7 @@ class AccountsFileConfig : public ::testing::Test {
 protected:
     // server.toml with an [accounts] file next to it, plus whatever `extra` adds.
     std::filesystem::path writeMain(const std::string& extra = "", const std::string& file = "accounts.toml") {
-        return m_dir.write("server.toml", kZone + "\n[accounts]\nfile = \"" + file + "\"\n\n" +
+        return m_dir.write("server.toml", kZone + "\n[accounts]\nfile = " + qdyn::test::tomlPath(file) + "\n\n" +
                                               account("alice", "password = \"s3cret\"", "[\"home\"]") + extra);
     }
     TempDir m_dir;

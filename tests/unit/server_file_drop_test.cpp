@@ -171,7 +171,10 @@ TEST_P(FileDropTest, RefusedContentChangesNothing) {
 TEST_P(FileDropTest, RefusesASymbolicLink) {
     writeFile(m_dir.path() / "elsewhere", "203.0.113.13\n");
     fs::create_directories(m_dir.path() / "drop");
-    fs::create_symlink(m_dir.path() / "elsewhere", m_dir.path() / "drop/alice.addr");
+    std::error_code error;
+    fs::create_symlink(m_dir.path() / "elsewhere", m_dir.path() / "drop/alice.addr", error);
+    // Windows makes symbolic links only with a privilege (or Developer Mode).
+    if (error) GTEST_SKIP() << "cannot make a symbolic link here: " << error.message();
     start();
     ASSERT_TRUE(eventually([&] { return count("rejected") == 1; }));
     settle();
