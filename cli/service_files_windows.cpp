@@ -11,6 +11,7 @@
 #include <string>
 #include <system_error>
 
+#include "qdyn/private_file.hpp"
 #include "service_files.hpp"
 
 namespace qdyn::cli::service {
@@ -38,15 +39,11 @@ constexpr DWORD kChangeFolder = FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GE
 // Whether a list lets one of the groups every user belongs to in (what checkPrivateFile refuses).
 bool letsEveryoneIn(const ACL* dacl) {
     if (dacl == nullptr) return true;
-    static constexpr WELL_KNOWN_SID_TYPE kEveryones[] = {WinWorldSid, WinBuiltinUsersSid, WinAuthenticatedUserSid,
-                                                         WinBuiltinGuestsSid, WinAnonymousSid};
     for (DWORD index = 0; index < dacl->AceCount; ++index) {
         void* entry = nullptr;
         if (::GetAce(const_cast<ACL*>(dacl), index, &entry) == FALSE) return true;
         if (static_cast<const ACE_HEADER*>(entry)->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
-        for (const auto type : kEveryones) {
-            if (::IsWellKnownSid(&static_cast<ACCESS_ALLOWED_ACE*>(entry)->SidStart, type) != FALSE) return true;
-        }
+        if (everyonesGroupName(&static_cast<ACCESS_ALLOWED_ACE*>(entry)->SidStart) != nullptr) return true;
     }
     return false;
 }

@@ -421,6 +421,11 @@ std::string_view privateFileWords() {
     return "private to you";
 }
 
+const char* everyonesGroupName(void* sid) {
+    const auto* group = private_file_windows::everyonesGroup(static_cast<PSID>(sid));
+    return group != nullptr ? group->name : nullptr;
+}
+
 Result<std::string> privateAccessListFor(std::string_view folderList) {
     PSECURITY_DESCRIPTOR given = nullptr;
     if (::ConvertStringSecurityDescriptorToSecurityDescriptorW(widen(folderList).c_str(), SDDL_REVISION_1, &given,
