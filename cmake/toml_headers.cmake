@@ -54,6 +54,9 @@ function(qdyn_toml_headers out_dir)
   if(unicode STREQUAL unicode_before AND macros STREQUAL macros_before)
     return()  # a toml++ without the faults
   endif()
+  # The real folder: file(COPY) copies a symbolic link as a link, and the writes below would then
+  # change the installed headers through it (an include folder of links, as a cross build has).
+  file(REAL_PATH "${unicode_header}" unicode_header)
   get_filename_component(impl_dir "${unicode_header}" DIRECTORY)
   get_filename_component(toml_dir "${impl_dir}" DIRECTORY)
   set(copy "${CMAKE_BINARY_DIR}/toml-mended")

@@ -55,7 +55,8 @@ fi
 # libcurl's and OpenSSL's, whose declarations are the same on Windows).
 headers="$events/include"
 mkdir -p "$headers/openssl"
-for library in boost nlohmann CLI sqlite3.h gtest gmock; do ln -s "/usr/include/$library" "$headers/$library"; done
+# toml++ as installed, behind the mended copy the build makes when the installed one has faults.
+for library in boost nlohmann CLI sqlite3.h gtest gmock toml++; do ln -s "/usr/include/$library" "$headers/$library"; done
 ln -s "/usr/include/$(gcc -print-multiarch)/curl" "$headers/curl"
 ln -s /usr/include/openssl/* "$headers/openssl/"
 ln -sf "/usr/include/$(gcc -print-multiarch)/openssl/"* "$headers/openssl/"
