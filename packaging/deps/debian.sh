@@ -30,8 +30,9 @@ TEST_PACKAGES=(
   # YAML read back (the CI workflow's test)
   python3-yaml
   # systemd-analyze (the units' test), systemd-socket-activate (socket activation test), mingw-w64
-  # (the Windows files cross-compiled), Wine (the Windows code run: tests/windows)
-  systemd g++-mingw-w64-x86-64-posix wine64
+  # (the Windows files cross-compiled), Wine (the Windows code run: tests/windows); for the unit
+  # tests built for Windows, OpenSSL's Configure (perl) and SQLite's amalgamation (tcl, make)
+  systemd g++-mingw-w64-x86-64-posix wine64 perl tcl make
   # the man pages rendered (their test)
   groff-base
   # the RPM packages built and read back (their test)

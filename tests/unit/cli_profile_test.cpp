@@ -17,10 +17,11 @@
 #include "app.hpp"
 #include "cli_run.hpp"
 #include "exit_codes.hpp"
+#include "qdyn/private_file.hpp"
 #include "qdyn_server/server.hpp"
 #include "temp_dir.hpp"
-#include "toml_text.hpp"
 #include "test_values.hpp"
+#include "toml_text.hpp"
 
 namespace qdyn::test {
 namespace {
@@ -96,7 +97,7 @@ TEST(CliProfileCommandsTest, EveryNewCommandHasUsefulHelp) {
         {{"profile", "add", "--help"}, {"--provider", "--password-stdin", "--password-file", "never taken from the command line", "Examples:", "Exit codes"}},
         {{"profile", "remove", "--help"}, {"--dry-run", "sub-tables", "Exit codes"}},
         {{"profile", "test", "--help"}, {"--no-detect", "QDNS", "RFC 2136", "dyndns2", "Exit codes"}},
-        {{"import", "--help"}, {"--format", "--output", "--force", "0600", "FILE:LINE", "Exit codes"}},
+        {{"import", "--help"}, {"--format", "--output", "--force", std::string(privateFileWords()), "FILE:LINE", "Exit codes"}},
         {{"query", "--help"}, {"--server", "--profile", "--type", "resolv.conf", "QUERY", "Exit codes"}},
     };
     for (const auto& [args, words] : cases) {
