@@ -26,28 +26,12 @@ std::string text(const fs::path& path) {
     return narrow(path.native());
 }
 
-struct LocalFreer {
-    void operator()(void* memory) const { ::LocalFree(memory); }
-};
-using LocalMemory = std::unique_ptr<void, LocalFreer>;
-
 // What the account may do, as icacls says it: read (R, and list a folder: RX), or change (M).
 constexpr DWORD kReadFile = FILE_GENERIC_READ;
 constexpr DWORD kReadFolder = FILE_GENERIC_READ | FILE_GENERIC_EXECUTE;
 constexpr DWORD kChangeFolder = FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE;
 
-// Whether a list lets one of the groups every user belongs to in (what checkPrivateFile refuses).
-bool letsEveryoneIn(const ACL* dacl) {
-    if (dacl == nullptr) return true;
-    for (DWORD index = 0; index < dacl->AceCount; ++index) {
-        void* entry = nullptr;
-        if (::GetAce(const_cast<ACL*>(dacl), index, &entry) == FALSE) return true;
-        if (static_cast<const ACE_HEADER*>(entry)->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
-        if (everyonesGroupName(&static_cast<ACCESS_ALLOWED_ACE*>(entry)->SidStart) != nullptr) return true;
-    }
-    return false;
-}
-
+// Whether a file's list lets one of the groups every user belongs to in (or cannot be read).
 bool letsEveryoneIn(const fs::path& path) {
     PSECURITY_DESCRIPTOR descriptor = nullptr;
     PACL dacl = nullptr;
@@ -56,7 +40,7 @@ bool letsEveryoneIn(const fs::path& path) {
         return true;
     }
     const LocalMemory descriptorMemory(descriptor);
-    return letsEveryoneIn(dacl);
+    return accessListLetsEveryoneIn(dacl);
 }
 
 // Adds an entry that lets `sid` do `access` on `path` (inherited by what a folder holds when
@@ -98,7 +82,7 @@ Result<void> grant(const fs::path& path, PSID sid, DWORD access, bool inherited)
     }
     // A grant never opens a private file to everyone. Wine 8 puts the folder's entries back on a
     // file given a list this way; the list is then set once more as it is (SetFileSecurityW).
-    if (!letsEveryoneIn(dacl) && letsEveryoneIn(path)) {
+    if (!accessListLetsEveryoneIn(dacl) && letsEveryoneIn(path)) {
         SECURITY_DESCRIPTOR made{};
         const SECURITY_DESCRIPTOR_CONTROL protection = isProtected ? SE_DACL_PROTECTED : 0;
         if (::InitializeSecurityDescriptor(&made, SECURITY_DESCRIPTOR_REVISION) == FALSE ||

@@ -61,12 +61,6 @@ private:
     HANDLE m_handle;
 };
 
-// Memory the security functions allocate with LocalAlloc.
-struct LocalFreer {
-    void operator()(void* memory) const { ::LocalFree(memory); }
-};
-using LocalMemory = std::unique_ptr<void, LocalFreer>;
-
 // The fixed private list, where the folder's cannot be used: only the file's owner ("OW", whoever
 // creates it), SYSTEM (a service) and the Administrators; protected ("P"), so nothing is
 // inherited from the folder.
@@ -204,7 +198,21 @@ Result<std::vector<DWORD>> privateAclFrom(const ACL* folderList) {
     return buffer;
 }
 
-// Whether an open file's list still lets one of everyone's groups in (or cannot be read).
+// Whether a list lets one of everyone's groups in (no list, or one that cannot be read, does).
+bool letsEveryoneIn(const ACL* dacl) {
+    if (dacl == nullptr) return true;
+    for (DWORD index = 0; index < dacl->AceCount; ++index) {
+        void* entry = nullptr;
+        if (::GetAce(const_cast<ACL*>(dacl), index, &entry) == FALSE) return true;
+        const auto* header = static_cast<const ACE_HEADER*>(entry);
+        if (isAllowEntry(header->AceType) && everyonesGroup(&static_cast<ACCESS_ALLOWED_ACE*>(entry)->SidStart)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The same for an open file's list.
 bool letsEveryoneIn(HANDLE file) {
     PSECURITY_DESCRIPTOR descriptor = nullptr;
     PACL dacl = nullptr;
@@ -213,16 +221,7 @@ bool letsEveryoneIn(HANDLE file) {
         return true;
     }
     const LocalMemory descriptorMemory(descriptor);
-    if (dacl == nullptr) return true;
-    for (DWORD index = 0; index < dacl->AceCount; ++index) {
-        void* entry = nullptr;
-        if (::GetAce(dacl, index, &entry) == FALSE) return true;
-        const auto* header = static_cast<const ACE_HEADER*>(entry);
-        if (isAllowEntry(header->AceType) && everyonesGroup(&static_cast<ACCESS_ALLOWED_ACE*>(entry)->SidStart)) {
-            return true;
-        }
-    }
-    return false;
+    return letsEveryoneIn(dacl);
 }
 
 // Cuts the list an open file inherited down to the private one (privateAclFrom), protected, and
@@ -421,9 +420,8 @@ std::string_view privateFileWords() {
     return "private to you";
 }
 
-const char* everyonesGroupName(void* sid) {
-    const auto* group = private_file_windows::everyonesGroup(static_cast<PSID>(sid));
-    return group != nullptr ? group->name : nullptr;
+bool accessListLetsEveryoneIn(const void* acl) {
+    return private_file_windows::letsEveryoneIn(static_cast<const ACL*>(acl));
 }
 
 Result<std::string> privateAccessListFor(std::string_view folderList) {
@@ -432,7 +430,7 @@ Result<std::string> privateAccessListFor(std::string_view folderList) {
                                                                nullptr) == FALSE) {
         return makeError("not an access list: " + std::string(folderList));
     }
-    const private_file_windows::LocalMemory givenMemory(given);
+    const LocalMemory givenMemory(given);
     BOOL present = FALSE;
     BOOL defaulted = FALSE;
     PACL dacl = nullptr;
@@ -450,7 +448,7 @@ Result<std::string> privateAccessListFor(std::string_view folderList) {
                                                                nullptr) == FALSE) {
         return makeError("cannot write the access list as text: " + private_file_windows::lastErrorText());
     }
-    const private_file_windows::LocalMemory sddlMemory(sddl);
+    const LocalMemory sddlMemory(sddl);
     return narrow(sddl);
 }
 

@@ -58,16 +58,7 @@ void shutdownSending(SocketHandle socket) { ::shutdown(socket, SD_SEND); }
 
 std::string lastSocketError() {
     const int code = ::WSAGetLastError();
-    char* text = nullptr;
-    const DWORD length = ::FormatMessageA(
-        FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
-        static_cast<DWORD>(code), 0, reinterpret_cast<char*>(&text), 0, nullptr);
-    std::string message = length > 0 && text != nullptr ? std::string(text, length) : std::string();
-    if (text != nullptr) ::LocalFree(text);
-    while (!message.empty() && (message.back() == '\n' || message.back() == '\r' || message.back() == ' ')) {
-        message.pop_back();
-    }
-    return message + " (Winsock error " + std::to_string(code) + ")";
+    return systemErrorText(static_cast<DWORD>(code)) + " (Winsock error " + std::to_string(code) + ")";
 }
 
 }  // namespace qdyn::test

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #ifndef _WIN32
-#include <sys/stat.h>
+#include <sys/stat.h>  // chmod
 #endif
 
 #include <fstream>
@@ -29,15 +29,6 @@ std::string contentOf(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-#ifndef _WIN32
-// Permission bits are POSIX: Windows files carry access lists (checked under Wine, tests/windows).
-unsigned modeOf(const std::filesystem::path& path) {
-    struct stat info {};
-    EXPECT_EQ(::stat(path.c_str(), &info), 0);
-    return static_cast<unsigned>(info.st_mode & 07777);
-}
-#endif
 
 TEST(CliImportTest, TheManualsInadynExamplesGoToStdoutAndTheNotesToStderr) {
     const CliRun result = runQdyn({"import", kExamples});
@@ -76,7 +67,7 @@ TEST(CliImportTest, OutputIsPrivateAndNeverReplacedWithoutForce) {
                                           " (ddclient); 1 note above",
                                   }));
 #ifndef _WIN32
-    EXPECT_EQ(modeOf(output), 0600U);
+    EXPECT_EQ(fileMode(output), 0600U);
 #endif
     const std::string written = contentOf(output);
     EXPECT_NE(written.find("[profile.dyn]\nprovider = \"dyn\"\nhosts = [\"home.example.net\"]\nusername = \"me\"\n"
@@ -96,7 +87,7 @@ TEST(CliImportTest, OutputIsPrivateAndNeverReplacedWithoutForce) {
 #ifdef _WIN32
     GTEST_SKIP() << "file mode bits are POSIX; Windows uses access lists (the rest of the test ran)";
 #else
-    EXPECT_EQ(modeOf(output), 0600U);  // made private again: it holds a password
+    EXPECT_EQ(fileMode(output), 0600U);  // made private again: it holds a password
 #endif
 }
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #ifndef _WIN32
-#include <sys/stat.h>
+#include <sys/stat.h>  // chmod
 #endif
 
 #include <fstream>
@@ -38,15 +38,6 @@ std::string contentOf(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-#ifndef _WIN32
-// Permission bits are POSIX: Windows files carry access lists (checked under Wine, tests/windows).
-unsigned modeOf(const std::filesystem::path& path) {
-    struct stat info {};
-    EXPECT_EQ(::stat(path.c_str(), &info), 0);
-    return static_cast<unsigned>(info.st_mode & 07777);
-}
-#endif
 
 class CliProfileTest : public ::testing::Test {
 protected:
@@ -202,7 +193,7 @@ TEST_F(CliProfileTest, AddAppendsASectionAndLeavesTheRestOfTheFileAlone) {
                                      "families = [\"ipv4\", \"ipv6\"]\ndetect = [\"interface:eth0\"]\n"
                                      "poll_interval = \"2m\"\nverify = [\"192.0.2.53\"]\n");
 #ifndef _WIN32
-    EXPECT_EQ(modeOf(m_file), 0644U);  // no inline password: the mode stays
+    EXPECT_EQ(fileMode(m_file), 0644U);  // no inline password: the mode stays
 #endif
     EXPECT_EQ(run({"profile", "show", "lab"}).code, kExitOk);
 }
@@ -226,7 +217,7 @@ TEST_F(CliProfileTest, AnInlinePasswordComesFromStdinIntoAPrivateFileOnly) {
     ASSERT_EQ(added.code, kExitOk) << added.err;
     EXPECT_NE(contentOf(m_file).find("password = \"Pa55-w0rd\\\"x\"\n"), std::string::npos);
 #ifndef _WIN32
-    EXPECT_EQ(modeOf(m_file), 0600U);
+    EXPECT_EQ(fileMode(m_file), 0600U);
 #endif
     EXPECT_EQ(added.out.find("Pa55"), std::string::npos);
     EXPECT_EQ(added.err.find("Pa55"), std::string::npos);
@@ -247,7 +238,7 @@ TEST_F(CliProfileTest, AnInlinePasswordComesFromStdinIntoAPrivateFileOnly) {
                                    kSecret + "\n");
     ASSERT_EQ(created.code, kExitOk) << created.err;
 #ifndef _WIN32
-    EXPECT_EQ(modeOf(fresh), 0600U);
+    EXPECT_EQ(fileMode(fresh), 0600U);
 #endif
     EXPECT_EQ(runQdyn({"profile", "list", "--config", fresh.string()}).code, kExitOk);
     EXPECT_EQ(runQdyn({"profile", "add", "y", "--config", fresh.string(), "--provider", "dynu", "--host", "y",
@@ -315,7 +306,7 @@ TEST_F(CliProfileTest, RemoveTakesOneSectionOut) {
     EXPECT_EQ(removed.out, "removed profile dns from " + m_file.string() + "\n");
     EXPECT_EQ(contentOf(m_file), expected);
 #ifndef _WIN32
-    EXPECT_EQ(modeOf(m_file), 0644U);
+    EXPECT_EQ(fileMode(m_file), 0644U);
 #endif
     const CliRun last = run({"profile", "remove", "home"});
     EXPECT_EQ(last.code, kExitUsage);

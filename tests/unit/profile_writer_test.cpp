@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #ifndef _WIN32
-#include <sys/stat.h>
+#include <sys/stat.h>  // chmod
 #endif
 
 #include <filesystem>
@@ -19,15 +19,6 @@
 namespace qdyn::config {
 namespace {
 namespace profile_writer_test {
-
-#ifndef _WIN32
-// Permission bits are POSIX: Windows files carry access lists (checked under Wine, tests/windows).
-unsigned modeOf(const std::filesystem::path& path) {
-    struct stat info {};
-    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
-    return static_cast<unsigned>(info.st_mode & 07777);
-}
-#endif
 
 std::string contentOf(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -275,13 +266,13 @@ TEST(ProfileFileTest, ANewFileIsPrivateAnExistingOneKeepsItsMode) {
     ASSERT_TRUE(writeFileAtomically(path, "one\n"));
     EXPECT_EQ(contentOf(path), "one\n");
 #ifndef _WIN32
-    EXPECT_EQ(modeOf(path), 0600U);
+    EXPECT_EQ(test::fileMode(path), 0600U);
     ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
 #endif
     ASSERT_TRUE(writeFileAtomically(path, "two\n", std::string("one\n")));
     EXPECT_EQ(contentOf(path), "two\n");
 #ifndef _WIN32
-    EXPECT_EQ(modeOf(path), 0640U);
+    EXPECT_EQ(test::fileMode(path), 0640U);
 #endif
     // Nothing but the file itself is left in the directory (no temporary files).
     std::size_t entries = 0;

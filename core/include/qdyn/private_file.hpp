@@ -94,10 +94,9 @@ std::string_view privateFileWords();
 // (SDDL, "D:..."); an error for text that is no access list. What replaceFileAtomically sets,
 // given as text so that tests/windows can check it where files keep no lists of their own (Wine).
 Result<std::string> privateAccessListFor(std::string_view folderList);
-// The name of the group every user belongs to that `sid` (a PSID) is, as checkPrivateFile's
-// message gives it ("Everyone", "Users", "Authenticated Users", "Guests", "anonymous logons"), or
-// nullptr for any other SID.
-const char* everyonesGroupName(void* sid);
+// Whether an access list (an ACL*; null: none, which lets everyone in) has an allow entry for one
+// of the groups every user belongs to: what checkPrivateFile refuses.
+bool accessListLetsEveryoneIn(const void* acl);
 #endif
 
 }  // namespace qdyn

@@ -11,6 +11,7 @@
 #endif
 #include <windows.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,13 @@ inline std::string narrow(std::wstring_view wide) {
     ::WideCharToMultiByte(CP_UTF8, 0, wide.data(), size, out.data(), length, nullptr, nullptr);
     return out;
 }
+
+// Memory the system allocates with LocalAlloc for the caller (security descriptors, SDDL text,
+// FormatMessage's buffer), freed with LocalFree.
+struct LocalFreer {
+    void operator()(void* memory) const { ::LocalFree(memory); }
+};
+using LocalMemory = std::unique_ptr<void, LocalFreer>;
 
 // The system's text for an error code from GetLastError, without its line break.
 inline std::string systemErrorText(DWORD code) {
