@@ -73,7 +73,7 @@ whole_target() {  # NAME FILE... [-- FLAG...]: one translation unit including ev
   fi
 }
 # The definitions the top CMakeLists.txt gives every Windows file, checked to be there.
-for definition in WIN32_LEAN_AND_MEAN NOMINMAX; do
+for definition in WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT; do
   grep -qE "add_compile_definitions\(.*\b$definition\b" "$ROOT/CMakeLists.txt" ||
     fail "CMakeLists.txt does not define $definition for Windows (the flags below assume it)"
 done
